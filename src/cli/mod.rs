@@ -1,0 +1,108 @@
+//! The command line: argument parsing and dispatch.
+//!
+//! Exit codes: 0 done; 1 failed; 2 usage or configuration error;
+//! 3 finished with some files failed.
+
+mod sandbox;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use sandbox::{DemoArgs, SandboxArgs};
+
+/// Exit code for a usage or configuration error.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code for a failure.
+pub const EXIT_FAILED: u8 = 1;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "iktag",
+    version,
+    about = "Curate the tags of an ImageKit media library from the terminal",
+    long_about = None,
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a local ImageKit-compatible API server (for iktag, your scripts and the official SDKs)
+    Sandbox(SandboxArgs),
+    /// Start the embedded sandbox with the demo library
+    Demo(DemoArgs),
+}
+
+/// Entry point used by `main.rs`.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("iktag: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Sandbox(args) => sandbox::run(args).await,
+            Command::Demo(args) => sandbox::demo(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("iktag: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+/// An error that ends the program with a message and an exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            code: EXIT_USAGE,
+            message: message.into(),
+        }
+    }
+
+    pub fn failed(message: impl Into<String>) -> Self {
+        CliError {
+            code: EXIT_FAILED,
+            message: message.into(),
+        }
+    }
+}
+
+/// Logs go to stderr, filtered by `IKTAG_LOG` (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("IKTAG_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .try_init();
+}

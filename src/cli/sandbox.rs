@@ -1,0 +1,231 @@
+//! `iktag sandbox` and `iktag demo`.
+
+use std::io::Write;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::CliError;
+use crate::sandbox::faults::{self, FaultConfig};
+use crate::sandbox::{SandboxConfig, SeedSource, open_store};
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on; port 0 picks a free port
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: String,
+    /// Allow listening on a non-loopback address (exposes the sandbox to the network)
+    #[arg(long)]
+    pub public: bool,
+    /// Keep the library in DIR/sandbox.db; it survives restarts
+    #[arg(long, value_name = "DIR", conflicts_with = "ephemeral")]
+    pub data: Option<PathBuf>,
+    /// Keep the library in memory only (the default without --data)
+    #[arg(long)]
+    pub ephemeral: bool,
+    /// Seed a new library from a JSON array in the GET /v1/files response shape
+    #[arg(long, value_name = "FILE", group = "library")]
+    pub seed: Option<PathBuf>,
+    /// Seed a new library with N generated files (deterministic)
+    #[arg(long, value_name = "N", group = "library")]
+    pub files: Option<usize>,
+    /// Start with an empty library
+    #[arg(long, group = "library")]
+    pub empty: bool,
+    /// Generator seed for --files
+    #[arg(long, value_name = "N", default_value_t = 42, requires = "files")]
+    pub files_seed: u64,
+    #[command(flatten)]
+    pub faults: FaultArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct FaultArgs {
+    /// Added latency per request in ms: 50, or a range 10..200
+    #[arg(long, value_name = "MS", value_parser = faults::parse_latency)]
+    pub latency: Option<(u64, u64)>,
+    /// Probability (0-1) that a file in a bulk call fails (207), or that a PATCH/DELETE fails (500)
+    #[arg(long, value_name = "F", value_parser = faults::parse_rate, default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// Probability (0-1) that a whole request fails with 500, 502 or 503
+    #[arg(long, value_name = "F", value_parser = faults::parse_rate, default_value_t = 0.0)]
+    pub error_rate: f64,
+    /// Requests per second before 429 (e.g. 10/s)
+    #[arg(long, value_name = "N/s", value_parser = faults::parse_rate_limit)]
+    pub rate_limit: Option<u32>,
+    /// Probability (0-1) that a connection is dropped without a response
+    #[arg(long, value_name = "F", value_parser = faults::parse_rate, default_value_t = 0.0)]
+    pub reset_rate: f64,
+    /// Seed for the fault RNG, for reproducible runs
+    #[arg(long, value_name = "N")]
+    pub rng_seed: Option<u64>,
+}
+
+impl FaultArgs {
+    fn config(&self) -> FaultConfig {
+        FaultConfig {
+            latency_ms: self.latency,
+            fail_rate: self.fail_rate,
+            error_rate: self.error_rate,
+            rate_limit: self.rate_limit,
+            reset_rate: self.reset_rate,
+            rng_seed: self.rng_seed,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address to listen on; port 0 picks a free port
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: String,
+    #[command(flatten)]
+    pub faults: FaultArgs,
+}
+
+/// Resolves `--listen`, refusing non-loopback addresses unless `public`.
+pub fn listen_addr(spec: &str, public: bool) -> Result<SocketAddr, CliError> {
+    let addr = match spec.parse::<SocketAddr>() {
+        Ok(a) => a,
+        Err(_) => spec
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut it| it.next())
+            .ok_or_else(|| {
+                CliError::usage(format!(
+                    "invalid --listen address {spec:?}: expected HOST:PORT such as 127.0.0.1:8080 (port 0 picks a free port)"
+                ))
+            })?,
+    };
+    if !addr.ip().is_loopback() && !public {
+        return Err(CliError::usage(format!(
+            "refusing to listen on {addr}: it is not a loopback address and would expose the sandbox to the network. Pass --public if that is what you want."
+        )));
+    }
+    Ok(addr)
+}
+
+/// The key: `IMAGEKIT_PRIVATE_KEY`, or a generated one (returned with `true`).
+fn key_from_env() -> (String, bool) {
+    match std::env::var("IMAGEKIT_PRIVATE_KEY") {
+        Ok(k) if !k.trim().is_empty() => (k.trim().to_owned(), false),
+        _ => {
+            let mut rng = fastrand::Rng::new();
+            let tail: String = std::iter::repeat_with(|| rng.alphanumeric())
+                .take(28)
+                .collect();
+            (format!("private_sandbox_{tail}"), true)
+        }
+    }
+}
+
+pub async fn run(args: SandboxArgs) -> Result<(), CliError> {
+    let listen = listen_addr(&args.listen, args.public)?;
+    let seed = if let Some(path) = args.seed {
+        SeedSource::File(path)
+    } else if let Some(files) = args.files {
+        SeedSource::Generate {
+            files,
+            seed: args.files_seed,
+        }
+    } else if args.empty {
+        SeedSource::Empty
+    } else {
+        SeedSource::Demo
+    };
+    let (key, generated) = key_from_env();
+    let cfg = SandboxConfig {
+        listen,
+        data_dir: args.data,
+        seed,
+        key,
+        faults: args.faults.config(),
+    };
+    serve(cfg, generated).await
+}
+
+pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
+    let listen = listen_addr(&args.listen, false)?;
+    let (key, generated) = key_from_env();
+    let cfg = SandboxConfig {
+        listen,
+        data_dir: None,
+        seed: SeedSource::Demo,
+        key,
+        faults: args.faults.config(),
+    };
+    serve(cfg, generated).await
+}
+
+async fn serve(cfg: SandboxConfig, generated_key: bool) -> Result<(), CliError> {
+    cfg.faults.validate().map_err(CliError::usage)?;
+    let started = std::time::Instant::now();
+    let (store, seeded) = open_store(&cfg).map_err(|e| CliError::failed(e.to_string()))?;
+    let (files, folders) = (store.files().len(), store.folders().len());
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|e| CliError::failed(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let sandbox =
+        crate::sandbox::Sandbox::serve(listener, store, cfg.key.clone(), cfg.faults.clone())
+            .map_err(|e| CliError::failed(e.to_string()))?;
+    tracing::info!(
+        files,
+        folders,
+        seeded_now = seeded,
+        data = %cfg.data_dir.as_ref().map_or("memory (ephemeral)".to_owned(), |d| d.display().to_string()),
+        ms = started.elapsed().as_millis() as u64,
+        "sandbox ready"
+    );
+    {
+        let mut out = std::io::stdout().lock();
+        let mut lines = format!("IMAGE_KIT_BASE_URL={}\n", sandbox.base_url());
+        if generated_key {
+            lines.push_str(&format!("IMAGEKIT_PRIVATE_KEY={}\n", cfg.key));
+        }
+        out.write_all(lines.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| CliError::failed(format!("cannot write to stdout: {e}")))?;
+    }
+    shutdown_signal().await;
+    tracing::info!("stopping the sandbox");
+    sandbox.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_refuses_public_addresses_without_the_flag() {
+        assert!(listen_addr("127.0.0.1:0", false).is_ok());
+        assert!(listen_addr("[::1]:0", false).is_ok());
+        let e = listen_addr("0.0.0.0:8080", false).unwrap_err();
+        assert_eq!(e.code, super::super::EXIT_USAGE);
+        assert!(e.message.contains("--public"), "{}", e.message);
+        assert!(listen_addr("0.0.0.0:8080", true).is_ok());
+        assert!(listen_addr("not an address", false).is_err());
+    }
+}

@@ -1,0 +1,363 @@
+//! Wire models shared by the ImageKit client and the sandbox.
+//!
+//! Field names, nullability and timestamp format follow the official OpenAPI spec
+//! (`FileDetails`, `FolderDetails`, bulk responses, error bodies). A file with no
+//! tags serialises `"tags": null`, never `[]`; timestamps are
+//! `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// The `help` text every ImageKit error body carries.
+pub const HELP: &str = "For support kindly contact us at support@imagekit.io.";
+
+/// A UTC timestamp that serialises as `2019-08-24T06:14:41.313Z`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub DateTime<Utc>);
+
+impl Timestamp {
+    pub fn now() -> Self {
+        // Millisecond precision, as the API reports.
+        Self::from_millis(Utc::now().timestamp_millis())
+    }
+
+    pub fn from_millis(ms: i64) -> Self {
+        Timestamp(DateTime::from_timestamp_millis(ms).unwrap_or(DateTime::UNIX_EPOCH))
+    }
+
+    pub fn millis(&self) -> i64 {
+        self.0.timestamp_millis()
+    }
+
+    /// Parses an RFC 3339 / ISO 8601 timestamp (with or without fractional seconds).
+    pub fn parse(s: &str) -> Option<Self> {
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|d| Self::from_millis(d.with_timezone(&Utc).timestamp_millis()))
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Timestamp::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid timestamp {s:?}")))
+    }
+}
+
+/// An AI-generated tag (`AITag` in the spec).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AiTag {
+    pub name: String,
+    pub confidence: f64,
+    pub source: String,
+}
+
+/// `versionInfo`: the version's id and display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct VersionInfo {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Is this `"file"` or `"file-version"`?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum FileKind {
+    #[default]
+    #[serde(rename = "file")]
+    File,
+    #[serde(rename = "file-version")]
+    FileVersion,
+}
+
+impl FileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::File => "file",
+            FileKind::FileVersion => "file-version",
+        }
+    }
+}
+
+fn null_if_empty<S: Serializer, T: Serialize>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
+    if v.is_empty() {
+        s.serialize_none()
+    } else {
+        v.serialize(s)
+    }
+}
+
+fn empty_if_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+fn map_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
+    Ok(Option::<Map<String, Value>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A file or file version (`FileDetails` in the spec), field for field.
+///
+/// `tags` and `AITags` are kept as plain vectors; an empty vector is sent as
+/// `null`, exactly as the API does for a file without tags.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileDetails {
+    pub file_id: String,
+    #[serde(rename = "type", default)]
+    pub kind: FileKind,
+    pub name: String,
+    pub file_path: String,
+    #[serde(
+        default,
+        serialize_with = "null_if_empty",
+        deserialize_with = "empty_if_null"
+    )]
+    pub tags: Vec<String>,
+    #[serde(
+        rename = "AITags",
+        default,
+        serialize_with = "null_if_empty",
+        deserialize_with = "empty_if_null"
+    )]
+    pub ai_tags: Vec<AiTag>,
+    #[serde(default)]
+    pub version_info: VersionInfo,
+    #[serde(default)]
+    pub is_private_file: bool,
+    #[serde(default = "yes")]
+    pub is_published: bool,
+    #[serde(default)]
+    pub custom_coordinates: Option<String>,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub thumbnail: String,
+    #[serde(default = "image")]
+    pub file_type: String,
+    #[serde(default)]
+    pub mime: String,
+    #[serde(default)]
+    pub width: u32,
+    #[serde(default)]
+    pub height: u32,
+    #[serde(default)]
+    pub size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bit_rate: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_codec: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_codec: Option<String>,
+    #[serde(default)]
+    pub has_alpha: bool,
+    #[serde(default, deserialize_with = "map_if_null")]
+    pub custom_metadata: Map<String, Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_fields_schema: Option<Value>,
+    /// `null` when the file has none (as in the API's own examples).
+    #[serde(default)]
+    pub embedded_metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn image() -> String {
+    "image".to_owned()
+}
+
+impl FileDetails {
+    /// The folder this file lives in, with a trailing slash (`/a/b/` for `/a/b/x.jpg`).
+    pub fn folder(&self) -> &str {
+        match self.file_path.rfind('/') {
+            Some(i) => &self.file_path[..=i],
+            None => "/",
+        }
+    }
+
+    /// The lowercase extension of the file name (`jpg`, `png`…), or "".
+    pub fn format(&self) -> String {
+        match self.name.rsplit_once('.') {
+            Some((_, ext)) => ext.to_ascii_lowercase(),
+            None => String::new(),
+        }
+    }
+}
+
+/// A folder (`FolderDetails` in the spec).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderDetails {
+    /// Always `"folder"`.
+    #[serde(rename = "type")]
+    pub kind: FolderKind,
+    pub folder_id: String,
+    pub name: String,
+    pub folder_path: String,
+    #[serde(default, deserialize_with = "map_if_null")]
+    pub custom_metadata: Map<String, Value>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum FolderKind {
+    #[default]
+    #[serde(rename = "folder")]
+    Folder,
+}
+
+/// One element of the list response: a file (or file version) or a folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Asset {
+    File(Box<FileDetails>),
+    Folder(FolderDetails),
+}
+
+/// Body of a successful or partially successful bulk tag call (200 / 207).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateResponse {
+    pub successfully_updated_file_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FileError>,
+}
+
+/// Body of a successful or partially successful bulk delete (200 / 207).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkDeleteResponse {
+    pub successfully_deleted_file_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FileError>,
+}
+
+/// A per-file failure inside a 207 body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileError {
+    pub file_id: String,
+    pub error: String,
+}
+
+/// The ImageKit error body: `{message, help, missingFileIds?, errors?}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    pub message: String,
+    #[serde(default)]
+    pub help: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_file_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Value>,
+}
+
+impl ErrorBody {
+    pub fn new(message: impl Into<String>) -> Self {
+        ErrorBody {
+            message: message.into(),
+            help: HELP.to_owned(),
+            missing_file_ids: None,
+            errors: None,
+        }
+    }
+}
+
+/// A custom metadata field definition (`CustomMetadataField` in the spec).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomMetadataField {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub schema: FieldSchema,
+}
+
+/// The schema of a custom metadata field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldSchema {
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select_options: Option<Vec<Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_value_required: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+}
+
+/// The seven custom metadata field types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldType {
+    Text,
+    Textarea,
+    Number,
+    Date,
+    Boolean,
+    SingleSelect,
+    MultiSelect,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_have_millis_and_z() {
+        let t = Timestamp::parse("2019-08-24T06:14:41.313Z").unwrap();
+        assert_eq!(t.to_string(), "2019-08-24T06:14:41.313Z");
+        let t = Timestamp::parse("2020-01-01T00:00:00Z").unwrap();
+        assert_eq!(t.to_string(), "2020-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn empty_tags_serialise_as_null_and_round_trip() {
+        let json = r#"{"fileId":"598821f949c0a938d57563bd","type":"file","name":"a.jpg",
+            "filePath":"/a.jpg","tags":null,"AITags":null,"createdAt":"2020-01-01T00:00:00.000Z",
+            "updatedAt":"2020-01-01T00:00:00.000Z"}"#;
+        let f: FileDetails = serde_json::from_str(json).unwrap();
+        assert!(f.tags.is_empty());
+        let v = serde_json::to_value(&f).unwrap();
+        assert_eq!(v["tags"], Value::Null);
+        assert_eq!(v["AITags"], Value::Null);
+        assert_eq!(v["customCoordinates"], Value::Null);
+        assert_eq!(v["customMetadata"], serde_json::json!({}));
+        assert_eq!(v["createdAt"], "2020-01-01T00:00:00.000Z");
+        assert_eq!(f.folder(), "/");
+    }
+}

@@ -1,0 +1,308 @@
+//! Fault injection: one tower layer in front of the handlers.
+//!
+//! Latency, whole-request errors (500/502/503), 429 rate limiting with ImageKit's
+//! `X-RateLimit-*` headers, dropped connections, and per-file failures inside bulk calls
+//! (planned here, reported by the handler as a 207). All randomness comes from one seeded
+//! RNG so a run is reproducible with `--rng-seed`. Settings change at runtime through
+//! `GET`/`PUT /_sandbox/faults`.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::Shared;
+use super::api::InjectedFailures;
+use super::error::ApiError;
+
+/// The fault settings. All off by default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultConfig {
+    /// Added latency per request, `[min, max]` milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<(u64, u64)>,
+    /// Probability that a file inside a bulk call fails (207), or that a PATCH / DELETE fails (500).
+    #[serde(default)]
+    pub fail_rate: f64,
+    /// Probability that a whole request fails with 500, 502 or 503.
+    #[serde(default)]
+    pub error_rate: f64,
+    /// Requests per second allowed before 429.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<u32>,
+    /// Probability that the connection is dropped without a response.
+    #[serde(default)]
+    pub reset_rate: f64,
+    /// Seed for the fault RNG; setting it restarts the random sequence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rng_seed: Option<u64>,
+}
+
+impl FaultConfig {
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, v) in [
+            ("failRate", self.fail_rate),
+            ("errorRate", self.error_rate),
+            ("resetRate", self.reset_rate),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(format!("{name} must be between 0 and 1, got {v}"));
+            }
+        }
+        if let Some((a, b)) = self.latency_ms
+            && a > b
+        {
+            return Err(format!("latency range {a}..{b} is reversed"));
+        }
+        if self.rate_limit == Some(0) {
+            return Err("rate limit must be at least 1 request per second".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// Parses `--latency 50` or `--latency 10..200` (milliseconds).
+pub fn parse_latency(s: &str) -> Result<(u64, u64), String> {
+    let num = |t: &str| {
+        t.trim()
+            .trim_end_matches("ms")
+            .parse::<u64>()
+            .map_err(|_| format!("invalid latency {s:?}: expected milliseconds like 50 or 10..200"))
+    };
+    let (a, b) = match s.split_once("..") {
+        Some((a, b)) => (num(a)?, num(b)?),
+        None => {
+            let v = num(s)?;
+            (v, v)
+        }
+    };
+    if a > b {
+        return Err(format!(
+            "invalid latency {s:?}: the minimum is above the maximum"
+        ));
+    }
+    Ok((a, b))
+}
+
+/// Parses `--rate-limit 10/s` or `--rate-limit 10`.
+pub fn parse_rate_limit(s: &str) -> Result<u32, String> {
+    let n = s.trim().trim_end_matches("/s").trim();
+    match n.parse::<u32>() {
+        Ok(v) if v > 0 => Ok(v),
+        _ => Err(format!(
+            "invalid rate limit {s:?}: expected requests per second like 10/s"
+        )),
+    }
+}
+
+/// Parses a probability flag value between 0 and 1.
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "invalid rate {s:?}: expected a number between 0 and 1"
+        )),
+    }
+}
+
+struct Window {
+    start: Instant,
+    count: u32,
+}
+
+/// Live fault state: the settings, the RNG and the rate-limit window.
+pub struct Faults {
+    config: Mutex<FaultConfig>,
+    rng: Mutex<fastrand::Rng>,
+    window: Mutex<Window>,
+}
+
+const INTERVAL: Duration = Duration::from_secs(1);
+
+impl Faults {
+    pub fn new(config: FaultConfig) -> Faults {
+        let rng = rng_for(config.rng_seed);
+        Faults {
+            config: Mutex::new(config),
+            rng: Mutex::new(rng),
+            window: Mutex::new(Window {
+                start: Instant::now(),
+                count: 0,
+            }),
+        }
+    }
+
+    pub fn config(&self) -> FaultConfig {
+        lock(&self.config).clone()
+    }
+
+    pub fn set(&self, config: FaultConfig) {
+        *lock(&self.rng) = rng_for(config.rng_seed);
+        *lock(&self.window) = Window {
+            start: Instant::now(),
+            count: 0,
+        };
+        *lock(&self.config) = config;
+    }
+
+    fn chance(&self, p: f64) -> bool {
+        p > 0.0 && lock(&self.rng).f64() < p
+    }
+
+    /// Counts the request in the current one-second window; `Some(reset_ms)` if over the limit.
+    fn over_limit(&self, limit: u32) -> Option<u64> {
+        let mut w = lock(&self.window);
+        let now = Instant::now();
+        if now.duration_since(w.start) >= INTERVAL {
+            w.start = now;
+            w.count = 0;
+        }
+        w.count += 1;
+        if w.count > limit {
+            let left = INTERVAL.saturating_sub(now.duration_since(w.start));
+            Some(left.as_millis().max(1) as u64)
+        } else {
+            None
+        }
+    }
+}
+
+fn rng_for(seed: Option<u64>) -> fastrand::Rng {
+    match seed {
+        Some(s) => fastrand::Rng::with_seed(s),
+        None => fastrand::Rng::new(),
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Bulk endpoints whose files can fail one by one.
+fn is_bulk(path: &str) -> bool {
+    matches!(
+        path,
+        "/v1/files/addTags"
+            | "/v1/files/removeTags"
+            | "/v1/files/removeAITags"
+            | "/v1/files/batch/deleteByFileIds"
+    )
+}
+
+/// Single-file writes that fail as a whole (500).
+fn is_single_write(method: &Method, path: &str) -> bool {
+    (method == Method::PATCH && path.ends_with("/details"))
+        || (method == Method::DELETE && path.starts_with("/v1/files/"))
+}
+
+/// A body that fails on first poll: hyper then closes the connection without a response.
+fn dropped_connection() -> Response {
+    let stream = failing_stream();
+    Response::new(Body::from_stream(stream))
+}
+
+fn failing_stream() -> impl futures_core::Stream<Item = Result<Bytes, std::io::Error>> {
+    struct Fail;
+    impl futures_core::Stream for Fail {
+        type Item = Result<Bytes, std::io::Error>;
+        fn poll_next(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Ready(Some(Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "sandbox fault injection: connection dropped",
+            ))))
+        }
+    }
+    Fail
+}
+
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The fault layer itself.
+pub async fn inject(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let faults = &state.faults;
+    let cfg = faults.config();
+    if let Some((min, max)) = cfg.latency_ms {
+        let ms = if max > min {
+            lock(&faults.rng).u64(min..=max)
+        } else {
+            min
+        };
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    if faults.chance(cfg.reset_rate) {
+        tracing::debug!(path = %req.uri().path(), "fault: dropping the connection");
+        return dropped_connection();
+    }
+    if let Some(limit) = cfg.rate_limit
+        && let Some(reset) = faults.over_limit(limit)
+    {
+        let mut r = (
+            StatusCode::TOO_MANY_REQUESTS,
+            axum::Json(serde_json::json!({"message": "Rate limit exceeded. Please retry after the time given in X-RateLimit-Reset (milliseconds)."})),
+        )
+            .into_response();
+        let h = r.headers_mut();
+        h.insert("X-RateLimit-Limit", HeaderValue::from(limit));
+        h.insert("X-RateLimit-Reset", HeaderValue::from(reset));
+        h.insert(
+            "X-RateLimit-Interval",
+            HeaderValue::from(INTERVAL.as_millis() as u64),
+        );
+        return r;
+    }
+    if faults.chance(cfg.error_rate) {
+        let pick = lock(&faults.rng).u8(0..3);
+        let e = match pick {
+            0 => ApiError::internal(),
+            1 => ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "Bad gateway. Please retry the request.",
+            ),
+            _ => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service temporarily unavailable. Please retry the request.",
+            ),
+        };
+        return e.into_response();
+    }
+    let path = req.uri().path().to_owned();
+    if cfg.fail_rate > 0.0 && is_single_write(req.method(), &path) && faults.chance(cfg.fail_rate) {
+        return ApiError::internal().into_response();
+    }
+    if cfg.fail_rate > 0.0 && req.method() == Method::POST && is_bulk(&path) {
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+            Ok(b) => b,
+            Err(_) => {
+                return ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Your request body is too large.",
+                )
+                .into_response();
+            }
+        };
+        let ids: Vec<String> = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v.get("fileIds").cloned())
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        let failing: HashSet<String> = ids
+            .into_iter()
+            .filter(|_| faults.chance(cfg.fail_rate))
+            .collect();
+        let mut req = Request::from_parts(parts, Body::from(bytes));
+        req.extensions_mut().insert(InjectedFailures(failing));
+        return next.run(req).await;
+    }
+    next.run(req).await
+}

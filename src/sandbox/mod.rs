@@ -1,0 +1,303 @@
+//! The sandbox: a local ImageKit-compatible HTTP server.
+//!
+//! Request path: request id → fault layer → auth → handler → store transaction.
+//! `/_sandbox/*` admin routes skip the fault layer but still need the key.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod extensions;
+pub mod faults;
+pub mod search;
+pub mod seed;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use tokio::net::TcpListener;
+
+use self::error::ApiError;
+use self::faults::{FaultConfig, Faults};
+use self::store::Store;
+
+/// Where the library comes from when the database is new.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SeedSource {
+    /// The shipped demo library.
+    Demo,
+    /// A JSON array in the list-response shape.
+    File(PathBuf),
+    /// N generated files (deterministic).
+    Generate { files: usize, seed: u64 },
+    /// Nothing.
+    Empty,
+}
+
+/// Everything needed to start a sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    pub listen: SocketAddr,
+    /// `None` keeps everything in memory.
+    pub data_dir: Option<PathBuf>,
+    pub seed: SeedSource,
+    pub key: String,
+    pub faults: FaultConfig,
+}
+
+impl SandboxConfig {
+    /// An in-memory sandbox on an ephemeral loopback port.
+    pub fn ephemeral(key: impl Into<String>, seed: SeedSource) -> Self {
+        SandboxConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: None,
+            seed,
+            key: key.into(),
+            faults: FaultConfig::default(),
+        }
+    }
+}
+
+/// Shared server state.
+pub struct AppState {
+    store: RwLock<Store>,
+    pub key: String,
+    pub faults: Faults,
+    next_request: AtomicU64,
+}
+
+pub type Shared = Arc<AppState>;
+
+impl AppState {
+    pub fn read_store(&self) -> RwLockReadGuard<'_, Store> {
+        // Store mutations swap in new state only after a commit, so a poisoned lock
+        // still guards consistent data.
+        self.store.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn write_store(&self) -> RwLockWriteGuard<'_, Store> {
+        self.store.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Errors that stop the sandbox from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("cannot read seed file {path}: {source}")]
+    SeedRead {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("seed file {path}: {source}")]
+    Seed {
+        path: String,
+        source: seed::SeedError,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("invalid fault settings: {0}")]
+    Faults(String),
+}
+
+/// Opens the store and seeds it if it is new. Returns the store and whether it was seeded now.
+pub fn open_store(cfg: &SandboxConfig) -> Result<(Store, bool), StartError> {
+    let mut store = Store::open(cfg.data_dir.as_deref())?;
+    if store.is_seeded()? {
+        return Ok((store, false));
+    }
+    let lib = match &cfg.seed {
+        SeedSource::Demo => seed::demo(),
+        SeedSource::Generate { files, seed } => seed::generate(*files, *seed),
+        SeedSource::Empty => seed::Library {
+            files: Vec::new(),
+            folders: Vec::new(),
+            fields: Vec::new(),
+        },
+        SeedSource::File(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| StartError::SeedRead {
+                path: path.display().to_string(),
+                source,
+            })?;
+            seed::from_list_json(&text).map_err(|source| StartError::Seed {
+                path: path.display().to_string(),
+                source,
+            })?
+        }
+    };
+    store.load(lib)?;
+    Ok((store, true))
+}
+
+/// Builds the whole HTTP app around a store.
+pub fn app(store: Store, key: String, faults: FaultConfig) -> (Router, Shared) {
+    let state: Shared = Arc::new(AppState {
+        store: RwLock::new(store),
+        key,
+        faults: Faults::new(faults),
+        next_request: AtomicU64::new(1),
+    });
+    let v1 = api::routes()
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_key,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
+        ));
+    let admin = Router::new()
+        .route("/_sandbox/faults", get(get_faults).put(put_faults))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_key,
+        ));
+    let router = Router::new()
+        .merge(v1)
+        .merge(admin)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), request_id))
+        .with_state(state.clone());
+    (router, state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "This endpoint does not exist on the iktag sandbox. It serves the media-library API under /v1 (files, details, tags, AI tags, delete, customMetadataFields).",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "This HTTP method is not allowed on this endpoint.",
+    )
+}
+
+async fn get_faults(State(state): State<Shared>) -> Json<FaultConfig> {
+    Json(state.faults.config())
+}
+
+async fn put_faults(
+    State(state): State<Shared>,
+    body: axum::body::Bytes,
+) -> Result<Json<FaultConfig>, ApiError> {
+    let cfg: FaultConfig = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "Invalid fault settings: {e}. Expected {{\"latencyMs\":[min,max],\"failRate\":0.1,\"errorRate\":0,\"rateLimit\":10,\"resetRate\":0,\"rngSeed\":1}} (all optional)."
+        ))
+    })?;
+    cfg.validate()
+        .map_err(|e| ApiError::bad_request(format!("Invalid fault settings: {e}.")))?;
+    tracing::info!(?cfg, "fault settings changed");
+    state.faults.set(cfg.clone());
+    Ok(Json(cfg))
+}
+
+/// Adds `x-ik-requestId` to every response.
+async fn request_id(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let n = state.next_request.fetch_add(1, Ordering::Relaxed);
+    let id = format!(
+        "{:08x}-{:04x}-4000-8000-{:012x}",
+        std::process::id(),
+        (n >> 48) & 0xffff,
+        n & 0xffff_ffff_ffff
+    );
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let mut resp = next.run(req).await;
+    tracing::debug!(%method, %path, status = resp.status().as_u16(), request_id = %id, "request");
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-ik-requestId", v);
+    }
+    resp
+}
+
+/// A running sandbox.
+pub struct Sandbox {
+    pub addr: SocketAddr,
+    pub key: String,
+    pub state: Shared,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Sandbox {
+    /// Opens the store, binds, and serves in the background on the current tokio runtime.
+    pub async fn start(cfg: SandboxConfig) -> Result<Sandbox, StartError> {
+        cfg.faults.validate().map_err(StartError::Faults)?;
+        let (store, _) = open_store(&cfg)?;
+        let listener = TcpListener::bind(cfg.listen)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: cfg.listen,
+                source,
+            })?;
+        Self::serve(listener, store, cfg.key, cfg.faults)
+    }
+
+    /// Serves an already-opened store on an already-bound listener.
+    pub fn serve(
+        listener: TcpListener,
+        store: Store,
+        key: String,
+        faults: FaultConfig,
+    ) -> Result<Sandbox, StartError> {
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            source,
+        })?;
+        let (router, state) = app(store, key.clone(), faults);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+                let _ = rx.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "sandbox server stopped");
+            }
+        });
+        Ok(Sandbox {
+            addr,
+            key,
+            state,
+            shutdown: Some(tx),
+            task,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`: what `IMAGE_KIT_BASE_URL` should be.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, finishes in-flight requests, and waits for the server to end.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
