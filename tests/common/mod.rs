@@ -1,0 +1,177 @@
+//! Test helpers: a real sandbox on an ephemeral loopback port and an HTTP client for it.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use iktag::sandbox::faults::FaultConfig;
+use iktag::sandbox::{Sandbox, SandboxConfig, SeedSource};
+use serde_json::Value;
+
+pub const KEY: &str = "private_test_key";
+
+/// Ids of the fixture library (tests/fixtures/small-library.json).
+pub const JACKET_FRONT: &str = "6500000000000000000000a1";
+pub const JACKET_BACK: &str = "6500000000000000000000a2";
+pub const LOGO: &str = "6500000000000000000000a3";
+pub const LOOKBOOK: &str = "6500000000000000000000a4";
+pub const HIKER: &str = "6500000000000000000000a5";
+pub const AVATAR: &str = "6500000000000000000000a6";
+/// Well-formed but unknown.
+pub const UNKNOWN: &str = "6500000000000000000000ff";
+
+pub fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-library.json")
+}
+
+pub struct Harness {
+    pub sandbox: Sandbox,
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Harness {
+    pub async fn start() -> Harness {
+        Self::with(SeedSource::File(fixture()), FaultConfig::default()).await
+    }
+
+    pub async fn with(seed: SeedSource, faults: FaultConfig) -> Harness {
+        let mut cfg = SandboxConfig::ephemeral(KEY, seed);
+        cfg.faults = faults;
+        let sandbox = Sandbox::start(cfg).await.expect("sandbox starts");
+        let base = sandbox.base_url();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .expect("client");
+        Harness {
+            sandbox,
+            http,
+            base,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
+        let resp = req.send().await.expect("request reaches the sandbox");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.expect("body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                panic!(
+                    "body is not JSON ({e}): {}",
+                    String::from_utf8_lossy(&bytes)
+                )
+            })
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(
+            self.http
+                .get(self.url(path))
+                .basic_auth(KEY, Some("do_not_set")),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .basic_auth(KEY, None::<&str>)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Reply {
+        self.send(
+            self.http
+                .patch(self.url(path))
+                .basic_auth(KEY, None::<&str>)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(
+            self.http
+                .delete(self.url(path))
+                .basic_auth(KEY, None::<&str>),
+        )
+        .await
+    }
+
+    pub async fn put_faults(&self, cfg: Value) -> Reply {
+        self.send(
+            self.http
+                .put(self.url("/_sandbox/faults"))
+                .basic_auth(KEY, None::<&str>)
+                .json(&cfg),
+        )
+        .await
+    }
+
+    /// GET /v1/files with a query string; returns the ids in order.
+    pub async fn list_ids(&self, query: &str) -> Vec<String> {
+        let r = self.get(&format!("/v1/files?{query}")).await;
+        assert_eq!(r.status, 200, "list {query}: {}", r.body);
+        ids(&r.body)
+    }
+
+    pub async fn details(&self, id: &str) -> Value {
+        let r = self.get(&format!("/v1/files/{id}/details")).await;
+        assert_eq!(r.status, 200, "details {id}: {}", r.body);
+        r.body
+    }
+}
+
+/// The `fileId`s (or `folderId`s) of a list response, in order.
+pub fn ids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .expect("list response is a bare array")
+        .iter()
+        .map(|v| {
+            v.get("fileId")
+                .or_else(|| v.get("folderId"))
+                .and_then(Value::as_str)
+                .expect("item has an id")
+                .to_owned()
+        })
+        .collect()
+}
+
+/// Percent-encodes a searchQuery for a URL.
+pub fn q(query: &str) -> String {
+    form_urlencoded::byte_serialize(query.as_bytes()).collect()
+}
+
+pub fn strs(v: &Value) -> Vec<String> {
+    match v {
+        Value::Null => Vec::new(),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().expect("string").to_owned())
+            .collect(),
+        other => panic!("expected an array of strings, got {other}"),
+    }
+}

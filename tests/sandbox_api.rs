@@ -1,0 +1,853 @@
+//! Every sandbox endpoint and error path, over loopback HTTP.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+const HELP: &str = "For support kindly contact us at support@imagekit.io.";
+
+fn assert_error(r: &Reply, status: u16, message: &str) {
+    assert_eq!(r.status, status, "body: {}", r.body);
+    assert_eq!(r.body["message"], message, "body: {}", r.body);
+    assert_eq!(r.body["help"], HELP);
+    assert_eq!(
+        r.headers["content-type"], "application/json",
+        "errors are JSON"
+    );
+}
+
+// ----------------------------------------------------------------------------- auth
+
+#[tokio::test]
+async fn auth_missing_key_is_401_unknown_key_is_403_password_ignored() {
+    let h = Harness::start().await;
+    let r = h.send(h.http.get(h.url("/v1/files"))).await;
+    assert_error(&r, 401, "Your request does not contain private API key.");
+    assert!(r.headers.contains_key("x-ik-requestid"));
+
+    let r = h
+        .send(
+            h.http
+                .get(h.url("/v1/files"))
+                .basic_auth("private_wrong", Some("")),
+        )
+        .await;
+    assert_error(&r, 403, "Your account cannot be authenticated.");
+
+    for password in [None, Some(""), Some("do_not_set"), Some("anything")] {
+        let r = h
+            .send(h.http.get(h.url("/v1/files")).basic_auth(KEY, password))
+            .await;
+        assert_eq!(r.status, 200, "password {password:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_response_has_a_request_id_and_json_content_type() {
+    let h = Harness::start().await;
+    let a = h.get("/v1/files").await;
+    let b = h.get("/v1/nope").await;
+    assert_error(&b, 404, b.body["message"].as_str().unwrap());
+    let ida = a.headers["x-ik-requestid"].to_str().unwrap().to_owned();
+    let idb = b.headers["x-ik-requestid"].to_str().unwrap().to_owned();
+    assert_ne!(ida, idb, "request ids are unique");
+    assert_eq!(a.headers["content-type"], "application/json");
+    let r = h
+        .send(
+            h.http
+                .put(h.url("/v1/files/addTags"))
+                .basic_auth(KEY, None::<&str>),
+        )
+        .await;
+    assert_eq!(r.status, 405);
+    assert!(r.headers.contains_key("x-ik-requestid"));
+}
+
+// ----------------------------------------------------------------------------- listing
+
+#[tokio::test]
+async fn list_is_a_bare_array_in_created_order_with_exact_field_shapes() {
+    let h = Harness::start().await;
+    let r = h.get("/v1/files").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        ids(&r.body),
+        [JACKET_FRONT, JACKET_BACK, LOGO, LOOKBOOK, HIKER, AVATAR]
+    );
+    let logo = &r.body[2];
+    assert_eq!(logo["tags"], Value::Null, "no tags serialises as null");
+    assert_eq!(logo["type"], "file");
+    assert_eq!(logo["createdAt"], "2022-01-15T08:30:00.000Z");
+    assert_eq!(r.body[1]["AITags"], Value::Null);
+    assert_eq!(r.body[0]["AITags"][0]["source"], "google-auto-tagging");
+    for key in [
+        "fileId",
+        "type",
+        "name",
+        "filePath",
+        "tags",
+        "AITags",
+        "versionInfo",
+        "isPrivateFile",
+        "isPublished",
+        "customCoordinates",
+        "url",
+        "thumbnail",
+        "fileType",
+        "mime",
+        "width",
+        "height",
+        "size",
+        "hasAlpha",
+        "customMetadata",
+        "embeddedMetadata",
+        "createdAt",
+        "updatedAt",
+    ] {
+        assert!(logo.get(key).is_some(), "FileDetails has {key}");
+    }
+    // The legacy SDK lists with a trailing slash.
+    assert_eq!(h.list_ids("").await, ids(&h.get("/v1/files/").await.body));
+}
+
+#[tokio::test]
+async fn list_pages_with_skip_and_limit() {
+    let h = Harness::start().await;
+    assert_eq!(h.list_ids("limit=2").await, [JACKET_FRONT, JACKET_BACK]);
+    assert_eq!(h.list_ids("limit=2&skip=2").await, [LOGO, LOOKBOOK]);
+    assert_eq!(h.list_ids("limit=2&skip=4").await, [HIKER, AVATAR]);
+    assert!(h.list_ids("limit=2&skip=6").await.is_empty());
+}
+
+#[tokio::test]
+async fn list_sorts_by_all_fourteen_values() {
+    let h = Harness::start().await;
+    for key in [
+        "NAME",
+        "CREATED",
+        "UPDATED",
+        "HEIGHT",
+        "WIDTH",
+        "SIZE",
+        "RELEVANCE",
+    ] {
+        for dir in ["ASC", "DESC"] {
+            let ids = h.list_ids(&format!("sort={dir}_{key}")).await;
+            assert_eq!(ids.len(), 6, "{dir}_{key}");
+        }
+    }
+    assert_eq!(
+        h.list_ids("sort=ASC_SIZE").await,
+        [AVATAR, LOGO, HIKER, JACKET_BACK, JACKET_FRONT, LOOKBOOK]
+    );
+    assert_eq!(
+        h.list_ids("sort=DESC_CREATED").await,
+        [AVATAR, HIKER, LOOKBOOK, LOGO, JACKET_BACK, JACKET_FRONT]
+    );
+    // Names compare as the API shows them: "Hiker…" sorts before lowercase names.
+    assert_eq!(
+        h.list_ids("sort=ASC_NAME").await,
+        [HIKER, AVATAR, LOGO, LOOKBOOK, JACKET_BACK, JACKET_FRONT]
+    );
+}
+
+#[tokio::test]
+async fn list_parameter_errors_use_the_documented_messages() {
+    let h = Harness::start().await;
+    assert_error(
+        &h.get("/v1/files?skip=-1").await,
+        400,
+        "The value of skip parameter should be greater than or equal to 0. Value sent is -1.",
+    );
+    assert_error(
+        &h.get("/v1/files?limit=0").await,
+        400,
+        "Minimum value of limit parameter is 1. Value sent is 0.",
+    );
+    assert_error(
+        &h.get("/v1/files?limit=2000").await,
+        400,
+        "Maximum value of limit parameter is 1000. Value sent is 2000.",
+    );
+    assert_error(
+        &h.get("/v1/files?sort=BIGGEST").await,
+        400,
+        "Your request contains invalid value for sort parameters.",
+    );
+    assert_error(
+        &h.get("/v1/files?type=video").await,
+        400,
+        "Your request contains invalid value for type parameter. Please provide one of the following: file, file-version, folder, all.",
+    );
+    let r = h.get("/v1/files?limit=ten").await;
+    assert_eq!(r.status, 400);
+    assert!(r.body["message"].as_str().unwrap().contains("limit"));
+    assert_eq!(h.get("/v1/files?fileType=videos").await.status, 400);
+}
+
+#[tokio::test]
+async fn list_filters_by_path_file_type_and_legacy_params() {
+    let h = Harness::start().await;
+    // path is one level only.
+    assert_eq!(
+        h.list_ids("path=/products/jackets/").await,
+        [JACKET_FRONT, JACKET_BACK]
+    );
+    assert_eq!(h.list_ids("path=/products/jackets").await.len(), 2);
+    assert!(h.list_ids("path=/products/").await.is_empty());
+    assert_eq!(h.list_ids("fileType=non-image").await, [LOOKBOOK]);
+    assert_eq!(h.list_ids("fileType=image").await.len(), 5);
+    assert_eq!(h.list_ids("tags=lookbook,avatar").await, [LOOKBOOK, AVATAR]);
+    assert_eq!(h.list_ids("name=logo.png").await, [LOGO]);
+}
+
+#[tokio::test]
+async fn list_folders_with_type_folder_and_all() {
+    let h = Harness::start().await;
+    let r = h.get("/v1/files?type=folder").await;
+    assert_eq!(r.status, 200);
+    let folders = r.body.as_array().unwrap();
+    assert!(folders.iter().all(|f| f["type"] == "folder"));
+    let paths: Vec<&str> = folders
+        .iter()
+        .map(|f| f["folderPath"].as_str().unwrap().trim_end_matches('/'))
+        .collect();
+    for p in [
+        "/products",
+        "/products/jackets",
+        "/brand",
+        "/blog/2023",
+        "/users/avatars",
+    ] {
+        assert!(paths.contains(&p), "folder {p} listed in {paths:?}");
+    }
+    let r = h.get("/v1/files?type=folder&path=/products/").await;
+    let names: Vec<&str> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["jackets"], "path lists one level of folders");
+    let all = h.get("/v1/files?type=all").await;
+    assert_eq!(all.body.as_array().unwrap().len(), 6 + folders.len());
+    assert!(h.list_ids("type=file-version").await.is_empty());
+}
+
+#[tokio::test]
+async fn search_query_filters_and_reports_malformed_queries() {
+    let h = Harness::start().await;
+    let s = |query: &str| format!("searchQuery={}", q(query));
+    // tags matches tags and AI tag names.
+    assert_eq!(
+        h.list_ids(&s(r#"tags IN ["Logo", "lookbook"]"#)).await,
+        [LOGO, LOOKBOOK]
+    );
+    assert_eq!(
+        h.list_ids(&s(r#"size < "100kb" AND width >= 500"#)).await,
+        [LOGO]
+    );
+    assert_eq!(
+        h.list_ids(&s(
+            r#"(name : "red-" AND private = false) OR format = "pdf""#
+        ))
+        .await,
+        [JACKET_FRONT, JACKET_BACK, LOOKBOOK]
+    );
+    assert_eq!(h.list_ids(&s(r#"path : "/products""#)).await.len(), 2);
+    assert_eq!(
+        h.list_ids(&s(r#"createdAt > "2024-01-01""#)).await,
+        [AVATAR]
+    );
+    assert_eq!(
+        h.list_ids(&s(r#"tags NOT EXISTS"#)).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(h.list_ids(&s(r#"transparency = true"#)).await, [LOGO]);
+    assert_eq!(h.list_ids(&s(r#"published = false"#)).await, [LOOKBOOK]);
+    // searchQuery overrides the legacy params.
+    assert_eq!(
+        h.list_ids(&format!("{}&name=logo.png", s(r#"format = "pdf""#)))
+            .await,
+        [LOOKBOOK]
+    );
+    // With `type` in the query, folders come back too.
+    let r = h
+        .get(&format!(
+            "/v1/files?{}",
+            s(r#"type = "folder" AND name = "jackets""#)
+        ))
+        .await;
+    assert_eq!(r.body.as_array().unwrap().len(), 1);
+    assert_eq!(r.body[0]["type"], "folder");
+
+    for bad in [
+        r#"size >"#,
+        r#"tags IN ["a""#,
+        r#"(name = "x""#,
+        r#"colour = "red""#,
+        "AND",
+    ] {
+        let r = h.get(&format!("/v1/files?{}", s(bad))).await;
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        let msg = r.body["message"].as_str().unwrap();
+        assert!(msg.contains("position"), "{bad}: message says where: {msg}");
+    }
+}
+
+// ----------------------------------------------------------------------------- details
+
+#[tokio::test]
+async fn get_details_found_missing_and_malformed() {
+    let h = Harness::start().await;
+    let d = h.details(HIKER).await;
+    assert_eq!(d["name"], "Hiker on ridge.webp");
+    assert_eq!(d["tags"], json!(["summersale", "hiking"]));
+    assert_error(
+        &h.get(&format!("/v1/files/{UNKNOWN}/details")).await,
+        404,
+        "The requested file does not exist.",
+    );
+    assert_error(
+        &h.get("/v1/files/not-an-id/details").await,
+        400,
+        "Your request contains invalid fileId parameter.",
+    );
+}
+
+#[tokio::test]
+async fn patch_replaces_and_clears_tags_and_bumps_updated_at() {
+    let h = Harness::start().await;
+    let before = h.details(JACKET_FRONT).await;
+    let r = h
+        .patch(
+            &format!("/v1/files/{JACKET_FRONT}/details"),
+            json!({"tags": ["jacket", "red", "jacket"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["tags"], json!(["jacket", "red"]));
+    assert!(r.body.get("extensionStatus").is_none());
+    assert!(
+        r.body["updatedAt"].as_str().unwrap() > before["updatedAt"].as_str().unwrap(),
+        "updatedAt moves forward"
+    );
+    assert_ne!(
+        r.body["url"], before["url"],
+        "url carries the new updatedAt"
+    );
+    assert_eq!(
+        h.details(JACKET_FRONT).await["tags"],
+        json!(["jacket", "red"])
+    );
+
+    let r = h
+        .patch(
+            &format!("/v1/files/{JACKET_FRONT}/details"),
+            json!({"tags": null}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["tags"], Value::Null);
+}
+
+#[tokio::test]
+async fn patch_custom_coordinates_validated_and_cleared() {
+    let h = Harness::start().await;
+    let path = format!("/v1/files/{JACKET_FRONT}/details");
+    let r = h
+        .patch(&path, json!({"customCoordinates": "10,20,300,400"}))
+        .await;
+    assert_eq!(r.body["customCoordinates"], "10,20,300,400");
+    for bad in [
+        "10,20,300",
+        "a,b,c,d",
+        "-1,0,10,10",
+        "0,0,0,10",
+        "1900,0,200,10",
+    ] {
+        let r = h.patch(&path, json!({"customCoordinates": bad})).await;
+        assert_eq!(r.status, 400, "{bad}");
+        assert!(
+            r.body["message"]
+                .as_str()
+                .unwrap()
+                .contains("customCoordinates")
+        );
+    }
+    assert_eq!(
+        h.details(JACKET_FRONT).await["customCoordinates"],
+        "10,20,300,400"
+    );
+    let r = h.patch(&path, json!({"customCoordinates": null})).await;
+    assert_eq!(r.body["customCoordinates"], Value::Null);
+}
+
+#[tokio::test]
+async fn custom_metadata_fields_and_patch_validation() {
+    let h = Harness::start().await;
+    let r = h
+        .post(
+            "/v1/customMetadataFields",
+            json!({"name": "price", "label": "Price", "schema": {"type": "Number", "minValue": 0, "maxValue": 1000}}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["name"], "price");
+    assert!(r.body["id"].as_str().is_some());
+    let r = h
+        .post(
+            "/v1/customMetadataFields",
+            json!({"name": "channels", "label": "Channels", "schema": {"type": "MultiSelect", "selectOptions": ["web", "email"]}}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    assert_error(
+        &h.post(
+            "/v1/customMetadataFields",
+            json!({"name": "price", "label": "Price 2", "schema": {"type": "Number"}}),
+        )
+        .await,
+        400,
+        "A custom metadata field with this name already exists.",
+    );
+    assert_eq!(
+        h.post(
+            "/v1/customMetadataFields",
+            json!({"name": "x", "label": "X", "schema": {"type": "Colour"}}),
+        )
+        .await
+        .status,
+        400
+    );
+    let listed = h.get("/v1/customMetadataFields").await;
+    let names: Vec<&str> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"price") && names.contains(&"channels"));
+
+    let path = format!("/v1/files/{JACKET_FRONT}/details");
+    let r = h
+        .patch(
+            &path,
+            json!({"customMetadata": {"price": 120, "channels": ["web"]}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body["customMetadata"],
+        json!({"season": "summer", "price": 120, "channels": ["web"]}),
+        "customMetadata merges"
+    );
+    let r = h
+        .patch(&path, json!({"customMetadata": {"price": null}}))
+        .await;
+    assert_eq!(
+        r.body["customMetadata"],
+        json!({"season": "summer", "channels": ["web"]})
+    );
+
+    let r = h
+        .patch(
+            &path,
+            json!({"customMetadata": {"price": "cheap", "channels": ["fax"], "nope": 1}}),
+        )
+        .await;
+    assert_error(&r, 400, "Invalid custom metadata.");
+    let errors = r.body["errors"].as_object().expect("errors object");
+    assert!(
+        errors.contains_key("price")
+            && errors.contains_key("channels")
+            && errors.contains_key("nope")
+    );
+    let r = h
+        .patch(&path, json!({"customMetadata": {"price": 5000}}))
+        .await;
+    assert_eq!(r.status, 400);
+    // Nothing from a rejected request is applied.
+    assert_eq!(
+        h.details(JACKET_FRONT).await["customMetadata"],
+        json!({"season": "summer", "channels": ["web"]})
+    );
+}
+
+#[tokio::test]
+async fn patch_remove_ai_tags_runs_before_auto_tagging_extensions() {
+    let h = Harness::start().await;
+    let path = format!("/v1/files/{JACKET_FRONT}/details");
+    let r = h.patch(&path, json!({"removeAITags": ["Sleeve"]})).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["AITags"].as_array().unwrap().len(), 1);
+    assert_eq!(r.body["AITags"][0]["name"], "Jacket");
+
+    let r = h
+        .patch(
+            &path,
+            json!({"removeAITags": "all", "extensions": [{"name": "aws-auto-tagging", "maxTags": 3, "minConfidence": 60}]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body["extensionStatus"],
+        json!({"aws-auto-tagging": "success"})
+    );
+    let tags = r.body["AITags"].as_array().unwrap();
+    assert!(
+        !tags.is_empty() && tags.len() <= 3,
+        "maxTags honoured: {tags:?}"
+    );
+    for t in tags {
+        assert_eq!(
+            t["source"], "aws-auto-tagging",
+            "old google tags were removed first"
+        );
+        assert!(
+            t["confidence"].as_f64().unwrap() >= 60.0,
+            "minConfidence honoured"
+        );
+    }
+    // Deterministic: the same request gives the same tags.
+    let again = h
+        .patch(
+            &path,
+            json!({"removeAITags": "all", "extensions": [{"name": "aws-auto-tagging", "maxTags": 3, "minConfidence": 60}]}),
+        )
+        .await;
+    assert_eq!(again.body["AITags"], r.body["AITags"]);
+
+    let r = h
+        .patch(
+            &path,
+            json!({"extensions": [{"name": "google-auto-tagging", "maxTags": 5}]}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "minConfidence is required");
+    let r = h
+        .patch(&format!("/v1/files/{LOOKBOOK}/details"), json!({"extensions": [{"name": "google-auto-tagging", "maxTags": 5, "minConfidence": 10}]}))
+        .await;
+    assert_eq!(
+        r.body["extensionStatus"]["google-auto-tagging"], "failed",
+        "PDFs are not auto-tagged"
+    );
+}
+
+#[tokio::test]
+async fn patch_description_publish_and_bad_bodies() {
+    let h = Harness::start().await;
+    let path = format!("/v1/files/{LOGO}/details");
+    let r = h
+        .patch(
+            &path,
+            json!({"description": "The brand mark", "webhookUrl": "https://example.com/hook"}),
+        )
+        .await;
+    assert_eq!(r.body["description"], "The brand mark");
+    let r = h
+        .patch(
+            &path,
+            json!({"publish": {"isPublished": false, "includeFileVersions": true}}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["isPublished"], false);
+    assert_eq!(h.patch(&path, json!({"publish": {}})).await.status, 400);
+    assert_eq!(
+        h.patch(
+            &path,
+            json!({"publish": {"isPublished": true}, "tags": ["x"]})
+        )
+        .await
+        .status,
+        400
+    );
+    assert_eq!(
+        h.patch(&path, json!({"removeAITags": "some"})).await.status,
+        400
+    );
+    assert_eq!(h.patch(&path, json!({"tags": ["50%"]})).await.status, 400);
+    assert_eq!(h.patch(&path, json!([1, 2])).await.status, 400);
+    let r = h
+        .send(
+            h.http
+                .patch(h.url(&path))
+                .basic_auth(KEY, None::<&str>)
+                .header("content-type", "application/json")
+                .body("{not json"),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(r.body["message"].as_str().unwrap().contains("JSON"));
+    assert_error(
+        &h.patch(
+            &format!("/v1/files/{UNKNOWN}/details"),
+            json!({"tags": ["x"]}),
+        )
+        .await,
+        404,
+        "The requested file does not exist.",
+    );
+}
+
+// ----------------------------------------------------------------------------- bulk tags
+
+#[tokio::test]
+async fn add_and_remove_tags_in_bulk() {
+    let h = Harness::start().await;
+    let r = h
+        .post(
+            "/v1/files/addTags",
+            json!({"fileIds": [LOGO, AVATAR], "tags": ["brand", "avatar"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body,
+        json!({"successfullyUpdatedFileIds": [LOGO, AVATAR]})
+    );
+    assert_eq!(strs(&h.details(LOGO).await["tags"]), ["brand", "avatar"]);
+    assert_eq!(
+        strs(&h.details(AVATAR).await["tags"]),
+        ["avatar", "brand"],
+        "no duplicates"
+    );
+
+    let r = h
+        .post(
+            "/v1/files/removeTags",
+            json!({"fileIds": [LOGO, AVATAR], "tags": ["avatar", "absent"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(strs(&h.details(LOGO).await["tags"]), ["brand"]);
+    assert_eq!(strs(&h.details(AVATAR).await["tags"]), ["brand"]);
+
+    let r = h
+        .post(
+            "/v1/files/removeAITags",
+            json!({"fileIds": [JACKET_FRONT, AVATAR], "AITags": ["Sleeve", "Person"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.body["successfullyUpdatedFileIds"],
+        json!([JACKET_FRONT, AVATAR])
+    );
+    assert_eq!(h.details(AVATAR).await["AITags"], Value::Null);
+    assert_eq!(
+        h.details(JACKET_FRONT).await["AITags"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn bulk_tag_calls_validate_with_the_documented_messages() {
+    let h = Harness::start().await;
+    let many: Vec<String> = (0..51).map(|i| format!("{:024x}", i)).collect();
+    for endpoint in ["/v1/files/addTags", "/v1/files/removeTags"] {
+        assert_error(
+            &h.post(endpoint, json!({"tags": ["a"]})).await,
+            400,
+            "fileIds parameter is missing.",
+        );
+        assert_error(
+            &h.post(endpoint, json!({"fileIds": [], "tags": ["a"]}))
+                .await,
+            400,
+            "fileIds is empty.",
+        );
+        assert_error(
+            &h.post(endpoint, json!({"fileIds": LOGO, "tags": ["a"]}))
+                .await,
+            400,
+            "fileIds should be an Array.",
+        );
+        assert_error(
+            &h.post(endpoint, json!({"fileIds": many, "tags": ["a"]}))
+                .await,
+            400,
+            "A maximum of 50 files can be edited at a time.",
+        );
+        assert_error(
+            &h.post(endpoint, json!({"fileIds": [LOGO]})).await,
+            400,
+            "tags parameter is missing.",
+        );
+        assert_error(
+            &h.post(endpoint, json!({"fileIds": [LOGO], "tags": []}))
+                .await,
+            400,
+            "tags array cannot be empty.",
+        );
+        let long: Vec<String> = (0..6).map(|i| format!("{i}{}", "x".repeat(99))).collect();
+        assert_error(
+            &h.post(endpoint, json!({"fileIds": [LOGO], "tags": long}))
+                .await,
+            400,
+            "Your request contains invalid value for tags parameter. Combined length of all tags should be less than or equal to 500.",
+        );
+        let r = h
+            .post(endpoint, json!({"fileIds": [LOGO], "tags": ["100%"]}))
+            .await;
+        assert_eq!(r.status, 400);
+        assert!(r.body["message"].as_str().unwrap().contains('%'));
+    }
+    assert_error(
+        &h.post("/v1/files/removeAITags", json!({"fileIds": [LOGO]}))
+            .await,
+        400,
+        "AITags parameter is missing.",
+    );
+    assert_error(
+        &h.post(
+            "/v1/files/removeAITags",
+            json!({"fileIds": [LOGO], "AITags": []}),
+        )
+        .await,
+        400,
+        "AITags array cannot be empty.",
+    );
+    let r = h
+        .post(
+            "/v1/files/removeAITags",
+            json!({"fileIds": [LOGO], "AITags": [1]}),
+        )
+        .await;
+    assert!(
+        r.body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Your request contains invalid value for AITags.")
+    );
+    assert_eq!(
+        h.details(LOGO).await["tags"],
+        Value::Null,
+        "nothing applied"
+    );
+}
+
+#[tokio::test]
+async fn any_unknown_id_fails_the_whole_bulk_call_with_404() {
+    let h = Harness::start().await;
+    let r = h
+        .post(
+            "/v1/files/addTags",
+            json!({"fileIds": [LOGO, UNKNOWN, AVATAR], "tags": ["new"]}),
+        )
+        .await;
+    assert_error(&r, 404, "The requested file(s) does not exist.");
+    assert_eq!(r.body["missingFileIds"], json!([UNKNOWN]));
+    assert_eq!(
+        h.details(LOGO).await["tags"],
+        Value::Null,
+        "nothing applied"
+    );
+    assert_eq!(
+        strs(&h.details(AVATAR).await["tags"]),
+        ["avatar"],
+        "nothing applied"
+    );
+    let r = h
+        .post(
+            "/v1/files/removeAITags",
+            json!({"fileIds": [JACKET_FRONT, UNKNOWN], "AITags": ["Jacket"]}),
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.body["missingFileIds"], json!([UNKNOWN]));
+    assert_eq!(
+        h.details(JACKET_FRONT).await["AITags"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+// ----------------------------------------------------------------------------- delete
+
+#[tokio::test]
+async fn delete_one_file() {
+    let h = Harness::start().await;
+    let r = h.delete(&format!("/v1/files/{LOOKBOOK}")).await;
+    assert_eq!(r.status, 204);
+    assert_eq!(r.body, Value::Null, "204 has no body");
+    assert_error(
+        &h.delete(&format!("/v1/files/{LOOKBOOK}")).await,
+        404,
+        "The requested file does not exist.",
+    );
+    assert_error(
+        &h.delete("/v1/files/xyz").await,
+        400,
+        "Your request contains invalid fileId parameter.",
+    );
+    assert_eq!(h.list_ids("").await.len(), 5);
+    // Python sends Content-Type: application/json on a DELETE without a body.
+    let r = h
+        .send(
+            h.http
+                .delete(h.url(&format!("/v1/files/{LOGO}")))
+                .basic_auth(KEY, Some("do_not_set"))
+                .header("content-type", "application/json"),
+        )
+        .await;
+    assert_eq!(r.status, 204);
+}
+
+#[tokio::test]
+async fn bulk_delete_is_all_or_nothing() {
+    let h = Harness::start().await;
+    let r = h
+        .post(
+            "/v1/files/batch/deleteByFileIds",
+            json!({"fileIds": [LOGO, UNKNOWN]}),
+        )
+        .await;
+    assert_error(&r, 404, "The requested file(s) does not exist.");
+    assert_eq!(r.body["missingFileIds"], json!([UNKNOWN]));
+    assert_eq!(h.list_ids("").await.len(), 6, "nothing deleted");
+
+    let many: Vec<String> = (0..101).map(|i| format!("{:024x}", i)).collect();
+    assert_error(
+        &h.post("/v1/files/batch/deleteByFileIds", json!({"fileIds": many}))
+            .await,
+        400,
+        "fileIds cannot have more than 100 items.",
+    );
+    assert_error(
+        &h.post("/v1/files/batch/deleteByFileIds", json!({})).await,
+        400,
+        "fileIds parameter is missing.",
+    );
+    assert_error(
+        &h.post("/v1/files/batch/deleteByFileIds", json!({"fileIds": []}))
+            .await,
+        400,
+        "fileIds is empty.",
+    );
+
+    let r = h
+        .post(
+            "/v1/files/batch/deleteByFileIds",
+            json!({"fileIds": [LOGO, AVATAR]}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.body,
+        json!({"successfullyDeletedFileIds": [LOGO, AVATAR]})
+    );
+    assert_eq!(
+        h.list_ids("").await,
+        [JACKET_FRONT, JACKET_BACK, LOOKBOOK, HIKER]
+    );
+}
