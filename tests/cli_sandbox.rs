@@ -1,0 +1,308 @@
+//! `iktag sandbox` as a user runs it: the binary, its stdout contract, signals, `--data`,
+//! and a SIGKILL in the middle of bulk calls that must leave no half-applied call.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+const KEY: &str = "private_cli_test_key";
+
+struct Running {
+    child: Child,
+    base: String,
+    key_line: Option<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn iktag() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_iktag"));
+    c.env_remove("IMAGEKIT_PRIVATE_KEY")
+        .env("IKTAG_LOG", "warn");
+    c
+}
+
+/// Starts the binary and reads its ready lines from stdout.
+fn start(args: &[&str], key: Option<&str>) -> Running {
+    let mut cmd = iktag();
+    cmd.arg("sandbox").args(args);
+    if let Some(k) = key {
+        cmd.env("IMAGEKIT_PRIVATE_KEY", k);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("sandbox prints its base URL");
+    let base = first
+        .strip_prefix("IMAGE_KIT_BASE_URL=")
+        .unwrap_or_else(|| panic!("first line is IMAGE_KIT_BASE_URL=…, got {first:?}"))
+        .to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let key_line = if key.is_none() {
+        Some(rx.recv_timeout(Duration::from_secs(5)).expect("key line"))
+    } else {
+        None
+    };
+    Running {
+        child,
+        base,
+        key_line,
+    }
+}
+
+fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client")
+}
+
+fn get(base: &str, path: &str) -> Value {
+    let r = client()
+        .get(format!("{base}{path}"))
+        .basic_auth(KEY, None::<&str>)
+        .send()
+        .expect("request");
+    assert!(r.status().is_success(), "{path}: {}", r.status());
+    r.json().expect("json")
+}
+
+fn terminate(mut r: Running) -> std::process::ExitStatus {
+    let pid = r.child.id().to_string();
+    let ok = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(ok.success());
+    for _ in 0..200 {
+        if let Some(status) = r.child.try_wait().expect("wait") {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("sandbox did not stop within 10 s of SIGTERM");
+}
+
+#[test]
+fn prints_base_url_and_generated_key_then_stops_cleanly_on_sigterm() {
+    let r = start(&["--empty"], None);
+    let key_line = r.key_line.clone().expect("generated key is printed");
+    let key = key_line
+        .strip_prefix("IMAGEKIT_PRIVATE_KEY=")
+        .expect("second line is IMAGEKIT_PRIVATE_KEY=…");
+    assert!(key.starts_with("private_"));
+    let resp = client()
+        .get(format!("{}/v1/files", r.base))
+        .basic_auth(key, Some("do_not_set"))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.text().unwrap(), "[]");
+    let status = terminate(r);
+    assert!(status.success(), "clean exit on SIGTERM: {status:?}");
+}
+
+#[test]
+fn uses_the_key_from_the_environment_and_does_not_print_it() {
+    let r = start(&["--empty"], Some(KEY));
+    assert!(r.key_line.is_none());
+    assert_eq!(get(&r.base, "/v1/files"), json!([]));
+}
+
+#[test]
+fn refuses_non_loopback_addresses_and_bad_flags_with_exit_code_2() {
+    let out = iktag()
+        .args(["sandbox", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--public"), "says how to allow it: {err}");
+
+    let out = iktag()
+        .args(["sandbox", "--fail-rate", "1.5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = iktag()
+        .args(["sandbox", "--files", "3", "--empty"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "seed sources are exclusive");
+}
+
+#[test]
+fn a_bad_seed_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("listing.json");
+    std::fs::write(&seed, r#"{"not": "an array"}"#).unwrap();
+    let out = iktag()
+        .args(["sandbox", "--seed"])
+        .arg(&seed)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("listing.json"), "names the file: {err}");
+}
+
+#[test]
+fn data_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-library.json");
+    let r = start(
+        &["--data", data, "--seed", seed.to_str().unwrap()],
+        Some(KEY),
+    );
+    let resp = client()
+        .post(format!("{}/v1/files/addTags", r.base))
+        .basic_auth(KEY, None::<&str>)
+        .json(&json!({"fileIds": ["6500000000000000000000a3"], "tags": ["kept"]}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let resp = client()
+        .delete(format!("{}/v1/files/6500000000000000000000a4", r.base))
+        .basic_auth(KEY, None::<&str>)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    assert!(terminate(r).success());
+
+    // Restarting with a seed does not reseed an existing database.
+    let r = start(
+        &["--data", data, "--seed", seed.to_str().unwrap()],
+        Some(KEY),
+    );
+    let logo = get(&r.base, "/v1/files/6500000000000000000000a3/details");
+    assert_eq!(logo["tags"], json!(["kept"]));
+    assert_eq!(get(&r.base, "/v1/files").as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn sigkill_during_bulk_calls_leaves_no_half_applied_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
+    let mut r = start(&["--data", &data, "--files", "1000"], Some(KEY));
+    let files = get(&r.base, "/v1/files?limit=1000");
+    let ids: Vec<String> = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fileId"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 1000);
+    let chunks: Vec<Vec<String>> = ids.chunks(50).map(<[String]>::to_vec).collect();
+
+    // Four writers send 50-file addTags calls, each with its own tag, until the kill.
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<(String, usize)>::new()));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (base, chunks, stop, acked) = (
+                r.base.clone(),
+                chunks.clone(),
+                stop.clone(),
+                acknowledged.clone(),
+            );
+            std::thread::spawn(move || {
+                let c = client();
+                let mut i = 0usize;
+                while !stop.load(Ordering::Relaxed) {
+                    let chunk = (w * 5 + i) % chunks.len();
+                    let tag = format!("kill-{w}-{i}");
+                    let resp = c
+                        .post(format!("{base}/v1/files/addTags"))
+                        .basic_auth(KEY, None::<&str>)
+                        .json(&json!({"fileIds": chunks[chunk], "tags": [tag]}))
+                        .send();
+                    match resp {
+                        Ok(resp) if resp.status() == 200 => {
+                            acked.lock().unwrap().push((tag, chunk))
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            })
+        })
+        .collect();
+    // Kill once a good number of calls has landed, so some are surely in flight.
+    for _ in 0..400 {
+        if acknowledged.lock().unwrap().len() >= 40 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    r.child.kill().expect("SIGKILL");
+    r.child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for w in writers {
+        w.join().unwrap();
+    }
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(
+        acked.len() >= 40,
+        "the test exercised bulk calls: {}",
+        acked.len()
+    );
+    drop(r);
+
+    let r = start(&["--data", &data], Some(KEY));
+    let after = get(&r.base, "/v1/files?limit=1000");
+    let mut holders: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for f in after.as_array().unwrap() {
+        for t in f["tags"].as_array().into_iter().flatten() {
+            let t = t.as_str().unwrap();
+            if t.starts_with("kill-") {
+                holders
+                    .entry(t.to_owned())
+                    .or_default()
+                    .push(f["fileId"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    for (tag, files) in &holders {
+        assert_eq!(
+            files.len(),
+            50,
+            "call {tag} was applied to {} of 50 files",
+            files.len()
+        );
+    }
+    for (tag, chunk) in &acked {
+        let held = holders
+            .get(tag)
+            .unwrap_or_else(|| panic!("acknowledged call {tag} was lost"));
+        let mut want = chunks[*chunk].clone();
+        let mut got = held.clone();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{tag} landed on exactly its files");
+    }
+}
