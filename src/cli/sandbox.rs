@@ -142,7 +142,7 @@ pub async fn run(args: SandboxArgs) -> Result<(), CliError> {
         key,
         faults: args.faults.config(),
     };
-    serve(cfg, generated).await
+    serve(cfg, generated, false).await
 }
 
 pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
@@ -155,10 +155,10 @@ pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
         key,
         faults: args.faults.config(),
     };
-    serve(cfg, generated).await
+    serve(cfg, generated, true).await
 }
 
-async fn serve(cfg: SandboxConfig, generated_key: bool) -> Result<(), CliError> {
+async fn serve(cfg: SandboxConfig, generated_key: bool, demo: bool) -> Result<(), CliError> {
     cfg.faults.validate().map_err(CliError::usage)?;
     let started = std::time::Instant::now();
     let (store, seeded) = open_store(&cfg).map_err(|e| CliError::failed(e.to_string()))?;
@@ -186,6 +186,14 @@ async fn serve(cfg: SandboxConfig, generated_key: bool) -> Result<(), CliError> 
         out.write_all(lines.as_bytes())
             .and_then(|()| out.flush())
             .map_err(|e| CliError::failed(format!("cannot write to stdout: {e}")))?;
+    }
+    if demo {
+        eprintln!(
+            "\nThe demo library ({files} files) is being served. The terminal UI is not part of this release yet;\n\
+             meanwhile, export the two lines above in another terminal and try:\n  \
+             curl -su \"$IMAGEKIT_PRIVATE_KEY:\" \"$IMAGE_KIT_BASE_URL/v1/files?limit=5\"\n\
+             Press Ctrl-C to stop.\n"
+        );
     }
     shutdown_signal().await;
     tracing::info!("stopping the sandbox");

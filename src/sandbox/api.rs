@@ -20,7 +20,7 @@ use super::search::{self, EvalContext};
 use super::{Shared, extensions};
 use crate::model::{
     BulkDeleteResponse, BulkUpdateResponse, CustomMetadataField, FieldSchema, FieldType,
-    FileDetails, FileError, FolderDetails, Timestamp,
+    FileDetails, FileError, FileKind, FolderDetails, Timestamp,
 };
 
 /// Per-file failures the fault layer decided to simulate for this request.
@@ -331,7 +331,14 @@ async fn list_files(
         now: Timestamp::now(),
         fields: store.fields(),
     };
+    // `all` means files and folders, never file versions.
+    // A searchQuery that names `type` decides the kinds itself.
+    let version_wanted = p.kind == TypeFilter::FileVersion;
+    let query_picks_type = p.query.as_ref().is_some_and(search::Query::mentions_type);
     let file_ok = |f: &FileDetails| -> bool {
+        if !query_picks_type && (f.kind == FileKind::FileVersion) != version_wanted {
+            return false;
+        }
         match p.file_type {
             FileTypeFilter::All => {}
             FileTypeFilter::Image if f.file_type != "image" => return false,
@@ -378,7 +385,7 @@ async fn list_files(
         }
     };
 
-    let want_files = matches!(p.kind, TypeFilter::File | TypeFilter::All);
+    let want_files = p.kind != TypeFilter::Folder;
     let want_folders = matches!(p.kind, TypeFilter::Folder | TypeFilter::All);
     // Files are kept in ascending (createdAt, id) order, so the default sort needs no
     // sorting and can stop as soon as the page is full.
