@@ -51,7 +51,11 @@ fn client() -> reqwest::blocking::Client {
 }
 
 fn get(c: &reqwest::blocking::Client, url: &str) -> Vec<u8> {
-    let r = c.get(url).basic_auth(KEY, None::<&str>).send().expect("send");
+    let r = c
+        .get(url)
+        .basic_auth(KEY, None::<&str>)
+        .send()
+        .expect("send");
     assert!(r.status().is_success(), "{url}: {}", r.status());
     r.bytes().expect("body").to_vec()
 }
@@ -77,7 +81,9 @@ fn bench(c: &mut Criterion) {
     let mut counts = std::collections::HashMap::<String, usize>::new();
     for f in &first {
         for t in f["tags"].as_array().into_iter().flatten() {
-            *counts.entry(t.as_str().unwrap_or_default().to_owned()).or_default() += 1;
+            *counts
+                .entry(t.as_str().unwrap_or_default().to_owned())
+                .or_default() += 1;
         }
     }
     let tag = counts
@@ -85,10 +91,9 @@ fn bench(c: &mut Criterion) {
         .max_by_key(|(_, n)| *n)
         .map(|(t, _)| t)
         .expect("generated files have tags");
-    let query: String = form_urlencoded::byte_serialize(
-        format!(r#"tags IN ["{tag}", "no-such-tag"]"#).as_bytes(),
-    )
-    .collect();
+    let query: String =
+        form_urlencoded::byte_serialize(format!(r#"tags IN ["{tag}", "no-such-tag"]"#).as_bytes())
+            .collect();
     let search = format!("{}/v1/files?limit=1000&searchQuery={query}", s.base);
     let rare_query: String =
         form_urlencoded::byte_serialize(br#"tags IN ["no-such-tag"] AND size > "1mb""#).collect();
@@ -100,12 +105,23 @@ fn bench(c: &mut Criterion) {
     g.bench_function(format!("search tags IN [{tag}] limit=1000"), |b| {
         b.iter(|| get(&http, &search))
     });
-    g.bench_function("search with no match (full scan)", |b| b.iter(|| get(&http, &rare)));
+    g.bench_function("search with no match (full scan)", |b| {
+        b.iter(|| get(&http, &rare))
+    });
     g.bench_function("sort DESC_SIZE limit=1000", |b| {
-        b.iter(|| get(&http, &format!("{}/v1/files?limit=1000&sort=DESC_SIZE", s.base)))
+        b.iter(|| {
+            get(
+                &http,
+                &format!("{}/v1/files?limit=1000&sort=DESC_SIZE", s.base),
+            )
+        })
     });
 
-    let ids: Vec<&str> = first.iter().take(50).filter_map(|f| f["fileId"].as_str()).collect();
+    let ids: Vec<&str> = first
+        .iter()
+        .take(50)
+        .filter_map(|f| f["fileId"].as_str())
+        .collect();
     let add = json!({"fileIds": ids, "tags": ["bench-tag"]});
     let add_url = format!("{}/v1/files/addTags", s.base);
     let remove_url = format!("{}/v1/files/removeTags", s.base);

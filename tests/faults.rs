@@ -181,3 +181,22 @@ async fn fault_admin_route_validates_and_needs_the_key() {
     let r = h.send(h.http.get(h.url("/_sandbox/faults"))).await;
     assert_eq!(r.status, 401);
 }
+
+#[tokio::test]
+async fn a_bad_key_gets_403_whatever_faults_are_on() {
+    let h = Harness::start().await;
+    h.put_faults(json!({"errorRate": 1.0, "rateLimit": 1}))
+        .await;
+    for _ in 0..3 {
+        let r = h
+            .send(
+                h.http
+                    .get(h.url("/v1/files"))
+                    .basic_auth("private_wrong", None::<&str>),
+            )
+            .await;
+        assert_eq!(r.status, 403, "auth is checked before faults");
+        let r = h.send(h.http.get(h.url("/v1/files"))).await;
+        assert_eq!(r.status, 401);
+    }
+}

@@ -47,6 +47,16 @@ pub fn routes() -> Router<Shared> {
             "/v1/customMetadataFields",
             get(list_fields).post(create_field),
         )
+        .route("/api/v1/files/upload", post(upload_not_emulated))
+        .route("/api/v2/files/upload", post(upload_not_emulated))
+}
+
+/// SDKs with an overridden base URL send uploads here; the sandbox does not store media.
+async fn upload_not_emulated() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        "Upload is not emulated by the iktag sandbox. Start it with --seed FILE or --files N to get a library.",
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -484,11 +494,23 @@ async fn patch_details(
         .update_files(vec![file])?
         .pop()
         .ok_or_else(ApiError::internal)?;
-    let mut out = serde_json::to_value(&stored).map_err(|_| ApiError::internal())?;
-    if let (Some(status), Some(obj)) = (status, out.as_object_mut()) {
-        obj.insert("extensionStatus".to_owned(), Value::Object(status));
-    }
-    Ok((StatusCode::OK, Json(out)).into_response())
+    Ok((
+        StatusCode::OK,
+        Json(Updated {
+            file: &stored,
+            extension_status: status,
+        }),
+    )
+        .into_response())
+}
+
+/// The PATCH response: the file's fields in API order, plus `extensionStatus` when asked.
+#[derive(Serialize)]
+struct Updated<'a> {
+    #[serde(flatten)]
+    file: &'a FileDetails,
+    #[serde(rename = "extensionStatus", skip_serializing_if = "Option::is_none")]
+    extension_status: Option<Map<String, Value>>,
 }
 
 /// Parses a request body that must be a JSON object.

@@ -1,6 +1,6 @@
 //! The sandbox: a local ImageKit-compatible HTTP server.
 //!
-//! Request path: request id → fault layer → auth → handler → store transaction.
+//! Request path: request id → auth → fault layer → handler → store transaction.
 //! `/_sandbox/*` admin routes skip the fault layer but still need the key.
 
 pub mod api;
@@ -149,14 +149,16 @@ pub fn app(store: Store, key: String, faults: FaultConfig) -> (Router, Shared) {
         faults: Faults::new(faults),
         next_request: AtomicU64::new(1),
     });
+    // Auth first: ImageKit limits and fails requests per account, so a request
+    // without a valid key gets its 401/403 whatever faults are switched on.
     let v1 = api::routes()
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            auth::require_key,
+            faults::inject,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            faults::inject,
+            auth::require_key,
         ));
     let admin = Router::new()
         .route("/_sandbox/faults", get(get_faults).put(put_faults))
