@@ -141,6 +141,19 @@ async fn list_sorts_by_all_fourteen_values() {
         h.list_ids("sort=ASC_SIZE").await,
         [AVATAR, LOGO, HIKER, JACKET_BACK, JACKET_FRONT, LOOKBOOK]
     );
+    // Paging through a sorted list: each page is the right slice of the whole order.
+    assert_eq!(
+        h.list_ids("sort=ASC_SIZE&limit=2&skip=1").await,
+        [LOGO, HIKER]
+    );
+    assert_eq!(
+        h.list_ids("sort=DESC_SIZE&limit=3").await,
+        [LOOKBOOK, JACKET_FRONT, JACKET_BACK]
+    );
+    assert_eq!(
+        h.list_ids("sort=DESC_SIZE&limit=3&skip=3").await,
+        [HIKER, LOGO, AVATAR]
+    );
     assert_eq!(
         h.list_ids("sort=DESC_CREATED").await,
         [AVATAR, HIKER, LOOKBOOK, LOGO, JACKET_BACK, JACKET_FRONT]

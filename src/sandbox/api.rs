@@ -428,10 +428,17 @@ async fn list_files(
             if want_files {
                 all.extend(store.files().iter().filter(|f| file_ok(f)).map(Item::File));
             }
-            all.sort_unstable_by(|a, b| {
+            let order = |a: &Item<'_>, b: &Item<'_>| {
                 let o = a.cmp_by(b, p.sort);
                 if p.descending { o.reverse() } else { o }
-            });
+            };
+            // Only the requested page needs sorting: partition it out first (O(n)).
+            let wanted = p.skip.saturating_add(p.limit);
+            if wanted < all.len() {
+                all.select_nth_unstable_by(wanted, order);
+                all.truncate(wanted);
+            }
+            all.sort_unstable_by(order);
             all.into_iter().skip(p.skip).take(p.limit).collect()
         };
     let body = serde_json::to_vec(&page).map_err(|_| ApiError::internal())?;
