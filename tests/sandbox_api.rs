@@ -864,3 +864,34 @@ async fn bulk_delete_is_all_or_nothing() {
         [JACKET_FRONT, JACKET_BACK, LOOKBOOK, HIKER]
     );
 }
+
+#[tokio::test]
+async fn add_tags_that_would_overflow_one_file_fail_only_that_file() {
+    let h = Harness::start().await;
+    let long: Vec<String> = (0..9).map(|i| format!("{i}{}", "y".repeat(49))).collect();
+    let r = h
+        .patch(&format!("/v1/files/{LOGO}/details"), json!({"tags": long}))
+        .await;
+    assert_eq!(r.status, 200, "450 characters of tags are allowed");
+    let r = h
+        .post(
+            "/v1/files/addTags",
+            json!({"fileIds": [LOGO, AVATAR], "tags": ["z".repeat(60)]}),
+        )
+        .await;
+    assert_eq!(r.status, 207, "{}", r.body);
+    assert_eq!(r.body["successfullyUpdatedFileIds"], json!([AVATAR]));
+    assert_eq!(r.body["errors"][0]["fileId"], LOGO);
+    assert!(
+        r.body["errors"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("500")
+    );
+    assert_eq!(
+        strs(&h.details(LOGO).await["tags"]).len(),
+        9,
+        "the failed file is untouched"
+    );
+    assert_eq!(strs(&h.details(AVATAR).await["tags"]).len(), 2);
+}
