@@ -421,6 +421,58 @@ const AREAS: &[Area] = &[
     },
 ];
 
+/// Product names that belong in each catalogue folder.
+const PRODUCT_STEMS: &[(&str, &[&str])] = &[
+    (
+        "/products/jackets",
+        &[
+            "alpine-shell",
+            "storm-parka",
+            "rain-jacket",
+            "down-vest",
+            "fleece-hoodie",
+        ],
+    ),
+    (
+        "/products/shoes",
+        &[
+            "trail-runner",
+            "approach-shoe",
+            "city-walker",
+            "winter-boot",
+        ],
+    ),
+    (
+        "/products/backpacks",
+        &[
+            "summit-pack",
+            "daypack-22l",
+            "commuter-roll-top",
+            "hydration-vest",
+        ],
+    ),
+    (
+        "/products/tents",
+        &["ridge-tent", "basecamp-dome", "bivy-shelter"],
+    ),
+    (
+        "/products/shirts",
+        &["merino-tee", "sun-hoodie", "flannel-shirt", "base-layer"],
+    ),
+    (
+        "/products/trousers",
+        &["cargo-pant", "softshell-pant", "trail-short"],
+    ),
+    (
+        "/products/accessories",
+        &["beanie", "gaiter", "insulated-bottle", "trekking-pole"],
+    ),
+    (
+        "/products/sleeping-bags",
+        &["arctic-down-bag", "summer-quilt", "camp-pillow"],
+    ),
+];
+
 const TAGS: &[&str] = &[
     "product",
     "jacket",
@@ -758,7 +810,10 @@ fn generate_file(rng: &mut fastrand::Rng, area: &Area, i: usize, seed: u64) -> F
         _ => format!("{base}/{}/{}", pick(rng, area.subs), pick(rng, area.subs)),
     };
     let ext = pick(rng, area.formats);
-    let stem = pick(rng, area.stems);
+    let stem = match PRODUCT_STEMS.iter().find(|(folder, _)| *folder == base) {
+        Some((_, stems)) => pick(rng, stems),
+        None => pick(rng, area.stems),
+    };
     let name = match (stem, rng.u8(0..20)) {
         ("IMG" | "DSC", _) => format!(
             "{stem}_{}{:02}{:02}_{:06}.{ext}",
