@@ -1,10 +1,14 @@
 //! iktag: a terminal console for curating the tags of an ImageKit media library.
 //!
 //! The library holds everything; `main.rs` only dispatches:
+//! - [`api`]: the ImageKit client (every call to ImageKit goes through it);
 //! - [`model`]: wire types shared by client and sandbox;
 //! - [`sandbox`]: the local ImageKit-compatible server;
-//! - [`cli`]: the command line.
+//! - [`cli`]: the command line;
+//! - [`text`]: display-safe rendering of untrusted text.
 
+pub mod api;
 pub mod cli;
 pub mod model;
 pub mod sandbox;
+pub mod text;

@@ -1,0 +1,113 @@
+//! Typed client errors. Every message says what failed and carries the server's own text
+//! (escaped: it is untrusted). None ever contains the private key.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::model::ErrorBody;
+use crate::text::untrusted;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("ImageKit rejected the request (400): {message}")]
+    BadRequest {
+        message: String,
+        errors: Option<Value>,
+    },
+    #[error(
+        "ImageKit did not accept the key (401): {message} Set IMAGEKIT_PRIVATE_KEY or a profile's key."
+    )]
+    Unauthorized { message: String },
+    #[error(
+        "ImageKit refused the key (403): {message} Check that the key belongs to this account and is not expired."
+    )]
+    Forbidden { message: String },
+    #[error("not found (404): {message}")]
+    NotFound {
+        message: String,
+        /// The ids a bulk call named that do not exist; nothing was applied.
+        missing_file_ids: Vec<String>,
+    },
+    #[error("ImageKit is rate limiting this account (429) and still was after waiting: {message}")]
+    RateLimited {
+        message: String,
+        retry_after: Duration,
+    },
+    #[error("ImageKit server error ({status}) after retries: {message}")]
+    Server { status: u16, message: String },
+    #[error("unexpected HTTP status {status}: {message}")]
+    Status { status: u16, message: String },
+    #[error("network error talking to {host} after retries: {detail}")]
+    Network {
+        host: String,
+        detail: String,
+        timeout: bool,
+    },
+    #[error("malformed {context} from ImageKit: {detail}")]
+    Malformed { context: String, detail: String },
+    #[error("{0}")]
+    Config(String),
+}
+
+impl ApiError {
+    pub(super) fn network(url: &url::Url, e: &reqwest::Error) -> Self {
+        // reqwest's Display includes the URL, which never holds the key (auth is a header).
+        let mut detail = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            detail.push_str(": ");
+            detail.push_str(&s.to_string());
+            source = s.source();
+        }
+        ApiError::Network {
+            host: url.host_str().unwrap_or("?").to_owned(),
+            detail: untrusted(&detail, 300),
+            timeout: e.is_timeout(),
+        }
+    }
+
+    pub(super) fn from_status(status: StatusCode, body: &[u8]) -> Self {
+        let parsed = serde_json::from_slice::<ErrorBody>(body).ok();
+        let message = match &parsed {
+            Some(b) => untrusted(&b.message, 500),
+            None if body.is_empty() => status.canonical_reason().unwrap_or("no message").to_owned(),
+            None => untrusted(&String::from_utf8_lossy(body), 200),
+        };
+        let code = status.as_u16();
+        match code {
+            400 => ApiError::BadRequest {
+                message,
+                errors: parsed.and_then(|b| b.errors),
+            },
+            401 => ApiError::Unauthorized { message },
+            403 => ApiError::Forbidden { message },
+            404 => ApiError::NotFound {
+                message,
+                missing_file_ids: parsed.and_then(|b| b.missing_file_ids).unwrap_or_default(),
+            },
+            500..=599 => ApiError::Server {
+                status: code,
+                message,
+            },
+            _ => ApiError::Status {
+                status: code,
+                message,
+            },
+        }
+    }
+
+    /// The HTTP status, if the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::BadRequest { .. } => Some(400),
+            ApiError::Unauthorized { .. } => Some(401),
+            ApiError::Forbidden { .. } => Some(403),
+            ApiError::NotFound { .. } => Some(404),
+            ApiError::RateLimited { .. } => Some(429),
+            ApiError::Server { status, .. } | ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}

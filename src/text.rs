@@ -1,0 +1,50 @@
+//! Display-safe text. Everything that came from a server (names, tags, error strings) is
+//! untrusted: control and bidi characters are escaped before it reaches a terminal, a log,
+//! the clipboard or stdout.
+
+/// True for characters that can rewrite or reorder what a terminal shows.
+fn is_dangerous(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Escapes control and bidi characters as `\u{..}` (and `\n`, `\t`, `\r` as themselves,
+/// escaped), and cuts the text at `max` characters with an ellipsis.
+pub fn untrusted(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max + 8));
+    for (n, c) in s.chars().enumerate() {
+        if n >= max {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if is_dangerous(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_controls_and_bidi_and_truncates() {
+        assert_eq!(untrusted("plain tag", 100), "plain tag");
+        assert_eq!(untrusted("a\u{1b}[31mred", 100), "a\\u{1b}[31mred");
+        assert_eq!(
+            untrusted("evil\u{202E}gpj.exe", 100),
+            "evil\\u{202e}gpj.exe"
+        );
+        assert_eq!(untrusted("two\nlines", 100), "two\\nlines");
+        assert_eq!(untrusted("abcdef", 3), "abc…");
+        assert_eq!(untrusted("été", 100), "été");
+    }
+}
