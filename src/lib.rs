@@ -2,6 +2,7 @@
 //!
 //! The library holds everything; `main.rs` only dispatches:
 //! - [`api`]: the ImageKit client (every call to ImageKit goes through it);
+//! - [`jobs`]: the bulk job engine (plan, run, outcomes, journal);
 //! - [`model`]: wire types shared by client and sandbox;
 //! - [`sandbox`]: the local ImageKit-compatible server;
 //! - [`cli`]: the command line;
@@ -9,6 +10,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod jobs;
 pub mod model;
 pub mod sandbox;
 pub mod text;

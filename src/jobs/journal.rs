@@ -1,0 +1,320 @@
+//! The job journal: one JSON-lines file per job, written and flushed to disk before and
+//! after each unit, so a killed process leaves an exact record of what was applied.
+//!
+//! Lines: `{"type":"job",…plan…}`, then `{"type":"start","unit":N,"ids":[…]}` and
+//! `{"type":"done","unit":N,"outcomes":[…]}` per unit, then `{"type":"end","summary":…}`.
+//! The journal never holds the private key.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use super::{FileOutcome, Plan, Summary};
+use crate::model::Timestamp;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+enum Line {
+    Job {
+        id: String,
+        #[serde(rename = "baseUrl")]
+        base_url: String,
+        #[serde(rename = "createdAt")]
+        created_at: Timestamp,
+        plan: Plan,
+    },
+    Start {
+        unit: usize,
+        ids: Vec<String>,
+    },
+    Done {
+        unit: usize,
+        outcomes: Vec<FileOutcome>,
+    },
+    End {
+        summary: Summary,
+    },
+}
+
+/// An open journal of a running job.
+pub struct Journal {
+    pub id: String,
+    pub path: PathBuf,
+    file: Mutex<File>,
+}
+
+/// Errors reading or writing journals.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("job journal {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("job journal {path}, line {line}: {message}")]
+    Corrupt {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error("no job {0:?}; `iktag jobs` lists the jobs")]
+    NoSuchJob(String),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> JournalError + '_ {
+    move |source| JournalError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// A new, unique, sortable job id: `YYYYMMDD-HHMMSS-xxxx`.
+pub fn new_job_id() -> String {
+    let now = chrono::Utc::now();
+    format!("{}-{:04x}", now.format("%Y%m%d-%H%M%S"), fastrand::u16(..))
+}
+
+impl Journal {
+    /// Creates the journal and writes the plan, flushed, before any unit runs.
+    pub fn create(dir: &Path, plan: &Plan, base_url: &str) -> Result<Journal, JournalError> {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let id = new_job_id();
+        let path = dir.join(format!("{id}.jsonl"));
+        let file = OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        let j = Journal {
+            id: id.clone(),
+            path,
+            file: Mutex::new(file),
+        };
+        j.write(&Line::Job {
+            id,
+            base_url: base_url.to_owned(),
+            created_at: Timestamp::now(),
+            plan: plan.clone(),
+        })?;
+        Ok(j)
+    }
+
+    fn write(&self, line: &Line) -> Result<(), JournalError> {
+        let mut text = serde_json::to_string(line).map_err(|e| JournalError::Io {
+            path: self.path.display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
+        text.push('\n');
+        let mut f = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        f.write_all(text.as_bytes())
+            .and_then(|()| f.sync_data())
+            .map_err(io_err(&self.path))
+    }
+
+    pub fn unit_started(&self, unit: usize, ids: &[String]) -> Result<(), JournalError> {
+        self.write(&Line::Start {
+            unit,
+            ids: ids.to_vec(),
+        })
+    }
+
+    pub fn unit_done(&self, unit: usize, outcomes: &[FileOutcome]) -> Result<(), JournalError> {
+        self.write(&Line::Done {
+            unit,
+            outcomes: outcomes.to_vec(),
+        })
+    }
+
+    pub fn finished(&self, summary: &Summary) -> Result<(), JournalError> {
+        self.write(&Line::End {
+            summary: summary.clone(),
+        })
+    }
+}
+
+/// What a journal says about a job.
+#[derive(Debug, Clone)]
+pub struct JobRecord {
+    pub id: String,
+    pub path: PathBuf,
+    pub base_url: String,
+    pub created_at: Timestamp,
+    pub plan: Plan,
+    /// Outcomes of the units that finished, by file.
+    pub outcomes: BTreeMap<String, FileOutcome>,
+    /// Units that started but have no recorded end (the process died meanwhile).
+    pub interrupted_units: Vec<usize>,
+    pub finished: Option<Summary>,
+}
+
+impl JobRecord {
+    /// Files the job planned to change that have no recorded outcome.
+    pub fn unapplied(&self) -> Vec<String> {
+        self.plan
+            .units
+            .iter()
+            .flat_map(|u| &u.ids)
+            .filter(|id| !self.outcomes.contains_key(*id))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Reads one job's journal. A torn last line (killed mid-write) is ignored.
+pub fn load(dir: &Path, id: &str) -> Result<JobRecord, JournalError> {
+    if id.contains(['/', '\\']) || id.starts_with('.') {
+        return Err(JournalError::NoSuchJob(id.to_owned()));
+    }
+    let path = dir.join(format!("{id}.jsonl"));
+    let file = File::open(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => JournalError::NoSuchJob(id.to_owned()),
+        _ => io_err(&path)(e),
+    })?;
+    let lines: Vec<String> = BufReader::new(file)
+        .lines()
+        .collect::<Result<_, _>>()
+        .map_err(io_err(&path))?;
+    let mut record: Option<JobRecord> = None;
+    let mut started: HashSet<usize> = HashSet::new();
+    let count = lines.len();
+    for (i, text) in lines.iter().enumerate() {
+        let line: Line = match serde_json::from_str(text) {
+            Ok(l) => l,
+            Err(_) if i + 1 == count => break,
+            Err(e) => {
+                return Err(JournalError::Corrupt {
+                    path: path.display().to_string(),
+                    line: i + 1,
+                    message: e.to_string(),
+                });
+            }
+        };
+        match (line, &mut record) {
+            (
+                Line::Job {
+                    id,
+                    base_url,
+                    created_at,
+                    plan,
+                },
+                None,
+            ) => {
+                record = Some(JobRecord {
+                    id,
+                    path: path.clone(),
+                    base_url,
+                    created_at,
+                    plan,
+                    outcomes: BTreeMap::new(),
+                    interrupted_units: Vec::new(),
+                    finished: None,
+                });
+            }
+            (Line::Start { unit, .. }, Some(_)) => {
+                started.insert(unit);
+            }
+            (Line::Done { unit, outcomes }, Some(r)) => {
+                started.remove(&unit);
+                for o in outcomes {
+                    r.outcomes.insert(o.file_id.clone(), o);
+                }
+            }
+            (Line::End { summary }, Some(r)) => r.finished = Some(summary),
+            _ => {
+                return Err(JournalError::Corrupt {
+                    path: path.display().to_string(),
+                    line: i + 1,
+                    message: "lines out of order".into(),
+                });
+            }
+        }
+    }
+    let mut r = record.ok_or_else(|| JournalError::Corrupt {
+        path: path.display().to_string(),
+        line: 1,
+        message: "no job header".into(),
+    })?;
+    let mut interrupted: Vec<usize> = started.into_iter().collect();
+    interrupted.sort_unstable();
+    r.interrupted_units = interrupted;
+    Ok(r)
+}
+
+/// All jobs in the state dir, newest first. Unreadable journals are skipped with a warning.
+pub fn list(dir: &Path) -> Result<Vec<JobRecord>, JournalError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_err(dir)(e)),
+    };
+    let mut jobs = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(id) = name.strip_suffix(".jsonl") {
+            match load(dir, id) {
+                Ok(r) => jobs.push(r),
+                Err(e) => tracing::warn!(error = %e, "skipping an unreadable job journal"),
+            }
+        }
+    }
+    jobs.sort_by(|a, b| b.id.cmp(&a.id));
+    Ok(jobs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::{Operation, Outcome, plan};
+
+    #[test]
+    fn journal_records_units_and_survives_a_torn_last_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let ids: Vec<String> = (0..120).map(|i| format!("{i:024x}")).collect();
+        let p = plan(
+            Operation::AddTags {
+                tags: vec!["t".into()],
+            },
+            &ids,
+            &Default::default(),
+        )
+        .unwrap();
+        let j = Journal::create(dir.path(), &p, "http://127.0.0.1:1").unwrap();
+        j.unit_started(0, &p.units[0].ids).unwrap();
+        j.unit_started(1, &p.units[1].ids).unwrap();
+        let done: Vec<FileOutcome> = p.units[0]
+            .ids
+            .iter()
+            .map(|id| FileOutcome {
+                file_id: id.clone(),
+                outcome: Outcome::Succeeded,
+            })
+            .collect();
+        j.unit_done(0, &done).unwrap();
+        // A kill mid-write leaves half a line.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&j.path)
+            .unwrap()
+            .write_all(b"{\"type\":\"do")
+            .unwrap();
+
+        let r = load(dir.path(), &j.id).unwrap();
+        assert_eq!(r.outcomes.len(), 50);
+        assert_eq!(r.interrupted_units, [1]);
+        assert_eq!(r.unapplied().len(), 70);
+        assert!(r.finished.is_none());
+        assert_eq!(list(dir.path()).unwrap().len(), 1);
+        assert!(matches!(
+            load(dir.path(), "nope"),
+            Err(JournalError::NoSuchJob(_))
+        ));
+        assert!(matches!(
+            load(dir.path(), "../etc/passwd"),
+            Err(JournalError::NoSuchJob(_))
+        ));
+    }
+}

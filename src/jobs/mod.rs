@@ -1,0 +1,585 @@
+//! The bulk job engine, shared by the TUI and the CLI.
+//!
+//! A job is an operation plus target file ids. It is **planned** into units within the API's
+//! limits (50 ids per tag call, 100 per delete, one file per PATCH), then **run** with bounded
+//! concurrency through one [`Client`] (whose shared 429 window slows the whole job down).
+//! Every file ends with exactly one [`Outcome`]; success is reported only for files the
+//! server confirmed.
+
+pub mod journal;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Semaphore, mpsc};
+
+use crate::api::{ApiError, BulkOutcome, Client, RemoveAiTags, UpdateRequest};
+use crate::model::FileDetails;
+
+/// Ids per bulk tag call.
+pub const TAG_CHUNK: usize = 50;
+/// Ids per bulk delete.
+pub const DELETE_CHUNK: usize = 100;
+/// Combined tag characters per call.
+pub const MAX_TAG_CHARS: usize = 500;
+
+/// What a job does to each file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum Operation {
+    AddTags {
+        tags: Vec<String>,
+    },
+    RemoveTags {
+        tags: Vec<String>,
+    },
+    /// Remove the named AI tags from every file.
+    RemoveAiTags {
+        names: Vec<String>,
+    },
+    /// Remove all AI tags of each file.
+    RemoveAllAiTags,
+    /// Replace each file's tags (previous lists are journaled for undo).
+    ReplaceTags {
+        tags: Vec<String>,
+    },
+    Delete,
+}
+
+impl Operation {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Operation::AddTags { .. } => "add tags",
+            Operation::RemoveTags { .. } => "remove tags",
+            Operation::RemoveAiTags { .. } => "remove AI tags",
+            Operation::RemoveAllAiTags => "remove all AI tags",
+            Operation::ReplaceTags { .. } => "replace tags",
+            Operation::Delete => "delete",
+        }
+    }
+
+    /// Can this operation be undone from the journal?
+    pub fn reversible(&self) -> bool {
+        matches!(
+            self,
+            Operation::AddTags { .. }
+                | Operation::RemoveTags { .. }
+                | Operation::ReplaceTags { .. }
+        )
+    }
+
+    fn tags(&self) -> Option<&[String]> {
+        match self {
+            Operation::AddTags { tags }
+            | Operation::RemoveTags { tags }
+            | Operation::ReplaceTags { tags } => Some(tags),
+            Operation::RemoveAiTags { names } => Some(names),
+            _ => None,
+        }
+    }
+}
+
+/// The result for one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum Outcome {
+    Succeeded,
+    Failed {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        status: Option<u16>,
+        error: String,
+    },
+    /// The file does not exist (404 `missingFileIds`).
+    Missing {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    Skipped {
+        reason: String,
+    },
+    Cancelled,
+}
+
+impl Outcome {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed { .. } => "failed",
+            Outcome::Missing { .. } => "missing",
+            Outcome::Skipped { .. } => "skipped",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One file's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileOutcome {
+    pub file_id: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// Counts per outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub job: String,
+    pub succeeded: usize,
+    pub failed: usize,
+    pub missing: usize,
+    pub skipped: usize,
+    pub cancelled: usize,
+}
+
+impl Summary {
+    pub fn add(&mut self, o: &Outcome) {
+        match o {
+            Outcome::Succeeded => self.succeeded += 1,
+            Outcome::Failed { .. } => self.failed += 1,
+            Outcome::Missing { .. } => self.missing += 1,
+            Outcome::Skipped { .. } => self.skipped += 1,
+            Outcome::Cancelled => self.cancelled += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.succeeded + self.failed + self.missing + self.skipped + self.cancelled
+    }
+}
+
+/// A unit of work: one API call's worth of files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub ids: Vec<String>,
+}
+
+/// A planned job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub op: Operation,
+    pub units: Vec<Unit>,
+    /// Files left out at plan time, with the reason (e.g. nothing to change).
+    pub skipped: Vec<(String, String)>,
+    /// Previous tag lists, for undoing a replace.
+    #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+    pub previous_tags: HashMap<String, Vec<String>>,
+}
+
+impl Plan {
+    pub fn file_count(&self) -> usize {
+        self.units.iter().map(|u| u.ids.len()).sum::<usize>() + self.skipped.len()
+    }
+}
+
+/// Why a job cannot be planned.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error("no tags given")]
+    NoTags,
+    #[error("the tags are {0} characters combined; ImageKit allows at most 500 per call")]
+    TooLong(usize),
+    #[error("tag {0:?} contains '%', which ImageKit does not allow")]
+    Percent(String),
+    #[error("tags cannot be empty")]
+    EmptyTag,
+}
+
+fn check_tags(tags: &[String], allow_empty_list: bool) -> Result<(), PlanError> {
+    if tags.is_empty() && !allow_empty_list {
+        return Err(PlanError::NoTags);
+    }
+    if tags.iter().any(|t| t.trim().is_empty()) {
+        return Err(PlanError::EmptyTag);
+    }
+    if let Some(t) = tags.iter().find(|t| t.contains('%')) {
+        return Err(PlanError::Percent(t.clone()));
+    }
+    let total: usize = tags.iter().map(|t| t.chars().count()).sum();
+    if total > MAX_TAG_CHARS {
+        return Err(PlanError::TooLong(total));
+    }
+    Ok(())
+}
+
+/// Plans a job over `ids`. `known` holds files already fetched (from a listing); with them
+/// the plan skips files the operation would not change and records previous tags.
+pub fn plan(
+    op: Operation,
+    ids: &[String],
+    known: &HashMap<String, FileDetails>,
+) -> Result<Plan, PlanError> {
+    if let Some(tags) = op.tags() {
+        check_tags(tags, matches!(op, Operation::ReplaceTags { .. }))?;
+    }
+    let mut seen = BTreeSet::new();
+    let mut targets = Vec::new();
+    let mut skipped = Vec::new();
+    let mut previous_tags = HashMap::new();
+    for id in ids {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let file = known.get(id);
+        let unchanged = file.and_then(|f| match &op {
+            Operation::AddTags { tags } => tags
+                .iter()
+                .all(|t| f.tags.contains(t))
+                .then_some("already has the tags"),
+            Operation::RemoveTags { tags } => {
+                (!tags.iter().any(|t| f.tags.contains(t))).then_some("has none of the tags")
+            }
+            Operation::RemoveAiTags { names } => {
+                (!f.ai_tags.iter().any(|t| names.contains(&t.name)))
+                    .then_some("has none of the AI tags")
+            }
+            Operation::RemoveAllAiTags => f.ai_tags.is_empty().then_some("has no AI tags"),
+            Operation::ReplaceTags { tags } => {
+                (&f.tags == tags).then_some("already has exactly these tags")
+            }
+            Operation::Delete => None,
+        });
+        if let Some(reason) = unchanged {
+            skipped.push((id.clone(), reason.to_owned()));
+            continue;
+        }
+        if let (Operation::ReplaceTags { .. }, Some(f)) = (&op, file) {
+            previous_tags.insert(id.clone(), f.tags.clone());
+        }
+        targets.push(id.clone());
+    }
+    let size = match op {
+        Operation::AddTags { .. }
+        | Operation::RemoveTags { .. }
+        | Operation::RemoveAiTags { .. } => TAG_CHUNK,
+        Operation::Delete => DELETE_CHUNK,
+        Operation::RemoveAllAiTags | Operation::ReplaceTags { .. } => 1,
+    };
+    let units = targets
+        .chunks(size)
+        .map(|c| Unit { ids: c.to_vec() })
+        .collect();
+    Ok(Plan {
+        op,
+        units,
+        skipped,
+        previous_tags,
+    })
+}
+
+/// Progress reported while a job runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Outcomes of one finished unit.
+    Done(Vec<FileOutcome>),
+}
+
+/// Cancels a running job: no new unit starts; running units finish and are recorded.
+#[derive(Debug, Clone, Default)]
+pub struct CancelHandle(Arc<AtomicBool>);
+
+impl CancelHandle {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Runs a plan. Returns every file's outcome (skipped ones included), in no particular order.
+pub async fn run(
+    client: &Client,
+    plan: &Plan,
+    concurrency: usize,
+    cancel: &CancelHandle,
+    journal: Option<&journal::Journal>,
+    events: Option<mpsc::UnboundedSender<Event>>,
+) -> Vec<FileOutcome> {
+    let mut outcomes: Vec<FileOutcome> = plan
+        .skipped
+        .iter()
+        .map(|(id, reason)| FileOutcome {
+            file_id: id.clone(),
+            outcome: Outcome::Skipped {
+                reason: reason.clone(),
+            },
+        })
+        .collect();
+    let permits = Arc::new(Semaphore::new(concurrency.clamp(1, 64)));
+    let mut set = tokio::task::JoinSet::new();
+    for (n, unit) in plan.units.iter().enumerate() {
+        let permit = match permits.clone().acquire_owned().await {
+            Ok(p) => p,
+            Err(_) => break,
+        };
+        if cancel.is_cancelled() {
+            drop(permit);
+            outcomes.extend(
+                plan.units[n..]
+                    .iter()
+                    .flat_map(|u| &u.ids)
+                    .map(|id| FileOutcome {
+                        file_id: id.clone(),
+                        outcome: Outcome::Cancelled,
+                    }),
+            );
+            break;
+        }
+        if let Some(j) = journal
+            && let Err(e) = j.unit_started(n, &unit.ids)
+        {
+            tracing::error!(error = %e, "cannot write the job journal; stopping the job");
+            cancel.cancel();
+        }
+        let (client, op, unit, events) = (
+            client.clone(),
+            plan.op.clone(),
+            unit.clone(),
+            events.clone(),
+        );
+        set.spawn(async move {
+            let result = run_unit(&client, &op, &unit.ids).await;
+            drop(permit);
+            if let Some(tx) = events {
+                let _ = tx.send(Event::Done(result.clone()));
+            }
+            (n, result)
+        });
+        // Record units that finished meanwhile, so the journal keeps up.
+        while let Some(done) = set.try_join_next() {
+            record(done, journal, &mut outcomes);
+        }
+    }
+    while let Some(done) = set.join_next().await {
+        record(done, journal, &mut outcomes);
+    }
+    outcomes
+}
+
+fn record(
+    done: Result<(usize, Vec<FileOutcome>), tokio::task::JoinError>,
+    journal: Option<&journal::Journal>,
+    outcomes: &mut Vec<FileOutcome>,
+) {
+    match done {
+        Ok((n, result)) => {
+            if let Some(j) = journal
+                && let Err(e) = j.unit_done(n, &result)
+            {
+                tracing::error!(error = %e, "cannot write the job journal");
+            }
+            outcomes.extend(result);
+        }
+        Err(e) => tracing::error!(error = %e, "a job unit panicked; its files have no outcome"),
+    }
+}
+
+fn failed_all(ids: &[String], e: &ApiError) -> Vec<FileOutcome> {
+    ids.iter()
+        .map(|id| FileOutcome {
+            file_id: id.clone(),
+            outcome: Outcome::Failed {
+                status: e.status(),
+                error: e.to_string(),
+            },
+        })
+        .collect()
+}
+
+/// Runs one unit, resending the rest of a chunk at once when a 404 names missing ids.
+async fn run_unit(client: &Client, op: &Operation, ids: &[String]) -> Vec<FileOutcome> {
+    let mut out = Vec::new();
+    let mut rest: Vec<String> = ids.to_vec();
+    let mut rounds = 0;
+    while !rest.is_empty() {
+        rounds += 1;
+        let result: Result<BulkOutcome, ApiError> = match op {
+            Operation::AddTags { tags } => client.add_tags(&rest, tags).await,
+            Operation::RemoveTags { tags } => client.remove_tags(&rest, tags).await,
+            Operation::RemoveAiTags { names } => client.remove_ai_tags(&rest, names).await,
+            Operation::Delete => client.bulk_delete(&rest).await,
+            Operation::RemoveAllAiTags | Operation::ReplaceTags { .. } => {
+                return per_file(client, op, &rest).await;
+            }
+        };
+        match result {
+            Ok(b) => {
+                let failed: HashMap<&str, &str> = b
+                    .failed
+                    .iter()
+                    .map(|e| (e.file_id.as_str(), e.error.as_str()))
+                    .collect();
+                let ok: BTreeSet<&str> = b.succeeded.iter().map(String::as_str).collect();
+                for id in &rest {
+                    let outcome = if let Some(err) = failed.get(id.as_str()) {
+                        Outcome::Failed {
+                            status: Some(207),
+                            error: (*err).to_owned(),
+                        }
+                    } else if ok.contains(id.as_str()) {
+                        Outcome::Succeeded
+                    } else {
+                        Outcome::Failed {
+                            status: None,
+                            error: "the server did not confirm this file".to_owned(),
+                        }
+                    };
+                    out.push(FileOutcome {
+                        file_id: id.clone(),
+                        outcome,
+                    });
+                }
+                return out;
+            }
+            Err(ApiError::NotFound {
+                missing_file_ids, ..
+            }) if !missing_file_ids.is_empty() && rounds <= 3 => {
+                let missing: BTreeSet<String> = missing_file_ids.into_iter().collect();
+                let note = (matches!(op, Operation::Delete) && rounds > 1).then(|| {
+                    "already deleted, probably by an earlier attempt whose answer was lost"
+                        .to_owned()
+                });
+                for id in rest.iter().filter(|id| missing.contains(*id)) {
+                    out.push(FileOutcome {
+                        file_id: id.clone(),
+                        outcome: Outcome::Missing { note: note.clone() },
+                    });
+                }
+                let before = rest.len();
+                rest.retain(|id| !missing.contains(id));
+                if rest.len() == before {
+                    // The server named ids we did not send: do not loop.
+                    out.extend(failed_all(
+                        &rest,
+                        &ApiError::Malformed {
+                            context: "404 answer".into(),
+                            detail: "missingFileIds names none of the files sent".into(),
+                        },
+                    ));
+                    return out;
+                }
+            }
+            Err(e) => {
+                out.extend(failed_all(&rest, &e));
+                return out;
+            }
+        }
+    }
+    out
+}
+
+/// Per-file PATCH operations.
+async fn per_file(client: &Client, op: &Operation, ids: &[String]) -> Vec<FileOutcome> {
+    let mut out = Vec::new();
+    for id in ids {
+        let req = match op {
+            Operation::RemoveAllAiTags => UpdateRequest {
+                remove_ai_tags: Some(RemoveAiTags::All),
+                ..Default::default()
+            },
+            Operation::ReplaceTags { tags } => UpdateRequest {
+                tags: Some(if tags.is_empty() {
+                    None
+                } else {
+                    Some(tags.clone())
+                }),
+                ..Default::default()
+            },
+            _ => continue,
+        };
+        let outcome = match client.update_details(id, &req).await {
+            Ok(_) => Outcome::Succeeded,
+            Err(ApiError::NotFound { .. }) => Outcome::Missing { note: None },
+            Err(e) => Outcome::Failed {
+                status: e.status(),
+                error: e.to_string(),
+            },
+        };
+        out.push(FileOutcome {
+            file_id: id.clone(),
+            outcome,
+        });
+    }
+    out
+}
+
+/// The ids of a finished job's failed files (for retry-failed).
+pub fn failed_ids(outcomes: &[FileOutcome]) -> Vec<String> {
+    outcomes
+        .iter()
+        .filter(|o| matches!(o.outcome, Outcome::Failed { .. }))
+        .map(|o| o.file_id.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("{i:024x}")).collect()
+    }
+
+    #[test]
+    fn plans_chunks_within_api_limits() {
+        let p = plan(
+            Operation::AddTags {
+                tags: vec!["a".into()],
+            },
+            &ids(120),
+            &HashMap::new(),
+        )
+        .unwrap();
+        assert_eq!(
+            p.units.iter().map(|u| u.ids.len()).collect::<Vec<_>>(),
+            [50, 50, 20]
+        );
+        let p = plan(Operation::Delete, &ids(250), &HashMap::new()).unwrap();
+        assert_eq!(
+            p.units.iter().map(|u| u.ids.len()).collect::<Vec<_>>(),
+            [100, 100, 50]
+        );
+        let p = plan(Operation::RemoveAllAiTags, &ids(3), &HashMap::new()).unwrap();
+        assert_eq!(p.units.len(), 3);
+        let mut dup = ids(3);
+        dup.extend(ids(3));
+        assert_eq!(
+            plan(Operation::Delete, &dup, &HashMap::new())
+                .unwrap()
+                .file_count(),
+            3
+        );
+    }
+
+    #[test]
+    fn rejects_tags_the_api_would_reject() {
+        let none = HashMap::new();
+        let long = vec!["x".repeat(300), "y".repeat(201)];
+        assert_eq!(
+            plan(Operation::AddTags { tags: long }, &ids(1), &none),
+            Err(PlanError::TooLong(501))
+        );
+        assert!(matches!(
+            plan(
+                Operation::AddTags {
+                    tags: vec!["50%".into()]
+                },
+                &ids(1),
+                &none
+            ),
+            Err(PlanError::Percent(_))
+        ));
+        assert_eq!(
+            plan(Operation::RemoveTags { tags: vec![] }, &ids(1), &none),
+            Err(PlanError::NoTags)
+        );
+        assert!(
+            plan(Operation::ReplaceTags { tags: vec![] }, &ids(1), &none).is_ok(),
+            "replace with nothing clears"
+        );
+    }
+}

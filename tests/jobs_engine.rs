@@ -1,0 +1,261 @@
+//! The client and the job engine against a sandbox with faults switched on.
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+
+use common::*;
+use iktag::api::{ApiError, Client, ClientOptions, ListQuery};
+use iktag::jobs::{self, CancelHandle, Event, Operation, Outcome, journal};
+use iktag::sandbox::SeedSource;
+use iktag::sandbox::faults::FaultConfig;
+use serde_json::json;
+
+fn client(h: &Harness) -> Client {
+    let mut o = ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY);
+    o.base_backoff = Duration::from_millis(5);
+    o.max_backoff = Duration::from_millis(50);
+    o.request_timeout = Duration::from_secs(10);
+    Client::new(o).unwrap()
+}
+
+async fn generated(files: usize) -> Harness {
+    Harness::with(
+        SeedSource::Generate { files, seed: 5 },
+        FaultConfig::default(),
+    )
+    .await
+}
+
+async fn all_ids(c: &Client) -> Vec<String> {
+    c.list(ListQuery::default())
+        .collect_files()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| f.file_id)
+        .collect()
+}
+
+async fn files_with_tag(c: &Client, tag: &str) -> BTreeSet<String> {
+    c.list(ListQuery::default())
+        .collect_files()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.tags.iter().any(|t| t == tag))
+        .map(|f| f.file_id)
+        .collect()
+}
+
+#[tokio::test]
+async fn pager_walks_every_page_and_client_errors_are_typed() {
+    let h = generated(2500).await;
+    let c = client(&h);
+    let mut pager = c.list(ListQuery {
+        page_size: 1000,
+        ..Default::default()
+    });
+    let mut sizes = Vec::new();
+    while let Some(page) = pager.next_page().await.unwrap() {
+        sizes.push(page.len());
+    }
+    assert_eq!(sizes, [1000, 1000, 500]);
+    assert_eq!(pager.fetched(), 2500);
+
+    let e = c.get_details(UNKNOWN).await.unwrap_err();
+    assert!(matches!(e, ApiError::NotFound { .. }), "{e}");
+    let e = c
+        .add_tags(&[UNKNOWN.to_owned()], &["x".into()])
+        .await
+        .unwrap_err();
+    match e {
+        ApiError::NotFound {
+            missing_file_ids, ..
+        } => assert_eq!(missing_file_ids, [UNKNOWN]),
+        other => panic!("{other}"),
+    }
+    let e = c
+        .add_tags(&[UNKNOWN.to_owned()], &["50%".into()])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::BadRequest { .. }), "{e}");
+    let bad = Client::new(ClientOptions::new(
+        url::Url::parse(&h.base).unwrap(),
+        "private_wrong",
+    ))
+    .unwrap();
+    let e = bad.get_details(UNKNOWN).await.unwrap_err();
+    assert!(matches!(e, ApiError::Forbidden { .. }), "{e}");
+    assert!(
+        !format!("{e} {e:?}").contains("private_wrong"),
+        "the key never appears in errors"
+    );
+}
+
+#[tokio::test]
+async fn a_faulty_run_reports_exactly_what_the_server_did() {
+    let h = generated(600).await;
+    let c = client(&h);
+    let ids = all_ids(&c).await;
+    let p = jobs::plan(
+        Operation::AddTags {
+            tags: vec!["engine-check".into()],
+        },
+        &ids,
+        &HashMap::new(),
+    )
+    .unwrap();
+    assert_eq!(p.units.len(), 12);
+    h.put_faults(json!({
+        "failRate": 0.2, "errorRate": 0.15, "resetRate": 0.05,
+        "rateLimit": 40, "latencyMs": [0, 5], "rngSeed": 11
+    }))
+    .await;
+    let outcomes = jobs::run(&c, &p, 6, &CancelHandle::default(), None, None).await;
+    h.put_faults(json!({})).await;
+
+    assert_eq!(outcomes.len(), ids.len(), "one outcome per file");
+    let mut summary = jobs::Summary::default();
+    outcomes.iter().for_each(|o| summary.add(&o.outcome));
+    assert!(summary.failed > 0 && summary.succeeded > 0, "{summary:?}");
+    let tagged = files_with_tag(&c, "engine-check").await;
+    for o in &outcomes {
+        match &o.outcome {
+            Outcome::Succeeded => assert!(
+                tagged.contains(&o.file_id),
+                "{} reported done but untouched",
+                o.file_id
+            ),
+            Outcome::Failed { .. } => assert!(
+                !tagged.contains(&o.file_id),
+                "{} reported failed but changed",
+                o.file_id
+            ),
+            other => panic!("unexpected outcome {other:?}"),
+        }
+    }
+
+    // Retry-failed: a new job over exactly the failed files finishes the work.
+    let again = jobs::plan(
+        Operation::AddTags {
+            tags: vec!["engine-check".into()],
+        },
+        &jobs::failed_ids(&outcomes),
+        &HashMap::new(),
+    )
+    .unwrap();
+    let outcomes = jobs::run(&c, &again, 6, &CancelHandle::default(), None, None).await;
+    assert!(outcomes.iter().all(|o| o.outcome == Outcome::Succeeded));
+    assert_eq!(files_with_tag(&c, "engine-check").await.len(), ids.len());
+}
+
+#[tokio::test]
+async fn missing_ids_are_reported_and_the_rest_of_the_chunk_is_applied() {
+    let h = generated(120).await;
+    let c = client(&h);
+    let mut ids = all_ids(&c).await;
+    let ghosts = [
+        "6500000000000000000000f1",
+        "6500000000000000000000f2",
+        "6500000000000000000000f3",
+    ];
+    ids.insert(10, ghosts[0].into());
+    ids.insert(70, ghosts[1].into());
+    ids.push(ghosts[2].into());
+    let p = jobs::plan(
+        Operation::RemoveTags {
+            tags: vec!["product".into()],
+        },
+        &ids,
+        &HashMap::new(),
+    )
+    .unwrap();
+    let outcomes = jobs::run(&c, &p, 4, &CancelHandle::default(), None, None).await;
+    let missing: BTreeSet<&str> = outcomes
+        .iter()
+        .filter(|o| matches!(o.outcome, Outcome::Missing { .. }))
+        .map(|o| o.file_id.as_str())
+        .collect();
+    assert_eq!(missing, ghosts.into_iter().collect());
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| o.outcome == Outcome::Succeeded)
+            .count(),
+        120
+    );
+    assert!(files_with_tag(&c, "product").await.is_empty());
+}
+
+#[tokio::test]
+async fn cancel_stops_new_units_and_records_the_rest_as_cancelled() {
+    let h = generated(500).await;
+    let c = client(&h);
+    let ids = all_ids(&c).await;
+    let p = jobs::plan(
+        Operation::AddTags {
+            tags: vec!["half".into()],
+        },
+        &ids,
+        &HashMap::new(),
+    )
+    .unwrap();
+    h.put_faults(json!({"latencyMs": [30, 30]})).await;
+    let cancel = CancelHandle::default();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        if let Some(Event::Done(_)) = rx.recv().await {
+            canceller.cancel();
+        }
+    });
+    let outcomes = jobs::run(&c, &p, 1, &cancel, None, Some(tx)).await;
+    h.put_faults(json!({})).await;
+    assert_eq!(outcomes.len(), 500);
+    let done: BTreeSet<String> = outcomes
+        .iter()
+        .filter(|o| o.outcome == Outcome::Succeeded)
+        .map(|o| o.file_id.clone())
+        .collect();
+    let cancelled = outcomes
+        .iter()
+        .filter(|o| o.outcome == Outcome::Cancelled)
+        .count();
+    assert!(
+        !done.is_empty() && cancelled > 0,
+        "{} done, {cancelled} cancelled",
+        done.len()
+    );
+    assert_eq!(
+        files_with_tag(&c, "half").await,
+        done,
+        "exactly the reported files changed"
+    );
+}
+
+#[tokio::test]
+async fn journal_holds_the_plan_and_outcomes_but_never_the_key() {
+    let h = generated(130).await;
+    let c = client(&h);
+    let ids = all_ids(&c).await;
+    let dir = tempfile::tempdir().unwrap();
+    let p = jobs::plan(Operation::Delete, &ids, &HashMap::new()).unwrap();
+    let j = journal::Journal::create(dir.path(), &p, &h.base).unwrap();
+    let outcomes = jobs::run(&c, &p, 2, &CancelHandle::default(), Some(&j), None).await;
+    let mut summary = jobs::Summary {
+        job: j.id.clone(),
+        ..Default::default()
+    };
+    outcomes.iter().for_each(|o| summary.add(&o.outcome));
+    j.finished(&summary).unwrap();
+    assert_eq!(summary.succeeded, 130);
+    let r = journal::load(dir.path(), &j.id).unwrap();
+    assert_eq!(r.outcomes.len(), 130);
+    assert!(r.unapplied().is_empty());
+    assert_eq!(r.finished.as_ref().map(|s| s.succeeded), Some(130));
+    let text = std::fs::read_to_string(&j.path).unwrap();
+    assert!(!text.contains(KEY), "the key is not in the journal");
+    assert!(all_ids(&c).await.is_empty());
+}
