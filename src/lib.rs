@@ -2,6 +2,7 @@
 //!
 //! The library holds everything; `main.rs` only dispatches:
 //! - [`api`]: the ImageKit client (every call to ImageKit goes through it);
+//! - [`config`]: profiles, key sources, XDG paths;
 //! - [`jobs`]: the bulk job engine (plan, run, outcomes, journal);
 //! - [`model`]: wire types shared by client and sandbox;
 //! - [`sandbox`]: the local ImageKit-compatible server;
@@ -10,6 +11,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod config;
 pub mod jobs;
 pub mod model;
 pub mod sandbox;

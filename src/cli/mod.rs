@@ -4,6 +4,7 @@
 //! 3 finished with some files failed.
 
 mod sandbox;
+mod work;
 
 use std::process::ExitCode;
 
@@ -24,12 +25,31 @@ pub const EXIT_FAILED: u8 = 1;
     long_about = None,
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub common: work::Common,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// List or search files
+    Ls(work::LsArgs),
+    /// Add or remove tags on many files
+    #[command(subcommand)]
+    Tags(work::TagsCommand),
+    /// Remove AI tags from many files
+    #[command(subcommand, name = "ai-tags")]
+    AiTags(work::AiTagsCommand),
+    /// Delete files (asks for the count to be typed)
+    Rm(work::RmArgs),
+    /// List recorded jobs, show one, or resume an interrupted one
+    Jobs {
+        #[command(subcommand)]
+        command: Option<work::JobsCommand>,
+    },
+    /// Apply the inverse of a finished tag job
+    Undo(work::UndoArgs),
     /// Run a local ImageKit-compatible API server (for iktag, your scripts and the official SDKs)
     Sandbox(SandboxArgs),
     /// Start the embedded sandbox with the demo library
@@ -58,7 +78,14 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        let common = cli.common;
         match cli.command {
+            Command::Ls(args) => work::ls(common, args).await,
+            Command::Tags(cmd) => work::tags(common, cmd).await,
+            Command::AiTags(cmd) => work::ai_tags(common, cmd).await,
+            Command::Rm(args) => work::rm(common, args).await,
+            Command::Jobs { command } => work::jobs_cmd(common, command).await,
+            Command::Undo(args) => work::undo(common, args).await,
             Command::Sandbox(args) => sandbox::run(args).await,
             Command::Demo(args) => sandbox::demo(args).await,
         }

@@ -72,10 +72,14 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> JournalError + '_ {
     }
 }
 
-/// A new, unique, sortable job id: `YYYYMMDD-HHMMSS-xxxx`.
+/// A new, unique, sortable job id: `YYYYMMDD-HHMMSS-mmm-xx`.
 pub fn new_job_id() -> String {
     let now = chrono::Utc::now();
-    format!("{}-{:04x}", now.format("%Y%m%d-%H%M%S"), fastrand::u16(..))
+    format!(
+        "{}-{:02x}",
+        now.format("%Y%m%d-%H%M%S-%3f"),
+        fastrand::u8(..)
+    )
 }
 
 impl Journal {

@@ -1,0 +1,713 @@
+//! Headless commands over the job engine: `ls`, `tags`, `ai-tags`, `rm`, `jobs`, `undo`.
+//!
+//! Outcomes go to stdout (one JSON object per file with `--json`, else a table), progress
+//! to stderr (a bar only when stderr is a terminal). Exit codes: 0 all done, 1 failed,
+//! 2 usage or configuration, 3 finished with some files failed or cancelled.
+
+use std::collections::HashMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::CliError;
+use crate::api::{Client, ClientOptions, ListQuery};
+use crate::config::{self, Settings};
+use crate::jobs::{self, CancelHandle, Event, FileOutcome, Operation, Outcome, Summary, journal};
+use crate::model::FileDetails;
+use crate::text::untrusted;
+
+/// Exit code when some files failed or were cancelled.
+pub const EXIT_PARTIAL: u8 = 3;
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct Common {
+    /// Use this profile from the config file
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Refuse every change (list and show only)
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Requests in flight at once (default: profile, else 8)
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// A searchQuery, e.g. 'tags IN ["sale"] AND createdAt > "7d"'
+    #[arg(long, short = 'q', value_name = "Q")]
+    pub query: Option<String>,
+    /// List one folder (not its subfolders)
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<String>,
+    /// ASC_CREATED (default), DESC_UPDATED, ASC_NAME, DESC_SIZE, …
+    #[arg(long, value_name = "SORT", default_value = "ASC_CREATED")]
+    pub sort: String,
+    /// Stop after N files
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// One JSON object per file (the API's FileDetails)
+    #[arg(long, conflicts_with = "ids")]
+    pub json: bool,
+    /// Only file ids, one per line (for --ids-from)
+    #[arg(long)]
+    pub ids: bool,
+}
+
+/// Which files a job targets.
+#[derive(Debug, Args, Clone)]
+#[group(required = true, multiple = false)]
+pub struct Targets {
+    /// Read file ids from FILE (one per line, or `iktag ls --json` output); `-` is stdin
+    #[arg(long, value_name = "FILE")]
+    pub ids_from: Option<PathBuf>,
+    /// Target every file matching this searchQuery
+    #[arg(long, short = 'q', value_name = "Q")]
+    pub query: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct JobFlags {
+    /// Print the plan and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// One JSON object per file outcome, then a summary line
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TagsCommand {
+    /// Add tags to files
+    Add {
+        #[arg(required = true, value_name = "TAG")]
+        tags: Vec<String>,
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        flags: JobFlags,
+    },
+    /// Remove tags from files
+    Rm {
+        #[arg(required = true, value_name = "TAG")]
+        tags: Vec<String>,
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        flags: JobFlags,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AiTagsCommand {
+    /// Remove AI tags by name, or all of them (cannot be undone)
+    Rm {
+        #[arg(
+            value_name = "TAG",
+            required_unless_present = "all",
+            conflicts_with = "all"
+        )]
+        names: Vec<String>,
+        /// Remove every AI tag of each file
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        flags: JobFlags,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    #[command(flatten)]
+    pub targets: Targets,
+    #[command(flatten)]
+    pub flags: JobFlags,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// List recorded jobs, newest first
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one job: its plan and every recorded outcome
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Finish the files a job did not get to (after a crash or cancel)
+    Resume {
+        id: String,
+        #[command(flatten)]
+        flags: JobFlags,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The job to undo (see `iktag jobs`)
+    pub id: String,
+    #[command(flatten)]
+    pub flags: JobFlags,
+}
+
+struct Ctx {
+    settings: Settings,
+    client: Client,
+    read_only: bool,
+    concurrency: usize,
+}
+
+fn context(common: &Common) -> Result<Ctx, CliError> {
+    let settings =
+        config::resolve(common.profile.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let client = Client::new(ClientOptions::new(
+        settings.base_url.clone(),
+        settings.key.expose(),
+    ))
+    .map_err(|e| CliError::usage(e.to_string()))?;
+    Ok(Ctx {
+        read_only: common.read_only || settings.read_only,
+        concurrency: common.concurrency.map_or(settings.concurrency, usize::from),
+        settings,
+        client,
+    })
+}
+
+fn api_failed(e: impl std::fmt::Display) -> CliError {
+    CliError::failed(e.to_string())
+}
+
+// ------------------------------------------------------------------------------------- ls
+
+pub async fn ls(common: Common, args: LsArgs) -> Result<(), CliError> {
+    let ctx = context(&common)?;
+    let mut pager = ctx.client.list(ListQuery {
+        search_query: args.query,
+        path: args.path,
+        sort: args.sort,
+        max_items: args.limit,
+        ..Default::default()
+    });
+    let mut out = std::io::stdout().lock();
+    let mut n = 0usize;
+    while let Some(page) = pager.next_page().await.map_err(api_failed)? {
+        for asset in page {
+            let crate::model::Asset::File(f) = asset else {
+                continue;
+            };
+            n += 1;
+            let line = if args.json {
+                serde_json::to_string(&f).unwrap_or_default()
+            } else if args.ids {
+                untrusted(&f.file_id, 64)
+            } else {
+                let tags = f.tags.join(", ");
+                format!(
+                    "{}  {:<48}  {}",
+                    untrusted(&f.file_id, 64),
+                    untrusted(&f.file_path, 48),
+                    untrusted(&tags, 60)
+                )
+            };
+            if writeln!(out, "{line}").is_err() {
+                return Ok(()); // stdout closed (e.g. `| head`): stop quietly
+            }
+        }
+    }
+    drop(out);
+    if !args.json && !args.ids {
+        eprintln!("{n} files");
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------------------ targets
+
+fn read_ids(path: &PathBuf) -> Result<Vec<String>, CliError> {
+    let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        let f = std::fs::File::open(path).map_err(|e| {
+            CliError::usage(format!("cannot read ids from {}: {e}", path.display()))
+        })?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let mut ids = Vec::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| {
+            CliError::usage(format!("cannot read ids from {}: {e}", path.display()))
+        })?;
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if t.starts_with('{') {
+            let v: serde_json::Value = serde_json::from_str(t).map_err(|e| {
+                CliError::usage(format!("{}, line {}: not JSON: {e}", path.display(), n + 1))
+            })?;
+            match v.get("fileId").and_then(|x| x.as_str()) {
+                Some(id) => ids.push(id.to_owned()),
+                None => {
+                    return Err(CliError::usage(format!(
+                        "{}, line {}: a JSON line needs a \"fileId\"",
+                        path.display(),
+                        n + 1
+                    )));
+                }
+            }
+        } else if t
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            ids.push(t.to_owned());
+        } else {
+            return Err(CliError::usage(format!(
+                "{}, line {}: {:?} is not a file id",
+                path.display(),
+                n + 1,
+                untrusted(t, 40)
+            )));
+        }
+    }
+    Ok(ids)
+}
+
+/// The target ids, plus the file details when we listed them (to plan precisely).
+async fn resolve_targets(
+    ctx: &Ctx,
+    t: &Targets,
+) -> Result<(Vec<String>, HashMap<String, FileDetails>), CliError> {
+    if let Some(path) = &t.ids_from {
+        return Ok((read_ids(path)?, HashMap::new()));
+    }
+    let query = t.query.clone().unwrap_or_default();
+    let files = ctx
+        .client
+        .list(ListQuery {
+            search_query: Some(query),
+            ..Default::default()
+        })
+        .collect_files()
+        .await
+        .map_err(api_failed)?;
+    let ids = files.iter().map(|f| f.file_id.clone()).collect();
+    Ok((
+        ids,
+        files.into_iter().map(|f| (f.file_id.clone(), f)).collect(),
+    ))
+}
+
+// ---------------------------------------------------------------------------- job runs
+
+fn confirm(question: &str) -> Result<bool, CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(true);
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::failed(format!("cannot read the answer: {e}")))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// Deleting asks for the number of files to be typed, and refuses without a terminal.
+fn confirm_delete(count: usize) -> Result<bool, CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(
+            "refusing to delete without a terminal to confirm on; pass --yes to delete from a script",
+        ));
+    }
+    eprint!("Delete {count} files permanently? This cannot be undone. Type {count} to confirm: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::failed(format!("cannot read the answer: {e}")))?;
+    Ok(answer.trim() == count.to_string())
+}
+
+async fn run_job(
+    ctx: &Ctx,
+    op: Operation,
+    ids: Vec<String>,
+    known: HashMap<String, FileDetails>,
+    flags: &JobFlags,
+) -> Result<(), CliError> {
+    if ctx.read_only {
+        return Err(CliError::usage(format!(
+            "refusing to {}: read-only mode (--read-only or the profile's read_only)",
+            op.name()
+        )));
+    }
+    if ids.is_empty() {
+        eprintln!("no files to change");
+        return Ok(());
+    }
+    let plan = jobs::plan(op, &ids, &known).map_err(|e| CliError::usage(e.to_string()))?;
+    let changing: usize = plan.units.iter().map(|u| u.ids.len()).sum();
+    if flags.dry_run {
+        print_plan(&plan, flags.json);
+        return Ok(());
+    }
+    if !flags.yes {
+        let ok = if plan.op == Operation::Delete {
+            confirm_delete(changing)?
+        } else {
+            let undo = if plan.op.reversible() {
+                ""
+            } else {
+                " This cannot be undone."
+            };
+            confirm(&format!(
+                "{} on {changing} files ({} calls)?{undo}",
+                plan.op.name(),
+                plan.units.len()
+            ))?
+        };
+        if !ok {
+            eprintln!("cancelled; nothing was changed");
+            return Err(CliError {
+                code: 1,
+                message: "not confirmed".into(),
+            });
+        }
+    }
+    execute(ctx, plan, flags.json).await
+}
+
+fn print_plan(plan: &jobs::Plan, json: bool) {
+    let mut out = std::io::stdout().lock();
+    if json {
+        let _ = writeln!(out, "{}", json!({"plan": plan}));
+        return;
+    }
+    let changing: usize = plan.units.iter().map(|u| u.ids.len()).sum();
+    let _ = writeln!(
+        out,
+        "dry run: {} on {changing} files in {} calls; {} files need no change",
+        plan.op.name(),
+        plan.units.len(),
+        plan.skipped.len()
+    );
+    for u in &plan.units {
+        for id in &u.ids {
+            let _ = writeln!(out, "  would change {id}");
+        }
+    }
+    for (id, why) in &plan.skipped {
+        let _ = writeln!(out, "  skip {id}: {why}");
+    }
+}
+
+async fn execute(ctx: &Ctx, plan: jobs::Plan, json_out: bool) -> Result<(), CliError> {
+    let dir = ctx.settings.state_dir.join("jobs");
+    let journal = journal::Journal::create(&dir, &plan, ctx.settings.base_url.as_str())
+        .map_err(|e| CliError::failed(e.to_string()))?;
+    let total = plan.file_count() as u64;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} · {msg} · {per_sec} · eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let cancel = CancelHandle::default();
+    let on_ctrl_c = cancel.clone();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\ncancelling: no new calls start; calls in flight finish and are recorded");
+            on_ctrl_c.cancel();
+        }
+    });
+    let progress_bar = bar.clone();
+    let progress = tokio::spawn(async move {
+        let mut failed = 0usize;
+        while let Some(Event::Done(batch)) = rx.recv().await {
+            failed += batch
+                .iter()
+                .filter(|o| matches!(o.outcome, Outcome::Failed { .. }))
+                .count();
+            if let Some(b) = &progress_bar {
+                b.inc(batch.len() as u64);
+                b.set_message(format!("{failed} failed"));
+            }
+        }
+    });
+    let outcomes = jobs::run(
+        &ctx.client,
+        &plan,
+        ctx.concurrency,
+        &cancel,
+        Some(&journal),
+        Some(tx),
+    )
+    .await;
+    let _ = progress.await;
+    ctrl_c.abort();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut summary = Summary {
+        job: journal.id.clone(),
+        ..Default::default()
+    };
+    outcomes.iter().for_each(|o| summary.add(&o.outcome));
+    if let Err(e) = journal.finished(&summary) {
+        tracing::error!(error = %e, "cannot finish the job journal");
+    }
+    report(&outcomes, &summary, json_out);
+    if summary.failed > 0 || summary.cancelled > 0 {
+        return Err(CliError {
+            code: EXIT_PARTIAL,
+            message: format!(
+                "job {}: {} failed, {} cancelled; `iktag jobs show {}` lists them",
+                summary.job, summary.failed, summary.cancelled, summary.job
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn report(outcomes: &[FileOutcome], summary: &Summary, json_out: bool) {
+    let mut out = std::io::stdout().lock();
+    if json_out {
+        for o in outcomes {
+            let _ = writeln!(out, "{}", outcome_json(o));
+        }
+        #[derive(serde::Serialize)]
+        struct SummaryLine<'a> {
+            summary: &'a Summary,
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&SummaryLine { summary }).unwrap_or_default()
+        );
+        return;
+    }
+    for o in outcomes
+        .iter()
+        .filter(|o| !matches!(o.outcome, Outcome::Succeeded | Outcome::Skipped { .. }))
+    {
+        let detail = match &o.outcome {
+            Outcome::Failed { status, error } => format!(
+                "{}{}",
+                status.map(|s| format!("{s} ")).unwrap_or_default(),
+                untrusted(error, 200)
+            ),
+            Outcome::Missing { note } => note.clone().unwrap_or_else(|| "no such file".into()),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "{:<10} {}  {}", o.outcome.label(), o.file_id, detail);
+    }
+    let _ = writeln!(
+        out,
+        "job {}: {} succeeded, {} failed, {} missing, {} skipped, {} cancelled",
+        summary.job,
+        summary.succeeded,
+        summary.failed,
+        summary.missing,
+        summary.skipped,
+        summary.cancelled
+    );
+}
+
+/// One `--json` outcome line, fields in the documented order.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OutcomeLine<'a> {
+    file_id: &'a str,
+    outcome: &'a str,
+    status: Option<u16>,
+    error: Option<&'a str>,
+}
+
+fn outcome_json(o: &FileOutcome) -> String {
+    let (status, error) = match &o.outcome {
+        Outcome::Failed { status, error } => (*status, Some(error.as_str())),
+        Outcome::Missing { note } => (Some(404), note.as_deref()),
+        Outcome::Skipped { reason } => (None, Some(reason.as_str())),
+        _ => (None, None),
+    };
+    serde_json::to_string(&OutcomeLine {
+        file_id: &o.file_id,
+        outcome: o.outcome.label(),
+        status,
+        error,
+    })
+    .unwrap_or_default()
+}
+
+pub async fn tags(common: Common, cmd: TagsCommand) -> Result<(), CliError> {
+    let ctx = context(&common)?;
+    let (op, targets, flags) = match cmd {
+        TagsCommand::Add {
+            tags,
+            targets,
+            flags,
+        } => (Operation::AddTags { tags }, targets, flags),
+        TagsCommand::Rm {
+            tags,
+            targets,
+            flags,
+        } => (Operation::RemoveTags { tags }, targets, flags),
+    };
+    let (ids, known) = resolve_targets(&ctx, &targets).await?;
+    run_job(&ctx, op, ids, known, &flags).await
+}
+
+pub async fn ai_tags(common: Common, cmd: AiTagsCommand) -> Result<(), CliError> {
+    let ctx = context(&common)?;
+    let AiTagsCommand::Rm {
+        names,
+        all,
+        targets,
+        flags,
+    } = cmd;
+    let op = if all {
+        Operation::RemoveAllAiTags
+    } else {
+        Operation::RemoveAiTags { names }
+    };
+    let (ids, known) = resolve_targets(&ctx, &targets).await?;
+    run_job(&ctx, op, ids, known, &flags).await
+}
+
+pub async fn rm(common: Common, args: RmArgs) -> Result<(), CliError> {
+    let ctx = context(&common)?;
+    let (ids, known) = resolve_targets(&ctx, &args.targets).await?;
+    run_job(&ctx, Operation::Delete, ids, known, &args.flags).await
+}
+
+pub async fn jobs_cmd(common: Common, cmd: Option<JobsCommand>) -> Result<(), CliError> {
+    let settings =
+        config::resolve(common.profile.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let dir = settings.state_dir.join("jobs");
+    let mut out = std::io::stdout().lock();
+    match cmd.unwrap_or(JobsCommand::List { json: false }) {
+        JobsCommand::List { json } => {
+            for r in journal::list(&dir).map_err(|e| CliError::failed(e.to_string()))? {
+                let state = match &r.finished {
+                    Some(s) => format!(
+                        "{} ok, {} failed, {} missing",
+                        s.succeeded, s.failed, s.missing
+                    ),
+                    None => format!("unfinished: {} files not applied", r.unapplied().len()),
+                };
+                if json {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        json!({"job": r.id, "op": r.plan.op, "createdAt": r.created_at, "files": r.plan.file_count(), "finished": r.finished, "unapplied": r.unapplied().len()})
+                    );
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "{}  {:<18} {:>6} files  {}",
+                        r.id,
+                        r.plan.op.name(),
+                        r.plan.file_count(),
+                        state
+                    );
+                }
+            }
+            Ok(())
+        }
+        JobsCommand::Show { id, json } => {
+            let r = journal::load(&dir, &id).map_err(|e| CliError::usage(e.to_string()))?;
+            if json {
+                for o in r.outcomes.values() {
+                    let _ = writeln!(out, "{}", outcome_json(o));
+                }
+                for id in r.unapplied() {
+                    let line = OutcomeLine {
+                        file_id: &id,
+                        outcome: "unapplied",
+                        status: None,
+                        error: None,
+                    };
+                    let _ = writeln!(out, "{}", serde_json::to_string(&line).unwrap_or_default());
+                }
+            } else {
+                let _ = writeln!(
+                    out,
+                    "job {} · {} · {} files · against {}",
+                    r.id,
+                    r.plan.op.name(),
+                    r.plan.file_count(),
+                    r.base_url
+                );
+                for o in r.outcomes.values() {
+                    let _ = writeln!(out, "{:<10} {}", o.outcome.label(), o.file_id);
+                }
+                for id in r.unapplied() {
+                    let _ = writeln!(out, "{:<10} {id}", "unapplied");
+                }
+            }
+            Ok(())
+        }
+        JobsCommand::Resume { id, flags } => {
+            drop(out);
+            let ctx = context(&common)?;
+            let r = journal::load(&dir, &id).map_err(|e| CliError::usage(e.to_string()))?;
+            let rest = r.unapplied();
+            if rest.is_empty() {
+                eprintln!("job {id} has nothing left to apply");
+                return Ok(());
+            }
+            eprintln!("resuming job {id}: {} files not applied yet", rest.len());
+            run_job(&ctx, r.plan.op.clone(), rest, HashMap::new(), &flags).await
+        }
+    }
+}
+
+pub async fn undo(common: Common, args: UndoArgs) -> Result<(), CliError> {
+    let ctx = context(&common)?;
+    let dir = ctx.settings.state_dir.join("jobs");
+    let r = journal::load(&dir, &args.id).map_err(|e| CliError::usage(e.to_string()))?;
+    let done: Vec<String> = r
+        .outcomes
+        .values()
+        .filter(|o| o.outcome == Outcome::Succeeded)
+        .map(|o| o.file_id.clone())
+        .collect();
+    let inverse = match &r.plan.op {
+        Operation::AddTags { tags } => Operation::RemoveTags { tags: tags.clone() },
+        Operation::RemoveTags { tags } => Operation::AddTags { tags: tags.clone() },
+        other => {
+            return Err(CliError::usage(format!(
+                "job {} ({}) cannot be undone: {}",
+                r.id,
+                other.name(),
+                if other.reversible() {
+                    "undo of this operation is not available yet"
+                } else {
+                    "AI-tag removal and delete are irreversible"
+                }
+            )));
+        }
+    };
+    eprintln!(
+        "undoing job {}: {} on the {} files it changed",
+        r.id,
+        inverse.name(),
+        done.len()
+    );
+    run_job(&ctx, inverse, done, HashMap::new(), &args.flags).await
+}

@@ -1,0 +1,443 @@
+//! Configuration: profiles, where the key comes from, and where files live.
+//!
+//! `config.toml` lives in `$IKTAG_CONFIG_DIR`, else `$XDG_CONFIG_HOME/iktag`, else
+//! `~/.config/iktag` (macOS too). Job journals live in `$IKTAG_STATE_DIR`, else
+//! `$XDG_STATE_HOME/iktag`, else `~/.local/state/iktag`.
+//!
+//! The key comes from a profile's `key_env` / `key_file`, else `IMAGEKIT_PRIVATE_KEY`;
+//! never from the command line. It never appears in a message, a log or a `Debug`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The private key. `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(redacted)")
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    default_profile: Option<String>,
+    #[serde(default)]
+    profiles: BTreeMap<String, Profile>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Profile {
+    base_url: Option<String>,
+    key_env: Option<String>,
+    key_file: Option<PathBuf>,
+    #[serde(default)]
+    read_only: bool,
+    concurrency: Option<i64>,
+}
+
+/// Everything a command needs to talk to ImageKit.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub profile: Option<String>,
+    pub base_url: url::Url,
+    pub key: Secret,
+    pub read_only: bool,
+    pub concurrency: usize,
+    pub config_path: PathBuf,
+    pub state_dir: PathBuf,
+}
+
+/// Why the configuration cannot be used. Every message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config file {path}: {message}")]
+    File { path: String, message: String },
+    #[error("no profile {name:?} in {path}; profiles defined: {known}")]
+    NoProfile {
+        name: String,
+        path: String,
+        known: String,
+    },
+    #[error("{0}")]
+    Key(String),
+    #[error("{0}")]
+    BaseUrl(String),
+    #[error("cannot find a home directory: set HOME, or IKTAG_CONFIG_DIR and IKTAG_STATE_DIR")]
+    NoHome,
+}
+
+/// The process environment, or a fixed map in tests.
+pub trait Env {
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+/// The real environment.
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+}
+
+impl Env for BTreeMap<&str, &str> {
+    fn var(&self, name: &str) -> Option<String> {
+        self.get(name)
+            .map(|v| (*v).to_owned())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+fn home(env: &dyn Env) -> Result<PathBuf, ConfigError> {
+    env.var("HOME")
+        .map(PathBuf::from)
+        .ok_or(ConfigError::NoHome)
+}
+
+/// `config.toml`'s directory.
+pub fn config_dir(env: &dyn Env) -> Result<PathBuf, ConfigError> {
+    if let Some(d) = env.var("IKTAG_CONFIG_DIR") {
+        return Ok(PathBuf::from(d));
+    }
+    if let Some(d) = env.var("XDG_CONFIG_HOME") {
+        return Ok(PathBuf::from(d).join("iktag"));
+    }
+    Ok(home(env)?.join(".config").join("iktag"))
+}
+
+/// Where job journals go.
+pub fn state_dir(env: &dyn Env) -> Result<PathBuf, ConfigError> {
+    if let Some(d) = env.var("IKTAG_STATE_DIR") {
+        return Ok(PathBuf::from(d));
+    }
+    if let Some(d) = env.var("XDG_STATE_HOME") {
+        return Ok(PathBuf::from(d).join("iktag"));
+    }
+    Ok(home(env)?.join(".local").join("state").join("iktag"))
+}
+
+/// Resolves settings from the real environment and config file.
+pub fn resolve(profile: Option<&str>) -> Result<Settings, ConfigError> {
+    resolve_with(profile, &ProcessEnv)
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn read_file(path: &Path) -> Result<File, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(File::default()),
+        Err(e) => {
+            return Err(ConfigError::File {
+                path: path.display().to_string(),
+                message: format!("cannot read it: {e}"),
+            });
+        }
+    };
+    toml::from_str::<File>(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| {
+                let (l, c) = line_col(&text, s.start);
+                format!("line {l}, column {c}: ")
+            })
+            .unwrap_or_default();
+        ConfigError::File {
+            path: path.display().to_string(),
+            message: format!(
+                "{at}{}. Profiles take base_url, key_env, key_file, read_only, concurrency.",
+                e.message().trim_end_matches('.')
+            ),
+        }
+    })
+}
+
+/// Resolves settings against any environment (tests pass a map).
+pub fn resolve_with(profile: Option<&str>, env: &dyn Env) -> Result<Settings, ConfigError> {
+    let dir = config_dir(env)?;
+    let path = dir.join("config.toml");
+    let file = read_file(&path)?;
+    let shown = path.display().to_string();
+    let name = profile
+        .map(str::to_owned)
+        .or_else(|| env.var("IKTAG_PROFILE"))
+        .or_else(|| file.default_profile.clone());
+    let prof = match &name {
+        None => Profile::default(),
+        Some(n) => file
+            .profiles
+            .get(n)
+            .cloned()
+            .ok_or_else(|| ConfigError::NoProfile {
+                name: n.clone(),
+                path: shown.clone(),
+                known: if file.profiles.is_empty() {
+                    "none".to_owned()
+                } else {
+                    file.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+                },
+            })?,
+    };
+    let in_profile = name
+        .as_ref()
+        .map(|n| format!(" (profile {n:?} in {shown})"))
+        .unwrap_or_default();
+
+    let concurrency = match prof.concurrency {
+        None => 8,
+        Some(c) if (1..=64).contains(&c) => c as usize,
+        Some(c) => {
+            return Err(ConfigError::File {
+                path: shown,
+                message: format!("concurrency must be between 1 and 64, got {c}{in_profile}"),
+            });
+        }
+    };
+
+    let raw_url = prof
+        .base_url
+        .clone()
+        .or_else(|| env.var("IMAGE_KIT_BASE_URL"))
+        .unwrap_or_else(|| "https://api.imagekit.io".to_owned());
+    let base_url = url::Url::parse(raw_url.trim()).map_err(|e| {
+        ConfigError::BaseUrl(format!("invalid base URL {raw_url:?}{in_profile}: {e}"))
+    })?;
+    let loopback = crate::api::is_loopback(&base_url);
+    match base_url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(ConfigError::BaseUrl(format!(
+                "refusing to send the private key over plain HTTP to {}{in_profile}; use https:// (plain http is only allowed for loopback addresses such as the sandbox)",
+                base_url.host_str().unwrap_or("?")
+            )));
+        }
+        other => {
+            return Err(ConfigError::BaseUrl(format!(
+                "base URL {raw_url:?} uses {other}://; use https://"
+            )));
+        }
+    }
+
+    let key = match (&prof.key_env, &prof.key_file) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::File {
+                path: shown,
+                message: format!("{in_profile} sets both key_env and key_file; keep one"),
+            });
+        }
+        (Some(var), None) => env.var(var).ok_or_else(|| {
+            ConfigError::Key(format!(
+                "the environment variable {var} named by key_env{in_profile} is not set"
+            ))
+        })?,
+        (None, Some(file)) => read_key_file(&expand(file, &dir, env))?,
+        (None, None) => env.var("IMAGEKIT_PRIVATE_KEY").ok_or_else(|| {
+            ConfigError::Key(format!(
+                "no ImageKit private key: set IMAGEKIT_PRIVATE_KEY, or configure key_env / key_file in a profile of {shown}"
+            ))
+        })?,
+    };
+    Ok(Settings {
+        profile: name,
+        base_url,
+        key: Secret(key.trim().to_owned()),
+        read_only: prof.read_only,
+        concurrency,
+        config_path: path,
+        state_dir: state_dir(env)?,
+    })
+}
+
+fn expand(p: &Path, config_dir: &Path, env: &dyn Env) -> PathBuf {
+    if let Ok(rest) = p.strip_prefix("~")
+        && let Some(h) = env.var("HOME")
+    {
+        return PathBuf::from(h).join(rest);
+    }
+    if p.is_relative() {
+        config_dir.join(p)
+    } else {
+        p.to_path_buf()
+    }
+}
+
+fn read_key_file(path: &Path) -> Result<String, ConfigError> {
+    let shown = path.display();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path)
+            .map_err(|e| ConfigError::Key(format!("cannot read key file {shown}: {e}")))?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(ConfigError::Key(format!(
+                "key file {shown} is readable by other users (mode {mode:o}); run: chmod 600 {shown}"
+            )));
+        }
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::Key(format!("cannot read key file {shown}: {e}")))?;
+    let key = text.trim();
+    if key.is_empty() {
+        return Err(ConfigError::Key(format!("key file {shown} is empty")));
+    }
+    Ok(key.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "private_s3cret_value";
+
+    fn env<'a>(dir: &'a str, extra: &[(&'a str, &'a str)]) -> BTreeMap<&'a str, &'a str> {
+        let mut m: BTreeMap<&str, &str> = [
+            ("IKTAG_CONFIG_DIR", dir),
+            ("IKTAG_STATE_DIR", dir),
+            ("HOME", dir),
+        ]
+        .into();
+        m.extend(extra.iter().copied());
+        m
+    }
+
+    fn write(dir: &Path, text: &str) {
+        std::fs::write(dir.join("config.toml"), text).unwrap();
+    }
+
+    fn err(r: Result<Settings, ConfigError>) -> String {
+        let e = r.unwrap_err();
+        let s = format!("{e} {e:?}");
+        assert!(!s.contains(KEY), "the key leaked: {s}");
+        e.to_string()
+    }
+
+    #[test]
+    fn defaults_without_a_file() {
+        let d = tempfile::tempdir().unwrap();
+        let ds = d.path().to_str().unwrap();
+        let s = resolve_with(None, &env(ds, &[("IMAGEKIT_PRIVATE_KEY", KEY)])).unwrap();
+        assert_eq!(s.base_url.as_str(), "https://api.imagekit.io/");
+        assert_eq!(s.key.expose(), KEY);
+        assert_eq!(s.concurrency, 8);
+        assert!(!format!("{s:?}").contains(KEY));
+        let e = err(resolve_with(None, &env(ds, &[])));
+        assert!(e.contains("IMAGEKIT_PRIVATE_KEY"), "{e}");
+    }
+
+    #[test]
+    fn profiles_select_url_key_and_limits_with_clear_errors() {
+        let d = tempfile::tempdir().unwrap();
+        let ds = d.path().to_str().unwrap();
+        write(
+            d.path(),
+            "default_profile = \"dev\"\n[profiles.dev]\nbase_url = \"http://127.0.0.1:9\"\nkey_env = \"DEV_KEY\"\nconcurrency = 3\nread_only = true\n[profiles.prod]\nkey_file = \"prod.key\"\n",
+        );
+        let s = resolve_with(None, &env(ds, &[("DEV_KEY", KEY)])).unwrap();
+        assert_eq!(
+            (s.base_url.as_str(), s.concurrency, s.read_only),
+            ("http://127.0.0.1:9/", 3, true)
+        );
+        let e = err(resolve_with(None, &env(ds, &[])));
+        assert!(e.contains("DEV_KEY") && e.contains("dev"), "{e}");
+        let e = err(resolve_with(Some("stage"), &env(ds, &[("DEV_KEY", KEY)])));
+        assert!(e.contains("stage") && e.contains("dev, prod"), "{e}");
+
+        let key = d.path().join("prod.key");
+        std::fs::write(&key, format!("{KEY}\n")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let e = err(resolve_with(Some("prod"), &env(ds, &[])));
+            assert!(e.contains("chmod 600") && e.contains("644"), "{e}");
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let s = resolve_with(Some("prod"), &env(ds, &[])).unwrap();
+        assert_eq!(s.key.expose(), KEY);
+    }
+
+    #[test]
+    fn bad_files_name_the_line_and_plain_http_is_loopback_only() {
+        let d = tempfile::tempdir().unwrap();
+        let ds = d.path().to_str().unwrap();
+        write(
+            d.path(),
+            "[profiles.prod]\nbase_url = \"https://api.imagekit.io\"\nkeyfile = \"x\"\n",
+        );
+        let e = err(resolve_with(Some("prod"), &env(ds, &[])));
+        assert!(
+            e.contains("line 3") && e.contains("keyfile") && e.contains("config.toml"),
+            "{e}"
+        );
+        write(d.path(), "[profiles.p]\nconcurrency = 0\n");
+        let e = err(resolve_with(
+            Some("p"),
+            &env(ds, &[("IMAGEKIT_PRIVATE_KEY", KEY)]),
+        ));
+        assert!(e.contains("between 1 and 64"), "{e}");
+        write(
+            d.path(),
+            "[profiles.p]\nkey_env = \"A\"\nkey_file = \"b\"\n",
+        );
+        assert!(err(resolve_with(Some("p"), &env(ds, &[]))).contains("both"));
+        write(d.path(), "");
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://[::1]:1",
+            "http://localhost:2",
+            "https://example.com",
+        ] {
+            assert!(
+                resolve_with(
+                    None,
+                    &env(
+                        ds,
+                        &[("IMAGEKIT_PRIVATE_KEY", KEY), ("IMAGE_KIT_BASE_URL", ok)]
+                    )
+                )
+                .is_ok(),
+                "{ok}"
+            );
+        }
+        let e = err(resolve_with(
+            None,
+            &env(
+                ds,
+                &[
+                    ("IMAGEKIT_PRIVATE_KEY", KEY),
+                    ("IMAGE_KIT_BASE_URL", "http://example.com"),
+                ],
+            ),
+        ));
+        assert!(e.contains("plain HTTP") && e.contains("https://"), "{e}");
+    }
+}
