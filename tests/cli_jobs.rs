@@ -1,0 +1,273 @@
+//! The headless commands as a script runs them: the `iktag` binary against a sandbox.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use common::*;
+use iktag::sandbox::SeedSource;
+use iktag::sandbox::faults::FaultConfig;
+use serde_json::{Value, json};
+
+fn iktag(h: &Harness, state: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_iktag"));
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", state)
+        .env("IKTAG_CONFIG_DIR", state)
+        .env("IKTAG_STATE_DIR", state)
+        .env("IMAGE_KIT_BASE_URL", &h.base)
+        .env("IMAGEKIT_PRIVATE_KEY", KEY)
+        .env("IKTAG_LOG", "debug")
+        .stdin(Stdio::null());
+    c
+}
+
+async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().expect("iktag runs"))
+        .await
+        .unwrap()
+}
+
+fn lines(o: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+async fn tagged(h: &Harness, tag: &str) -> BTreeSet<String> {
+    let r = h
+        .get(&format!(
+            "/v1/files?searchQuery={}",
+            q(&format!("tags IN [\"{tag}\"]"))
+        ))
+        .await;
+    ids(&r.body).into_iter().collect()
+}
+
+async fn generated(n: usize) -> Harness {
+    Harness::with(
+        SeedSource::Generate { files: n, seed: 9 },
+        FaultConfig::default(),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ls_prints_json_and_ids_that_tags_can_read() {
+    let h = Harness::start().await;
+    let state = tempfile::tempdir().unwrap();
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["ls", "--json", "-q", r#"tags IN ["jacket"]"#]);
+        c
+    })
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files = lines(&out);
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0]["fileId"], JACKET_FRONT);
+
+    let ids_file = state.path().join("ids.jsonl");
+    std::fs::write(&ids_file, &out.stdout).unwrap();
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["tags", "add", "reviewed", "--json", "--ids-from"])
+            .arg(&ids_file);
+        c
+    })
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let l = lines(&out);
+    assert_eq!(l.last().unwrap()["summary"]["succeeded"], 2);
+    assert_eq!(
+        l[0].as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["error", "fileId", "outcome", "status"]
+            .iter()
+            .collect::<Vec<_>>(),
+        "every outcome line has the four fields"
+    );
+    assert_eq!(
+        tagged(&h, "reviewed").await,
+        [JACKET_FRONT, JACKET_BACK].map(String::from).into()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_failures_exit_3_and_list_exactly_the_unchanged_files() {
+    let h = generated(300).await;
+    let state = tempfile::tempdir().unwrap();
+    h.put_faults(json!({"failRate": 0.3, "rngSeed": 4})).await;
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["tags", "add", "batch-7", "-q", r#"size > 0"#, "--json"]);
+        c
+    })
+    .await;
+    h.put_faults(json!({})).await;
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let l = lines(&out);
+    let failed: BTreeSet<String> = l
+        .iter()
+        .filter(|v| v["outcome"] == "failed")
+        .map(|v| v["fileId"].as_str().unwrap().to_owned())
+        .collect();
+    let ok: BTreeSet<String> = l
+        .iter()
+        .filter(|v| v["outcome"] == "succeeded")
+        .map(|v| v["fileId"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!failed.is_empty());
+    assert_eq!(ok.len() + failed.len(), 300);
+    assert_eq!(
+        tagged(&h, "batch-7").await,
+        ok,
+        "exactly the succeeded files changed"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("jobs show"), "says where to look: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_job_is_resumed_exactly_and_undo_restores_tags() {
+    let h = generated(1000).await;
+    let state = tempfile::tempdir().unwrap();
+    h.put_faults(json!({"latencyMs": [60, 60]})).await;
+    let mut child = {
+        let mut c = iktag(&h, state.path());
+        c.args([
+            "tags",
+            "add",
+            "resume-me",
+            "-q",
+            "size > 0",
+            "--concurrency",
+            "1",
+            "--yes",
+        ]);
+        c.stdout(Stdio::null()).stderr(Stdio::null());
+        c.spawn().unwrap()
+    };
+    // Wait until a few chunks landed, then kill -9.
+    for _ in 0..200 {
+        if tagged(&h, "resume-me").await.len() >= 150 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    h.put_faults(json!({})).await;
+    let before = tagged(&h, "resume-me").await.len();
+    assert!(
+        (150..1000).contains(&before),
+        "killed mid-job: {before} tagged"
+    );
+
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["jobs", "list", "--json"]);
+        c
+    })
+    .await;
+    let jobs = lines(&out);
+    assert_eq!(jobs.len(), 1);
+    let id = jobs[0]["job"].as_str().unwrap().to_owned();
+    assert!(jobs[0]["unapplied"].as_u64().unwrap() > 0);
+
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["jobs", "resume", &id, "--yes", "--json"]);
+        c
+    })
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = lines(&out).pop().unwrap();
+    let resumed = summary["summary"]["succeeded"].as_u64().unwrap() as usize;
+    assert!(
+        resumed <= 1000 - before + 50,
+        "resume sent only the unapplied part: {resumed}"
+    );
+    assert_eq!(tagged(&h, "resume-me").await.len(), 1000);
+
+    // Undo the resumed job: its files lose the tag again.
+    let resumed_id = summary["summary"]["job"].as_str().unwrap().to_owned();
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["undo", &resumed_id, "--yes"]);
+        c
+    })
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(tagged(&h, "resume-me").await.len(), 1000 - resumed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_never_appears_in_output_logs_or_journals() {
+    let h = generated(120).await;
+    let state = tempfile::tempdir().unwrap();
+    h.put_faults(json!({"failRate": 0.2, "errorRate": 0.2, "rngSeed": 2}))
+        .await;
+    let mut outputs = Vec::new();
+    for args in [
+        vec!["ls", "--limit", "5"],
+        vec!["tags", "add", "k", "-q", "size > 0", "--json"],
+        vec!["tags", "rm", "k", "-q", "size > 0"],
+        vec!["jobs"],
+    ] {
+        let mut c = iktag(&h, state.path());
+        c.args(&args);
+        outputs.push(run(c).await);
+    }
+    let mut wrong = iktag(&h, state.path());
+    wrong
+        .env("IMAGEKIT_PRIVATE_KEY", "private_wrong_key_123")
+        .args(["ls"]);
+    let out = run(wrong).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("403"));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("private_wrong_key_123"));
+    for o in &outputs {
+        for stream in [&o.stdout, &o.stderr] {
+            assert!(
+                !String::from_utf8_lossy(stream).contains(KEY),
+                "key leaked to output"
+            );
+        }
+    }
+    let mut journals = 0;
+    for entry in std::fs::read_dir(state.path().join("jobs")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!text.contains(KEY), "key leaked to a journal");
+        journals += 1;
+    }
+    assert_eq!(journals, 2);
+}
