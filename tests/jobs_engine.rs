@@ -259,3 +259,34 @@ async fn journal_holds_the_plan_and_outcomes_but_never_the_key() {
     assert!(!text.contains(KEY), "the key is not in the journal");
     assert!(all_ids(&c).await.is_empty());
 }
+
+#[tokio::test]
+async fn dropped_answers_are_replayed_and_reported_honestly() {
+    let h = generated(400).await;
+    let c = client(&h);
+    let ids = all_ids(&c).await;
+    // Half of the dropped connections lose only the answer: the call was applied.
+    h.put_faults(json!({"resetRate": 0.3, "rngSeed": 21})).await;
+    let p = jobs::plan(Operation::Delete, &ids, &HashMap::new()).unwrap();
+    let outcomes = jobs::run(&c, &p, 2, &CancelHandle::default(), None, None).await;
+    h.put_faults(json!({})).await;
+    let remaining: BTreeSet<String> = all_ids(&c).await.into_iter().collect();
+    let mut replay_notes = 0;
+    for o in &outcomes {
+        match &o.outcome {
+            Outcome::Succeeded => assert!(!remaining.contains(&o.file_id)),
+            Outcome::Missing { note } => {
+                assert!(!remaining.contains(&o.file_id));
+                assert!(
+                    note.as_deref().unwrap_or("").contains("earlier attempt"),
+                    "{note:?}"
+                );
+                replay_notes += 1;
+            }
+            Outcome::Failed { .. } => assert!(remaining.contains(&o.file_id), "failed but deleted"),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(outcomes.len(), 400);
+    assert!(replay_notes > 0, "seed 21 loses at least one answer");
+}

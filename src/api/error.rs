@@ -29,6 +29,9 @@ pub enum ApiError {
         message: String,
         /// The ids a bulk call named that do not exist; nothing was applied.
         missing_file_ids: Vec<String>,
+        /// An earlier attempt of this call may have reached the server (and e.g. deleted
+        /// the files this 404 now names).
+        replayed: bool,
     },
     #[error("ImageKit is rate limiting this account (429) and still was after waiting: {message}")]
     RateLimited {
@@ -86,6 +89,7 @@ impl ApiError {
             404 => ApiError::NotFound {
                 message,
                 missing_file_ids: parsed.and_then(|b| b.missing_file_ids).unwrap_or_default(),
+                replayed: false,
             },
             500..=599 => ApiError::Server {
                 status: code,

@@ -434,7 +434,11 @@ impl Client {
                     replayed,
                 });
             }
-            return Err(ApiError::from_status(status, &body_bytes));
+            let mut err = ApiError::from_status(status, &body_bytes);
+            if let ApiError::NotFound { replayed: r, .. } = &mut err {
+                *r = replayed;
+            }
+            return Err(err);
         }
     }
 

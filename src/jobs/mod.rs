@@ -436,11 +436,14 @@ async fn run_unit(client: &Client, op: &Operation, ids: &[String]) -> Vec<FileOu
                 return out;
             }
             Err(ApiError::NotFound {
-                missing_file_ids, ..
+                missing_file_ids,
+                replayed,
+                ..
             }) if !missing_file_ids.is_empty() && rounds <= 3 => {
                 let missing: BTreeSet<String> = missing_file_ids.into_iter().collect();
-                let note = (matches!(op, Operation::Delete) && rounds > 1).then(|| {
-                    "already deleted, probably by an earlier attempt whose answer was lost"
+                // A retried delete can meet files its own lost first attempt deleted.
+                let note = (matches!(op, Operation::Delete) && replayed).then(|| {
+                    "already gone: an earlier attempt of this call, whose answer was lost, probably deleted it"
                         .to_owned()
                 });
                 for id in rest.iter().filter(|id| missing.contains(*id)) {

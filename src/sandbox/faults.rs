@@ -37,7 +37,8 @@ pub struct FaultConfig {
     /// Requests per second allowed before 429.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<u32>,
-    /// Probability that the connection is dropped without a response.
+    /// Probability that the connection is dropped without a response (half of these after
+    /// the request was applied).
     #[serde(default)]
     pub reset_rate: f64,
     /// Seed for the fault RNG; setting it restarts the random sequence.
@@ -239,10 +240,27 @@ pub async fn inject(State(state): State<Shared>, req: Request, next: Next) -> Re
         };
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
-    if faults.chance(cfg.reset_rate) {
-        tracing::debug!(path = %req.uri().path(), "fault: dropping the connection");
+    // A dropped connection loses either the request or, as bad, the answer: half the
+    // time the request is applied first, so clients must cope with replays.
+    let drop_after = if faults.chance(cfg.reset_rate) {
+        if lock(&faults.rng).bool() {
+            tracing::debug!(path = %req.uri().path(), "fault: dropping the connection");
+            return dropped_connection();
+        }
+        true
+    } else {
+        false
+    };
+    let resp = inject_rest(&state, &cfg, req, next).await;
+    if drop_after {
+        tracing::debug!("fault: applied, then dropping the connection before the answer");
         return dropped_connection();
     }
+    resp
+}
+
+async fn inject_rest(state: &Shared, cfg: &FaultConfig, req: Request, next: Next) -> Response {
+    let faults = &state.faults;
     if let Some(limit) = cfg.rate_limit
         && let Some(reset) = faults.over_limit(limit)
     {
