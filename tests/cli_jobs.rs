@@ -271,3 +271,104 @@ async fn the_key_never_appears_in_output_logs_or_journals() {
     }
     assert_eq!(journals, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_changes_nothing_and_update_and_ai_tag_cleanup_work() {
+    let h = Harness::start().await;
+    let state = tempfile::tempdir().unwrap();
+    let before = h.get("/v1/files").await.body;
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["rm", "-q", "size > 0", "--dry-run"]);
+        c
+    })
+    .await;
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("dry run: delete on 6 files"));
+    assert_eq!(
+        h.get("/v1/files").await.body,
+        before,
+        "a dry run changes nothing"
+    );
+    assert!(!state.path().join("jobs").exists(), "and records no job");
+
+    // Deleting from a script without --yes is refused.
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["rm", "-q", "size > 0"]);
+        c
+    })
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(h.list_ids("").await.len(), 6);
+
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args([
+            "update",
+            LOGO,
+            "--tags",
+            "brand,logo",
+            "--custom-coordinates",
+            "0,0,64,64",
+            "--description",
+            "Brand mark",
+            "--json",
+        ]);
+        c
+    })
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d = h.details(LOGO).await;
+    assert_eq!(d["tags"], json!(["brand", "logo"]));
+    assert_eq!(d["customCoordinates"], "0,0,64,64");
+    assert_eq!(d["description"], "Brand mark");
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["update", LOGO, "--meta", "colour=red"]);
+        c
+    })
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("colour"),
+        "names the bad field"
+    );
+
+    // Low-confidence AI tags go; confident ones stay.
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args([
+            "ai-tags", "rm", "--below", "50", "-q", "size > 0", "--yes", "--json",
+        ]);
+        c
+    })
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let front = h.details(JACKET_FRONT).await;
+    let names: Vec<&str> = front["AITags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Jacket"],
+        "Sleeve (41.5) removed, Jacket (97.12) kept"
+    );
+    assert_eq!(
+        h.details(AVATAR).await["AITags"],
+        Value::Null,
+        "Person (35.2) removed"
+    );
+    assert_eq!(h.details(HIKER).await["AITags"][0]["name"], "Mountain");
+}

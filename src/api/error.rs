@@ -11,7 +11,7 @@ use crate::text::untrusted;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("ImageKit rejected the request (400): {message}")]
+    #[error("ImageKit rejected the request (400): {message}{}", details(errors))]
     BadRequest {
         message: String,
         errors: Option<Value>,
@@ -52,6 +52,27 @@ pub enum ApiError {
     Malformed { context: String, detail: String },
     #[error("{0}")]
     Config(String),
+}
+
+/// `errors` of a 400 body (e.g. per-field custom metadata problems), as readable text.
+fn details(errors: &Option<Value>) -> String {
+    match errors {
+        Some(Value::Object(m)) if !m.is_empty() => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| {
+                    let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                    format!("{}: {}", untrusted(k, 60), untrusted(&v, 200))
+                })
+                .collect();
+            format!(" ({})", parts.join("; "))
+        }
+        Some(Value::Array(a)) if !a.is_empty() => format!(
+            " ({})",
+            untrusted(&Value::Array(a.clone()).to_string(), 300)
+        ),
+        _ => String::new(),
+    }
 }
 
 impl ApiError {

@@ -41,6 +41,8 @@ pub enum Command {
     /// Remove AI tags from many files
     #[command(subcommand, name = "ai-tags")]
     AiTags(work::AiTagsCommand),
+    /// Change one file: tags, custom coordinates, custom metadata, description, auto-tagging
+    Update(work::UpdateArgs),
     /// Delete files (asks for the count to be typed)
     Rm(work::RmArgs),
     /// List recorded jobs, show one, or resume an interrupted one
@@ -84,6 +86,7 @@ pub fn main() -> ExitCode {
             Command::Tags(cmd) => work::tags(common, cmd).await,
             Command::AiTags(cmd) => work::ai_tags(common, cmd).await,
             Command::Rm(args) => work::rm(common, args).await,
+            Command::Update(args) => work::update(common, args).await,
             Command::Jobs { command } => work::jobs_cmd(common, command).await,
             Command::Undo(args) => work::undo(common, args).await,
             Command::Sandbox(args) => sandbox::run(args).await,

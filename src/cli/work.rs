@@ -105,17 +105,16 @@ pub enum TagsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AiTagsCommand {
-    /// Remove AI tags by name, or all of them (cannot be undone)
+    /// Remove AI tags by name, all of them, or those below a confidence (cannot be undone)
     Rm {
-        #[arg(
-            value_name = "TAG",
-            required_unless_present = "all",
-            conflicts_with = "all"
-        )]
+        #[arg(value_name = "TAG", required_unless_present_any = ["all", "below"], conflicts_with_all = ["all", "below"])]
         names: Vec<String>,
         /// Remove every AI tag of each file
-        #[arg(long)]
+        #[arg(long, conflicts_with = "below")]
         all: bool,
+        /// Remove the AI tags whose confidence is below this (0-100)
+        #[arg(long, value_name = "CONFIDENCE")]
+        below: Option<f64>,
         #[command(flatten)]
         targets: Targets,
         #[command(flatten)]
@@ -577,13 +576,21 @@ pub async fn ai_tags(common: Common, cmd: AiTagsCommand) -> Result<(), CliError>
     let AiTagsCommand::Rm {
         names,
         all,
+        below,
         targets,
         flags,
     } = cmd;
-    let op = if all {
-        Operation::RemoveAllAiTags
-    } else {
-        Operation::RemoveAiTags { names }
+    let op = match (all, below) {
+        (true, _) => Operation::RemoveAllAiTags,
+        (false, Some(c)) if (0.0..=100.0).contains(&c) => {
+            Operation::RemoveAiTagsBelow { confidence: c }
+        }
+        (false, Some(c)) => {
+            return Err(CliError::usage(format!(
+                "--below takes a confidence between 0 and 100, got {c}"
+            )));
+        }
+        (false, None) => Operation::RemoveAiTags { names },
     };
     let (ids, known) = resolve_targets(&ctx, &targets).await?;
     run_job(&ctx, op, ids, known, &flags).await
@@ -710,4 +717,156 @@ pub async fn undo(common: Common, args: UndoArgs) -> Result<(), CliError> {
         done.len()
     );
     run_job(&ctx, inverse, done, HashMap::new(), &args.flags).await
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The file to change
+    pub file_id: String,
+    /// Replace the file's tags (comma-separated)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "a,b",
+        conflicts_with = "clear_tags"
+    )]
+    pub tags: Option<Vec<String>>,
+    /// Remove all of the file's tags
+    #[arg(long)]
+    pub clear_tags: bool,
+    /// Set the focus area: x,y,width,height
+    #[arg(
+        long,
+        value_name = "x,y,w,h",
+        conflicts_with = "clear_custom_coordinates"
+    )]
+    pub custom_coordinates: Option<String>,
+    #[arg(long)]
+    pub clear_custom_coordinates: bool,
+    /// Set custom metadata (VALUE is JSON if it parses: 12, true, ["a"], null unsets; else text)
+    #[arg(long = "meta", value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Run an auto-tagging extension
+    #[arg(long, value_parser = ["google", "aws"])]
+    pub auto_tag: Option<String>,
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=30))]
+    pub max_tags: u32,
+    #[arg(long, value_name = "C", default_value_t = 80, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub min_confidence: u32,
+    /// Print the updated file as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn update(common: Common, args: UpdateArgs) -> Result<(), CliError> {
+    let ctx = context(&common)?;
+    if ctx.read_only {
+        return Err(CliError::usage(
+            "refusing to update: read-only mode (--read-only or the profile's read_only)",
+        ));
+    }
+    let mut meta = serde_json::Map::new();
+    for kv in &args.meta {
+        let Some((k, v)) = kv.split_once('=') else {
+            return Err(CliError::usage(format!(
+                "--meta {kv:?}: expected KEY=VALUE"
+            )));
+        };
+        let value =
+            serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.to_owned()));
+        meta.insert(k.trim().to_owned(), value);
+    }
+    let req = crate::api::UpdateRequest {
+        tags: match (&args.tags, args.clear_tags) {
+            (_, true) => Some(None),
+            (Some(t), false) => Some(Some(
+                t.iter()
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            )),
+            (None, false) => None,
+        },
+        custom_coordinates: match (&args.custom_coordinates, args.clear_custom_coordinates) {
+            (_, true) => Some(None),
+            (Some(c), false) => Some(Some(c.clone())),
+            (None, false) => None,
+        },
+        custom_metadata: (!meta.is_empty()).then_some(meta),
+        description: args.description.clone(),
+        auto_tag: args
+            .auto_tag
+            .iter()
+            .map(|s| {
+                (
+                    format!("{s}-auto-tagging"),
+                    args.max_tags,
+                    args.min_confidence,
+                )
+            })
+            .collect(),
+        ..Default::default()
+    };
+    if req == crate::api::UpdateRequest::default() {
+        return Err(CliError::usage(
+            "nothing to update: give --tags, --meta, --description, --custom-coordinates or --auto-tag",
+        ));
+    }
+    let before = ctx
+        .client
+        .get_details(&args.file_id)
+        .await
+        .map_err(api_failed)?;
+    let after = ctx
+        .client
+        .update_details(&args.file_id, &req)
+        .await
+        .map_err(api_failed)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let _ = writeln!(out, "{}", serde_json::to_string(&after).unwrap_or_default());
+    } else {
+        let _ = writeln!(
+            out,
+            "updated {} ({})",
+            after.file_id,
+            untrusted(&after.file_path, 80)
+        );
+        if before.tags != after.tags {
+            let _ = writeln!(
+                out,
+                "  tags: {} → {}",
+                untrusted(&before.tags.join(", "), 200),
+                untrusted(&after.tags.join(", "), 200)
+            );
+        }
+        if before.ai_tags != after.ai_tags {
+            let names: Vec<String> = after
+                .ai_tags
+                .iter()
+                .map(|t| format!("{} {:.0}%", t.name, t.confidence))
+                .collect();
+            let _ = writeln!(out, "  AI tags: {}", untrusted(&names.join(", "), 300));
+        }
+        if before.custom_coordinates != after.custom_coordinates {
+            let _ = writeln!(
+                out,
+                "  custom coordinates: {}",
+                after.custom_coordinates.as_deref().unwrap_or("(none)")
+            );
+        }
+        if before.custom_metadata != after.custom_metadata {
+            let _ = writeln!(
+                out,
+                "  custom metadata: {}",
+                untrusted(
+                    &serde_json::Value::Object(after.custom_metadata.clone()).to_string(),
+                    300
+                )
+            );
+        }
+    }
+    Ok(())
 }

@@ -41,6 +41,10 @@ pub enum Operation {
     },
     /// Remove all AI tags of each file.
     RemoveAllAiTags,
+    /// Remove each file's AI tags whose confidence is below this.
+    RemoveAiTagsBelow {
+        confidence: f64,
+    },
     /// Replace each file's tags (previous lists are journaled for undo).
     ReplaceTags {
         tags: Vec<String>,
@@ -55,6 +59,7 @@ impl Operation {
             Operation::RemoveTags { .. } => "remove tags",
             Operation::RemoveAiTags { .. } => "remove AI tags",
             Operation::RemoveAllAiTags => "remove all AI tags",
+            Operation::RemoveAiTagsBelow { .. } => "remove low-confidence AI tags",
             Operation::ReplaceTags { .. } => "replace tags",
             Operation::Delete => "delete",
         }
@@ -236,6 +241,10 @@ pub fn plan(
                     .then_some("has none of the AI tags")
             }
             Operation::RemoveAllAiTags => f.ai_tags.is_empty().then_some("has no AI tags"),
+            Operation::RemoveAiTagsBelow { confidence } => {
+                (!f.ai_tags.iter().any(|t| t.confidence < *confidence))
+                    .then_some("has no AI tags below the confidence")
+            }
             Operation::ReplaceTags { tags } => {
                 (&f.tags == tags).then_some("already has exactly these tags")
             }
@@ -255,7 +264,9 @@ pub fn plan(
         | Operation::RemoveTags { .. }
         | Operation::RemoveAiTags { .. } => TAG_CHUNK,
         Operation::Delete => DELETE_CHUNK,
-        Operation::RemoveAllAiTags | Operation::ReplaceTags { .. } => 1,
+        Operation::RemoveAllAiTags
+        | Operation::RemoveAiTagsBelow { .. }
+        | Operation::ReplaceTags { .. } => 1,
     };
     let units = targets
         .chunks(size)
@@ -402,7 +413,9 @@ async fn run_unit(client: &Client, op: &Operation, ids: &[String]) -> Vec<FileOu
             Operation::RemoveTags { tags } => client.remove_tags(&rest, tags).await,
             Operation::RemoveAiTags { names } => client.remove_ai_tags(&rest, names).await,
             Operation::Delete => client.bulk_delete(&rest).await,
-            Operation::RemoveAllAiTags | Operation::ReplaceTags { .. } => {
+            Operation::RemoveAllAiTags
+            | Operation::RemoveAiTagsBelow { .. }
+            | Operation::ReplaceTags { .. } => {
                 return per_file(client, op, &rest).await;
             }
         };
@@ -492,6 +505,44 @@ async fn per_file(client: &Client, op: &Operation, ids: &[String]) -> Vec<FileOu
                 }),
                 ..Default::default()
             },
+            Operation::RemoveAiTagsBelow { confidence } => {
+                // Names are per file: read the file's AI tags now, not from a stale listing.
+                let names: Vec<String> = match client.get_details(id).await {
+                    Ok(f) => f
+                        .ai_tags
+                        .iter()
+                        .filter(|t| t.confidence < *confidence)
+                        .map(|t| t.name.clone())
+                        .collect(),
+                    Err(e) => {
+                        let outcome = match e {
+                            ApiError::NotFound { .. } => Outcome::Missing { note: None },
+                            e => Outcome::Failed {
+                                status: e.status(),
+                                error: e.to_string(),
+                            },
+                        };
+                        out.push(FileOutcome {
+                            file_id: id.clone(),
+                            outcome,
+                        });
+                        continue;
+                    }
+                };
+                if names.is_empty() {
+                    out.push(FileOutcome {
+                        file_id: id.clone(),
+                        outcome: Outcome::Skipped {
+                            reason: format!("has no AI tags below {confidence}"),
+                        },
+                    });
+                    continue;
+                }
+                UpdateRequest {
+                    remove_ai_tags: Some(RemoveAiTags::Names(names)),
+                    ..Default::default()
+                }
+            }
             _ => continue,
         };
         let outcome = match client.update_details(id, &req).await {
