@@ -372,3 +372,51 @@ async fn dry_run_changes_nothing_and_update_and_ai_tag_cleanup_work() {
     );
     assert_eq!(h.details(HIKER).await["AITags"][0]["name"], "Mountain");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undo_touches_only_the_files_the_job_changed() {
+    let h = Harness::start().await;
+    let state = tempfile::tempdir().unwrap();
+    let ids = state.path().join("ids.txt");
+    std::fs::write(&ids, format!("{JACKET_FRONT}\n# a comment\n{LOGO}\n")).unwrap();
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["tags", "add", "jacket", "--json", "--ids-from"])
+            .arg(&ids);
+        c
+    })
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let l = lines(&out);
+    let outcome = |id: &str| l.iter().find(|v| v["fileId"] == id).unwrap()["outcome"].clone();
+    assert_eq!(outcome(JACKET_FRONT), "skipped", "it already had the tag");
+    assert_eq!(outcome(LOGO), "succeeded");
+    let job = l.last().unwrap()["summary"]["job"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["undo", &job, "--yes"]);
+        c
+    })
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        h.details(LOGO).await["tags"],
+        Value::Null,
+        "the job's change is undone"
+    );
+    assert!(
+        strs(&h.details(JACKET_FRONT).await["tags"]).contains(&"jacket".to_owned()),
+        "a tag the file had before the job stays"
+    );
+}

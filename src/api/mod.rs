@@ -489,6 +489,24 @@ impl Client {
         }
     }
 
+    /// Current details of many files, 100 ids per search (`id IN [...]`). Ids that do not
+    /// exist are simply absent from the result.
+    pub async fn details_of(&self, ids: &[String]) -> Result<Vec<FileDetails>, ApiError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(100) {
+            let list: Vec<String> = chunk
+                .iter()
+                .map(|id| serde_json::Value::String(id.clone()).to_string())
+                .collect();
+            let query = ListQuery {
+                search_query: Some(format!("id IN [{}]", list.join(", "))),
+                ..Default::default()
+            };
+            out.extend(self.list(query).collect_files().await?);
+        }
+        Ok(out)
+    }
+
     pub async fn get_details(&self, file_id: &str) -> Result<FileDetails, ApiError> {
         let reply = self
             .send(

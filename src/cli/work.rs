@@ -287,7 +287,14 @@ async fn resolve_targets(
     t: &Targets,
 ) -> Result<(Vec<String>, HashMap<String, FileDetails>), CliError> {
     if let Some(path) = &t.ids_from {
-        return Ok((read_ids(path)?, HashMap::new()));
+        let ids = read_ids(path)?;
+        // Read the files' current state, so the plan skips files that would not change
+        // and undo touches only files this job really changed.
+        let files = ctx.client.details_of(&ids).await.map_err(api_failed)?;
+        return Ok((
+            ids,
+            files.into_iter().map(|f| (f.file_id.clone(), f)).collect(),
+        ));
     }
     let query = t.query.clone().unwrap_or_default();
     let files = ctx
