@@ -420,3 +420,64 @@ async fn undo_touches_only_the_files_the_job_changed() {
         "a tag the file had before the job stays"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tags_set_shows_a_diff_in_dry_run_and_undo_restores_each_files_tags() {
+    let h = Harness::start().await;
+    let state = tempfile::tempdir().unwrap();
+    let query = r#"path : "/products""#;
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["tags", "set", "jacket", "-q", query, "--dry-run"]);
+        c
+    })
+    .await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("[jacket, summer-sale, red] → [jacket]"),
+        "{text}"
+    );
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["tags", "add", "x", "-q", query, "--dry-run"]);
+        c
+    })
+    .await;
+    assert!(String::from_utf8_lossy(&out.stdout).contains("+x"));
+
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["tags", "set", "jacket", "-q", query, "--yes", "--json"]);
+        c
+    })
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(strs(&h.details(JACKET_FRONT).await["tags"]), ["jacket"]);
+    let job = lines(&out).pop().unwrap()["summary"]["job"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = run({
+        let mut c = iktag(&h, state.path());
+        c.args(["undo", &job, "--yes"]);
+        c
+    })
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        strs(&h.details(JACKET_FRONT).await["tags"]),
+        ["jacket", "summer-sale", "red"]
+    );
+    assert_eq!(
+        strs(&h.details(JACKET_BACK).await["tags"]),
+        ["jacket", "Summer Sale"]
+    );
+}

@@ -523,12 +523,20 @@ impl Client {
         file_id: &str,
         req: &UpdateRequest,
     ) -> Result<FileDetails, ApiError> {
-        let body = req.to_json();
+        self.update_details_json(file_id, &req.to_json()).await
+    }
+
+    /// PATCH /details with a prepared body (see [`UpdateRequest::to_json`]).
+    pub async fn update_details_json(
+        &self,
+        file_id: &str,
+        body: &Value,
+    ) -> Result<FileDetails, ApiError> {
         let reply = self
             .send(
                 Method::PATCH,
                 self.url(&["v1", "files", file_id, "details"]),
-                Some(&body),
+                Some(body),
             )
             .await?;
         Self::parse(&reply, "updated file details")

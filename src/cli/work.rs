@@ -92,6 +92,15 @@ pub enum TagsCommand {
         #[command(flatten)]
         flags: JobFlags,
     },
+    /// Replace the tags of files (undo restores each file's previous tags)
+    Set {
+        #[arg(required = true, value_name = "TAG")]
+        tags: Vec<String>,
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        flags: JobFlags,
+    },
     /// Remove tags from files
     Rm {
         #[arg(required = true, value_name = "TAG")]
@@ -351,20 +360,29 @@ async fn run_job(
     known: HashMap<String, FileDetails>,
     flags: &JobFlags,
 ) -> Result<(), CliError> {
-    if ctx.read_only {
-        return Err(CliError::usage(format!(
-            "refusing to {}: read-only mode (--read-only or the profile's read_only)",
-            op.name()
-        )));
-    }
     if ids.is_empty() {
         eprintln!("no files to change");
         return Ok(());
     }
     let plan = jobs::plan(op, &ids, &known).map_err(|e| CliError::usage(e.to_string()))?;
+    run_plan(ctx, plan, &known, flags).await
+}
+
+async fn run_plan(
+    ctx: &Ctx,
+    plan: jobs::Plan,
+    known: &HashMap<String, FileDetails>,
+    flags: &JobFlags,
+) -> Result<(), CliError> {
+    if ctx.read_only {
+        return Err(CliError::usage(format!(
+            "refusing to {}: read-only mode (--read-only or the profile's read_only)",
+            plan.op.name()
+        )));
+    }
     let changing: usize = plan.units.iter().map(|u| u.ids.len()).sum();
     if flags.dry_run {
-        print_plan(&plan, flags.json);
+        print_plan(&plan, known, flags.json);
         return Ok(());
     }
     if !flags.yes {
@@ -393,7 +411,7 @@ async fn run_job(
     execute(ctx, plan, flags.json).await
 }
 
-fn print_plan(plan: &jobs::Plan, json: bool) {
+fn print_plan(plan: &jobs::Plan, known: &HashMap<String, FileDetails>, json: bool) {
     let mut out = std::io::stdout().lock();
     if json {
         let _ = writeln!(out, "{}", json!({"plan": plan}));
@@ -407,13 +425,19 @@ fn print_plan(plan: &jobs::Plan, json: bool) {
         plan.units.len(),
         plan.skipped.len()
     );
-    for u in &plan.units {
-        for id in &u.ids {
-            let _ = writeln!(out, "  would change {id}");
-        }
+    for id in plan.units.iter().flat_map(|u| &u.ids) {
+        let line = match known.get(id) {
+            Some(f) => format!(
+                "  {id}  {}  {}",
+                untrusted(&f.file_path, 60),
+                untrusted(&jobs::preview(&plan.op, f), 300)
+            ),
+            None => format!("  {id}  would change"),
+        };
+        let _ = writeln!(out, "{line}");
     }
     for (id, why) in &plan.skipped {
-        let _ = writeln!(out, "  skip {id}: {why}");
+        let _ = writeln!(out, "  {id}  skip: {why}");
     }
 }
 
@@ -573,6 +597,11 @@ pub async fn tags(common: Common, cmd: TagsCommand) -> Result<(), CliError> {
             targets,
             flags,
         } => (Operation::RemoveTags { tags }, targets, flags),
+        TagsCommand::Set {
+            tags,
+            targets,
+            flags,
+        } => (Operation::ReplaceTags { tags }, targets, flags),
     };
     let (ids, known) = resolve_targets(&ctx, &targets).await?;
     run_job(&ctx, op, ids, known, &flags).await
@@ -704,16 +733,29 @@ pub async fn undo(common: Common, args: UndoArgs) -> Result<(), CliError> {
     let inverse = match &r.plan.op {
         Operation::AddTags { tags } => Operation::RemoveTags { tags: tags.clone() },
         Operation::RemoveTags { tags } => Operation::AddTags { tags: tags.clone() },
+        Operation::ReplaceTags { .. } => {
+            let mut plan = jobs::plan(Operation::RestoreTags, &done, &HashMap::new())
+                .map_err(|e| CliError::usage(e.to_string()))?;
+            let changed: std::collections::HashSet<&String> = done.iter().collect();
+            plan.previous_tags = r
+                .plan
+                .previous_tags
+                .iter()
+                .filter(|(id, _)| changed.contains(id))
+                .map(|(id, t)| (id.clone(), t.clone()))
+                .collect();
+            eprintln!(
+                "undoing job {}: restoring the previous tags of the {} files it changed",
+                r.id,
+                done.len()
+            );
+            return run_plan(&ctx, plan, &HashMap::new(), &args.flags).await;
+        }
         other => {
             return Err(CliError::usage(format!(
-                "job {} ({}) cannot be undone: {}",
+                "job {} ({}) cannot be undone: AI-tag removal, delete and detail updates are irreversible",
                 r.id,
                 other.name(),
-                if other.reversible() {
-                    "undo of this operation is not available yet"
-                } else {
-                    "AI-tag removal and delete are irreversible"
-                }
             )));
         }
     };

@@ -49,6 +49,13 @@ pub enum Operation {
     ReplaceTags {
         tags: Vec<String>,
     },
+    /// Put back each file's tags as recorded in `Plan::previous_tags` (undo of a replace).
+    RestoreTags,
+    /// The same PATCH /details body for every file (coordinates, metadata, description,
+    /// auto-tagging extensions); see `UpdateRequest::to_json`.
+    UpdateDetails {
+        body: serde_json::Value,
+    },
     Delete,
 }
 
@@ -61,6 +68,8 @@ impl Operation {
             Operation::RemoveAllAiTags => "remove all AI tags",
             Operation::RemoveAiTagsBelow { .. } => "remove low-confidence AI tags",
             Operation::ReplaceTags { .. } => "replace tags",
+            Operation::RestoreTags => "restore previous tags",
+            Operation::UpdateDetails { .. } => "update details",
             Operation::Delete => "delete",
         }
     }
@@ -248,7 +257,7 @@ pub fn plan(
             Operation::ReplaceTags { tags } => {
                 (&f.tags == tags).then_some("already has exactly these tags")
             }
-            Operation::Delete => None,
+            Operation::Delete | Operation::RestoreTags | Operation::UpdateDetails { .. } => None,
         });
         if let Some(reason) = unchanged {
             skipped.push((id.clone(), reason.to_owned()));
@@ -266,7 +275,9 @@ pub fn plan(
         Operation::Delete => DELETE_CHUNK,
         Operation::RemoveAllAiTags
         | Operation::RemoveAiTagsBelow { .. }
-        | Operation::ReplaceTags { .. } => 1,
+        | Operation::ReplaceTags { .. }
+        | Operation::RestoreTags
+        | Operation::UpdateDetails { .. } => 1,
     };
     let units = targets
         .chunks(size)
@@ -321,6 +332,7 @@ pub async fn run(
         })
         .collect();
     let permits = Arc::new(Semaphore::new(concurrency.clamp(1, 64)));
+    let previous = Arc::new(plan.previous_tags.clone());
     let mut set = tokio::task::JoinSet::new();
     for (n, unit) in plan.units.iter().enumerate() {
         let permit = match permits.clone().acquire_owned().await {
@@ -346,14 +358,15 @@ pub async fn run(
             tracing::error!(error = %e, "cannot write the job journal; stopping the job");
             cancel.cancel();
         }
-        let (client, op, unit, events) = (
+        let (client, op, unit, events, previous) = (
             client.clone(),
             plan.op.clone(),
             unit.clone(),
             events.clone(),
+            previous.clone(),
         );
         set.spawn(async move {
-            let result = run_unit(&client, &op, &unit.ids).await;
+            let result = run_unit(&client, &op, &unit.ids, &previous).await;
             drop(permit);
             if let Some(tx) = events {
                 let _ = tx.send(Event::Done(result.clone()));
@@ -402,7 +415,12 @@ fn failed_all(ids: &[String], e: &ApiError) -> Vec<FileOutcome> {
 }
 
 /// Runs one unit, resending the rest of a chunk at once when a 404 names missing ids.
-async fn run_unit(client: &Client, op: &Operation, ids: &[String]) -> Vec<FileOutcome> {
+async fn run_unit(
+    client: &Client,
+    op: &Operation,
+    ids: &[String],
+    previous: &HashMap<String, Vec<String>>,
+) -> Vec<FileOutcome> {
     let mut out = Vec::new();
     let mut rest: Vec<String> = ids.to_vec();
     let mut rounds = 0;
@@ -415,8 +433,10 @@ async fn run_unit(client: &Client, op: &Operation, ids: &[String]) -> Vec<FileOu
             Operation::Delete => client.bulk_delete(&rest).await,
             Operation::RemoveAllAiTags
             | Operation::RemoveAiTagsBelow { .. }
-            | Operation::ReplaceTags { .. } => {
-                return per_file(client, op, &rest).await;
+            | Operation::ReplaceTags { .. }
+            | Operation::RestoreTags
+            | Operation::UpdateDetails { .. } => {
+                return per_file(client, op, &rest, previous).await;
             }
         };
         match result {
@@ -489,10 +509,45 @@ async fn run_unit(client: &Client, op: &Operation, ids: &[String]) -> Vec<FileOu
 }
 
 /// Per-file PATCH operations.
-async fn per_file(client: &Client, op: &Operation, ids: &[String]) -> Vec<FileOutcome> {
+async fn per_file(
+    client: &Client,
+    op: &Operation,
+    ids: &[String],
+    previous: &HashMap<String, Vec<String>>,
+) -> Vec<FileOutcome> {
     let mut out = Vec::new();
     for id in ids {
         let req = match op {
+            Operation::UpdateDetails { body } => {
+                let outcome = match client.update_details_json(id, body).await {
+                    Ok(_) => Outcome::Succeeded,
+                    Err(ApiError::NotFound { .. }) => Outcome::Missing { note: None },
+                    Err(e) => Outcome::Failed {
+                        status: e.status(),
+                        error: e.to_string(),
+                    },
+                };
+                out.push(FileOutcome {
+                    file_id: id.clone(),
+                    outcome,
+                });
+                continue;
+            }
+            Operation::RestoreTags => {
+                let Some(tags) = previous.get(id) else {
+                    out.push(FileOutcome {
+                        file_id: id.clone(),
+                        outcome: Outcome::Skipped {
+                            reason: "no recorded previous tags".into(),
+                        },
+                    });
+                    continue;
+                };
+                UpdateRequest {
+                    tags: Some((!tags.is_empty()).then(|| tags.clone())),
+                    ..Default::default()
+                }
+            }
             Operation::RemoveAllAiTags => UpdateRequest {
                 remove_ai_tags: Some(RemoveAiTags::All),
                 ..Default::default()
@@ -559,6 +614,38 @@ async fn per_file(client: &Client, op: &Operation, ids: &[String]) -> Vec<FileOu
         });
     }
     out
+}
+
+/// What the operation would do to this file, for a dry run: `+tag −tag`, `AI −name(41.5)`.
+pub fn preview(op: &Operation, f: &FileDetails) -> String {
+    let ai_removed = |keep: &dyn Fn(&crate::model::AiTag) -> bool| -> String {
+        f.ai_tags
+            .iter()
+            .filter(|t| !keep(t))
+            .map(|t| format!("AI −{}({:.1})", t.name, t.confidence))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let marked = |tags: &[String], sign: char, want: bool| -> String {
+        tags.iter()
+            .filter(|t| f.tags.contains(t) == want)
+            .map(|t| format!("{sign}{t}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match op {
+        Operation::AddTags { tags } => marked(tags, '+', false),
+        Operation::RemoveTags { tags } => marked(tags, '−', true),
+        Operation::ReplaceTags { tags } => {
+            format!("[{}] → [{}]", f.tags.join(", "), tags.join(", "))
+        }
+        Operation::RemoveAiTags { names } => ai_removed(&|t| !names.contains(&t.name)),
+        Operation::RemoveAllAiTags => ai_removed(&|_| false),
+        Operation::RemoveAiTagsBelow { confidence } => ai_removed(&|t| t.confidence >= *confidence),
+        Operation::RestoreTags => "restore previous tags".into(),
+        Operation::UpdateDetails { body } => format!("PATCH {body}"),
+        Operation::Delete => "delete".into(),
+    }
 }
 
 /// The ids of a finished job's failed files (for retry-failed).
