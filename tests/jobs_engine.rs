@@ -290,3 +290,38 @@ async fn dropped_answers_are_replayed_and_reported_honestly() {
     assert_eq!(outcomes.len(), 400);
     assert!(replay_notes > 0, "seed 21 loses at least one answer");
 }
+
+#[tokio::test]
+async fn update_details_jobs_patch_every_file_and_fields_can_be_created() {
+    let h = generated(30).await;
+    let c = client(&h);
+    let ids = all_ids(&c).await;
+    let schema: iktag::model::FieldSchema =
+        serde_json::from_value(json!({"type": "Text", "maxLength": 50})).unwrap();
+    let field = c
+        .create_custom_metadata_field("reviewer", "Reviewer", &schema)
+        .await
+        .unwrap();
+    assert_eq!(field.name, "reviewer");
+    assert!(
+        c.custom_metadata_fields()
+            .await
+            .unwrap()
+            .iter()
+            .any(|f| f.name == "reviewer")
+    );
+
+    let body = iktag::api::UpdateRequest {
+        custom_metadata: Some(serde_json::from_value(json!({"reviewer": "ana"})).unwrap()),
+        description: Some("checked".into()),
+        ..Default::default()
+    }
+    .to_json();
+    let p = jobs::plan(Operation::UpdateDetails { body }, &ids, &HashMap::new()).unwrap();
+    let outcomes = jobs::run(&c, &p, 4, &CancelHandle::default(), None, None).await;
+    assert!(outcomes.iter().all(|o| o.outcome == Outcome::Succeeded));
+    for f in c.list(ListQuery::default()).collect_files().await.unwrap() {
+        assert_eq!(f.custom_metadata.get("reviewer"), Some(&json!("ana")));
+        assert_eq!(f.description.as_deref(), Some("checked"));
+    }
+}

@@ -605,6 +605,24 @@ impl Client {
         Ok(outcome(r.successfully_deleted_file_ids, r.errors, &reply))
     }
 
+    /// Creates a custom metadata field: `{name, label, schema: {type, ...}}`.
+    pub async fn create_custom_metadata_field(
+        &self,
+        name: &str,
+        label: &str,
+        schema: &crate::model::FieldSchema,
+    ) -> Result<CustomMetadataField, ApiError> {
+        let body = json!({"name": name, "label": label, "schema": schema});
+        let reply = self
+            .send(
+                Method::POST,
+                self.url(&["v1", "customMetadataFields"]),
+                Some(&body),
+            )
+            .await?;
+        Self::parse(&reply, "custom metadata field")
+    }
+
     pub async fn custom_metadata_fields(&self) -> Result<Vec<CustomMetadataField>, ApiError> {
         let reply = self
             .send(Method::GET, self.url(&["v1", "customMetadataFields"]), None)
