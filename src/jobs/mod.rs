@@ -519,28 +519,17 @@ async fn per_file(
     for id in ids {
         let req = match op {
             Operation::UpdateDetails { body } => {
-                let outcome = match client.update_details_json(id, body).await {
-                    Ok(_) => Outcome::Succeeded,
-                    Err(ApiError::NotFound { .. }) => Outcome::Missing { note: None },
-                    Err(e) => Outcome::Failed {
-                        status: e.status(),
-                        error: e.to_string(),
-                    },
-                };
-                out.push(FileOutcome {
-                    file_id: id.clone(),
-                    outcome,
-                });
+                push(
+                    &mut out,
+                    id,
+                    outcome_of(client.update_details_json(id, body).await),
+                );
                 continue;
             }
             Operation::RestoreTags => {
                 let Some(tags) = previous.get(id) else {
-                    out.push(FileOutcome {
-                        file_id: id.clone(),
-                        outcome: Outcome::Skipped {
-                            reason: "no recorded previous tags".into(),
-                        },
-                    });
+                    let reason = "no recorded previous tags".into();
+                    push(&mut out, id, Outcome::Skipped { reason });
                     continue;
                 };
                 UpdateRequest {
@@ -570,27 +559,13 @@ async fn per_file(
                         .map(|t| t.name.clone())
                         .collect(),
                     Err(e) => {
-                        let outcome = match e {
-                            ApiError::NotFound { .. } => Outcome::Missing { note: None },
-                            e => Outcome::Failed {
-                                status: e.status(),
-                                error: e.to_string(),
-                            },
-                        };
-                        out.push(FileOutcome {
-                            file_id: id.clone(),
-                            outcome,
-                        });
+                        push(&mut out, id, outcome_of::<()>(Err(e)));
                         continue;
                     }
                 };
                 if names.is_empty() {
-                    out.push(FileOutcome {
-                        file_id: id.clone(),
-                        outcome: Outcome::Skipped {
-                            reason: format!("has no AI tags below {confidence}"),
-                        },
-                    });
+                    let reason = format!("has no AI tags below {confidence}");
+                    push(&mut out, id, Outcome::Skipped { reason });
                     continue;
                 }
                 UpdateRequest {
@@ -600,20 +575,32 @@ async fn per_file(
             }
             _ => continue,
         };
-        let outcome = match client.update_details(id, &req).await {
-            Ok(_) => Outcome::Succeeded,
-            Err(ApiError::NotFound { .. }) => Outcome::Missing { note: None },
-            Err(e) => Outcome::Failed {
-                status: e.status(),
-                error: e.to_string(),
-            },
-        };
-        out.push(FileOutcome {
-            file_id: id.clone(),
-            outcome,
-        });
+        push(
+            &mut out,
+            id,
+            outcome_of(client.update_details(id, &req).await),
+        );
     }
     out
+}
+
+fn push(out: &mut Vec<FileOutcome>, id: &str, outcome: Outcome) {
+    out.push(FileOutcome {
+        file_id: id.to_owned(),
+        outcome,
+    });
+}
+
+/// The outcome of a single-file call.
+fn outcome_of<T>(r: Result<T, ApiError>) -> Outcome {
+    match r {
+        Ok(_) => Outcome::Succeeded,
+        Err(ApiError::NotFound { .. }) => Outcome::Missing { note: None },
+        Err(e) => Outcome::Failed {
+            status: e.status(),
+            error: e.to_string(),
+        },
+    }
 }
 
 /// What the operation would do to this file, for a dry run: `+tag −tag`, `AI −name(41.5)`.
