@@ -449,10 +449,8 @@ async fn execute(ctx: &Ctx, plan: jobs::Plan, json_out: bool) -> Result<(), CliE
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} · {msg} · {per_sec} · eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} · {msg} · eta {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     });
@@ -468,14 +466,18 @@ async fn execute(ctx: &Ctx, plan: jobs::Plan, json_out: bool) -> Result<(), CliE
     let progress_bar = bar.clone();
     let progress = tokio::spawn(async move {
         let mut failed = 0usize;
+        let started = std::time::Instant::now();
+        let mut done = 0usize;
         while let Some(Event::Done(batch)) = rx.recv().await {
+            done += batch.len();
             failed += batch
                 .iter()
                 .filter(|o| matches!(o.outcome, Outcome::Failed { .. }))
                 .count();
             if let Some(b) = &progress_bar {
+                let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
                 b.inc(batch.len() as u64);
-                b.set_message(format!("{failed} failed"));
+                b.set_message(format!("{failed} failed · {rate:.0} files/s"));
             }
         }
     });
