@@ -195,6 +195,19 @@ async fn a_killed_job_is_resumed_exactly_and_undo_restores_tags() {
 
     let out = run({
         let mut c = iktag(&h, state.path());
+        c.args(["jobs", "show", &id, "--json"]);
+        c
+    })
+    .await;
+    let shown = lines(&out);
+    assert_eq!(shown.len(), 1000, "every file is listed");
+    let unapplied = shown.iter().filter(|v| v["outcome"] == "unapplied").count();
+    let recorded = shown.iter().filter(|v| v["outcome"] == "succeeded").count();
+    assert!(unapplied > 0 && recorded > 0);
+    assert!(recorded <= before, "recorded successes are on the server");
+
+    let out = run({
+        let mut c = iktag(&h, state.path());
         c.args(["jobs", "resume", &id, "--yes", "--json"]);
         c
     })

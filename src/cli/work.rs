@@ -537,16 +537,7 @@ fn report(outcomes: &[FileOutcome], summary: &Summary, json_out: bool) {
         .iter()
         .filter(|o| !matches!(o.outcome, Outcome::Succeeded | Outcome::Skipped { .. }))
     {
-        let detail = match &o.outcome {
-            Outcome::Failed { status, error } => format!(
-                "{}{}",
-                status.map(|s| format!("{s} ")).unwrap_or_default(),
-                untrusted(error, 200)
-            ),
-            Outcome::Missing { note } => note.clone().unwrap_or_else(|| "no such file".into()),
-            _ => String::new(),
-        };
-        let _ = writeln!(out, "{:<10} {}  {}", o.outcome.label(), o.file_id, detail);
+        let _ = writeln!(out, "{}", outcome_row(o));
     }
     let _ = writeln!(
         out,
@@ -558,6 +549,23 @@ fn report(outcomes: &[FileOutcome], summary: &Summary, json_out: bool) {
         summary.skipped,
         summary.cancelled
     );
+}
+
+/// One table row: outcome, file id, and the server's message or a note.
+fn outcome_row(o: &FileOutcome) -> String {
+    let detail = match &o.outcome {
+        Outcome::Failed { status, error } => format!(
+            "{}{}",
+            status.map(|s| format!("{s} ")).unwrap_or_default(),
+            untrusted(error, 200)
+        ),
+        Outcome::Missing { note } => note.clone().unwrap_or_else(|| "no such file".into()),
+        Outcome::Skipped { reason } => reason.clone(),
+        _ => String::new(),
+    };
+    format!("{:<10} {}  {}", o.outcome.label(), o.file_id, detail)
+        .trim_end()
+        .to_owned()
 }
 
 /// One `--json` outcome line, fields in the documented order.
@@ -699,7 +707,7 @@ pub async fn jobs_cmd(common: Common, cmd: Option<JobsCommand>) -> Result<(), Cl
                     r.base_url
                 );
                 for o in r.outcomes.values() {
-                    let _ = writeln!(out, "{:<10} {}", o.outcome.label(), o.file_id);
+                    let _ = writeln!(out, "{}", outcome_row(o));
                 }
                 for id in r.unapplied() {
                     let _ = writeln!(out, "{:<10} {id}", "unapplied");
