@@ -7,7 +7,8 @@
 //! - [`model`]: wire types shared by client and sandbox;
 //! - [`sandbox`]: the local ImageKit-compatible server;
 //! - [`cli`]: the command line;
-//! - [`text`]: display-safe rendering of untrusted text.
+//! - [`text`]: display-safe rendering of untrusted text;
+//! - [`tui`]: the terminal UI.
 
 pub mod api;
 pub mod cli;
@@ -16,3 +17,4 @@ pub mod jobs;
 pub mod model;
 pub mod sandbox;
 pub mod text;
+pub mod tui;

@@ -27,8 +27,9 @@ pub const EXIT_FAILED: u8 = 1;
 pub struct Cli {
     #[command(flatten)]
     pub common: work::Common,
+    /// Without a command, iktag opens the terminal UI on the configured profile.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -68,7 +69,12 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    init_logging();
+    let tui = match &cli.command {
+        None => true,
+        Some(Command::Demo(a)) => !a.no_tui,
+        Some(_) => false,
+    };
+    init_logging(tui);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -81,7 +87,10 @@ pub fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         let common = cli.common;
-        match cli.command {
+        let Some(command) = cli.command else {
+            return work::tui(common).await;
+        };
+        match command {
             Command::Ls(args) => work::ls(common, args).await,
             Command::Tags(cmd) => work::tags(common, cmd).await,
             Command::AiTags(cmd) => work::ai_tags(common, cmd).await,
@@ -125,10 +134,32 @@ impl CliError {
     }
 }
 
-/// Logs go to stderr, filtered by `IKTAG_LOG` (default `info`).
-fn init_logging() {
+/// Logs go to stderr, filtered by `IKTAG_LOG` (default `info`). While the terminal UI
+/// runs they go to `iktag.log` in the state directory instead, never to the screen.
+fn init_logging(tui: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("IKTAG_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    if tui {
+        let file = crate::config::state_dir(&crate::config::ProcessEnv)
+            .ok()
+            .and_then(|d| {
+                std::fs::create_dir_all(&d).ok()?;
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(d.join("iktag.log"))
+                    .ok()
+            });
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file.map_or_else(
+                || Box::new(std::io::sink()) as Box<dyn std::io::Write + Send>,
+                |f| Box::new(f) as Box<dyn std::io::Write + Send>,
+            )))
+            .try_init();
+        return;
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -80,6 +80,15 @@ pub struct DemoArgs {
     /// Address to listen on; port 0 picks a free port
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub listen: String,
+    /// Only serve the demo sandbox (print its address and key), without the terminal UI
+    #[arg(long)]
+    pub no_tui: bool,
+    /// Use N generated files instead of the demo library
+    #[arg(long, value_name = "N", conflicts_with = "seed")]
+    pub files: Option<usize>,
+    /// Use a library from a JSON array in the GET /v1/files response shape
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
     #[command(flatten)]
     pub faults: FaultArgs,
 }
@@ -148,14 +157,38 @@ pub async fn run(args: SandboxArgs) -> Result<(), CliError> {
 pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
     let listen = listen_addr(&args.listen, false)?;
     let (key, generated) = key_from_env();
+    let seed = match (&args.seed, args.files) {
+        (Some(p), _) => SeedSource::File(p.clone()),
+        (None, Some(n)) => SeedSource::Generate { files: n, seed: 42 },
+        (None, None) => SeedSource::Demo,
+    };
     let cfg = SandboxConfig {
         listen,
         data_dir: None,
-        seed: SeedSource::Demo,
+        seed,
         key,
         faults: args.faults.config(),
     };
-    serve(cfg, generated, true).await
+    if args.no_tui {
+        return serve(cfg, generated, true).await;
+    }
+    // The sandbox runs in-process on a loopback port; the TUI talks to it over HTTP
+    // through the same client it uses for ImageKit.
+    let sandbox = crate::sandbox::Sandbox::start(cfg.clone())
+        .await
+        .map_err(|e| CliError::failed(e.to_string()))?;
+    let url = url::Url::parse(&sandbox.base_url()).map_err(|e| CliError::failed(e.to_string()))?;
+    let client = crate::api::Client::new(crate::api::ClientOptions::new(url, cfg.key.clone()))
+        .map_err(|e| CliError::failed(e.to_string()))?;
+    let opts = crate::tui::TuiOptions {
+        demo: true,
+        read_only: false,
+        concurrency: 8,
+        state_dir: crate::config::state_dir(&crate::config::ProcessEnv).ok(),
+    };
+    let result = crate::tui::run(client, opts).await;
+    sandbox.stop().await;
+    result.map_err(CliError::failed)
 }
 
 async fn serve(cfg: SandboxConfig, generated_key: bool, demo: bool) -> Result<(), CliError> {
