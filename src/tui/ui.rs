@@ -49,8 +49,12 @@ pub fn render(f: &mut Frame, s: &State) {
         Constraint::Length(2),
     ])
     .areas(area);
-    let [list, editor] =
-        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(body);
+    let list_share = if area.width < 110 { 70 } else { 62 };
+    let [list, editor] = Layout::horizontal([
+        Constraint::Percentage(list_share),
+        Constraint::Percentage(100 - list_share),
+    ])
+    .areas(body);
     render_header(f, s, header);
     render_list(f, s, list);
     render_editor(f, s, editor);
@@ -132,10 +136,10 @@ fn render_list(f: &mut Frame, s: &State, area: Rect) {
         rows,
         [
             Constraint::Length(1),
-            Constraint::Percentage(30),
-            Constraint::Percentage(22),
-            Constraint::Percentage(30),
-            Constraint::Length(3),
+            Constraint::Fill(4),
+            Constraint::Fill(2),
+            Constraint::Fill(3),
+            Constraint::Length(2),
             Constraint::Length(9),
             Constraint::Length(10),
         ],
@@ -236,9 +240,9 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
 
 fn render_bar(f: &mut Frame, s: &State, area: Rect) {
     let keys = if s.read_only {
-        "↑↓ move · space select · ^A all · esc clear · ? help · q quit   (read-only)"
+        "↑↓ move · space select · ^A all · esc clear · ? help · q quit · read-only"
     } else {
-        "↑↓ move · space select · ^A all · + add tag · - remove tag · R retry failed · ? help · q quit"
+        "↑↓ move · space select · ^A all · + add tag · - remove tag · R retry · ? help · q quit"
     };
     let job = match &s.job {
         Some(j) if j.running => format!("{}: {}/{} · {} failed", j.name, j.done, j.total, j.failed),
