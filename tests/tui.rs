@@ -185,3 +185,26 @@ fn a_small_terminal_gets_a_clear_message_and_hostile_names_are_escaped() {
         );
     }
 }
+
+#[test]
+fn a_job_that_cannot_start_says_why_in_the_action_bar() {
+    let mut s = loaded();
+    update(&mut s, key(KeyCode::Char('+')));
+    for c in "50%".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    assert_eq!(update(&mut s, key(KeyCode::Enter)).len(), 1);
+    update(
+        &mut s,
+        Action::JobFailed(
+            "not started: tag \"50%\" contains '%', which ImageKit does not allow".into(),
+        ),
+    );
+    assert!(s.job.is_none(), "a new job can start");
+    let t = draw(&s, 120, 40);
+    assert!(
+        row_text(&t, 38).contains("contains '%'"),
+        "{}",
+        row_text(&t, 38)
+    );
+}

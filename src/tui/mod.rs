@@ -136,7 +136,7 @@ fn spawn_job(
         let plan = match jobs::plan(op, &ids, &Default::default()) {
             Ok(p) => p,
             Err(e) => {
-                let _ = tx.send(Action::LoadFailed(e.to_string()));
+                let _ = tx.send(Action::JobFailed(format!("not started: {e}")));
                 return;
             }
         };

@@ -19,6 +19,8 @@ pub enum Action {
     /// Outcomes of one finished unit of the running job.
     JobProgress(Vec<FileOutcome>),
     JobDone(Summary),
+    /// The job could not start (e.g. a tag ImageKit would reject).
+    JobFailed(String),
     /// Fresh details of files a job touched: the list shows what the server confirmed.
     Refreshed(Vec<FileDetails>),
     Resize,
@@ -189,6 +191,11 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 "{} succeeded, {} failed, {} missing, {} skipped",
                 summary.succeeded, summary.failed, summary.missing, summary.skipped
             );
+            Vec::new()
+        }
+        Action::JobFailed(e) => {
+            s.job = None;
+            s.status = e;
             Vec::new()
         }
         Action::Resize => Vec::new(),
