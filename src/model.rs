@@ -333,6 +333,114 @@ pub enum FieldType {
     MultiSelect,
 }
 
+/// Checks a custom metadata value against its field's schema (the same rules the sandbox
+/// enforces), so the TUI can say what is wrong before sending anything.
+pub fn check_field_value(schema: &FieldSchema, v: &Value) -> Result<(), String> {
+    let in_options = |v: &Value| {
+        schema
+            .select_options
+            .as_ref()
+            .is_none_or(|opts| opts.contains(v))
+    };
+    let num_bounds = |x: f64| -> Result<(), String> {
+        if let Some(min) = schema.min_value.as_ref().and_then(Value::as_f64)
+            && x < min
+        {
+            return Err(format!("must be at least {min}"));
+        }
+        if let Some(max) = schema.max_value.as_ref().and_then(Value::as_f64)
+            && x > max
+        {
+            return Err(format!("must be at most {max}"));
+        }
+        Ok(())
+    };
+    match schema.kind {
+        FieldType::Text | FieldType::Textarea => {
+            let s = v.as_str().ok_or("must be a string")?;
+            let len = s.chars().count() as u64;
+            if let Some(min) = schema.min_length
+                && len < min
+            {
+                return Err(format!("must be at least {min} characters long"));
+            }
+            if let Some(max) = schema.max_length
+                && len > max
+            {
+                return Err(format!("must be at most {max} characters long"));
+            }
+            Ok(())
+        }
+        FieldType::Number => num_bounds(v.as_f64().ok_or("must be a number")?),
+        FieldType::Date => {
+            let s = v.as_str().ok_or("must be an ISO 8601 date string")?;
+            let ok = Timestamp::parse(s).is_some()
+                || chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok();
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("{s:?} is not an ISO 8601 date"))
+            }
+        }
+        FieldType::Boolean => v
+            .as_bool()
+            .map(|_| ())
+            .ok_or_else(|| "must be a boolean".to_owned()),
+        FieldType::SingleSelect => {
+            if in_options(v) {
+                Ok(())
+            } else {
+                Err(format!("{v} is not one of the field's selectOptions"))
+            }
+        }
+        FieldType::MultiSelect => {
+            let items = v.as_array().ok_or("must be an array")?;
+            match items.iter().find(|i| !in_options(i)) {
+                Some(bad) => Err(format!("{bad} is not one of the field's selectOptions")),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+
+/// Why custom coordinates are not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoordinatesError {
+    #[error("coordinates must be x,y,width,height with whole numbers and a non-zero size, e.g. 10,10,100,100")]
+    Format,
+    #[error("The area {area} lies outside the image ({width}x{height})")]
+    Outside { area: String, width: u32, height: u32 },
+}
+
+/// Parses `x,y,width,height` and checks the area lies inside a `width`×`height` image
+/// (0×0: unknown size, not checked). Returns the normalised form.
+pub fn parse_coordinates(s: &str, width: u32, height: u32) -> Result<String, CoordinatesError> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    if parts.len() != 4 {
+        return Err(CoordinatesError::Format);
+    }
+    let mut n = [0u64; 4];
+    for (slot, p) in n.iter_mut().zip(&parts) {
+        *slot = p.parse::<u64>().map_err(|_| CoordinatesError::Format)?;
+    }
+    let [x, y, w, h] = n;
+    if w == 0 || h == 0 {
+        return Err(CoordinatesError::Format);
+    }
+    if width > 0
+        && height > 0
+        && (x.saturating_add(w) > u64::from(width) || y.saturating_add(h) > u64::from(height))
+    {
+        return Err(CoordinatesError::Outside {
+            area: format!("{x},{y},{w},{h}"),
+            width,
+            height,
+        });
+    }
+    Ok(format!("{x},{y},{w},{h}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,16 @@ pub fn untrusted(s: &str, max: usize) -> String {
     out
 }
 
+/// A JSON value as a person reads it: strings without quotes, arrays as `a, b`.
+pub fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(json_text).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -185,6 +185,8 @@ pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
         read_only: false,
         concurrency: 8,
         state_dir: crate::config::state_dir(&crate::config::ProcessEnv).ok(),
+        config_dir: crate::config::config_dir(&crate::config::ProcessEnv).ok(),
+        mouse: crate::tui::mouse_from_env(),
     };
     let result = crate::tui::run(client, opts).await;
     sandbox.stop().await;

@@ -946,6 +946,8 @@ pub async fn tui(common: Common) -> Result<(), CliError> {
         read_only: ctx.read_only,
         concurrency: ctx.concurrency,
         state_dir: Some(ctx.settings.state_dir.clone()),
+        config_dir: crate::config::config_dir(&crate::config::ProcessEnv).ok(),
+        mouse: crate::tui::mouse_from_env(),
     };
     crate::tui::run(ctx.client, opts)
         .await

@@ -225,6 +225,15 @@ pub fn plan(
     ids: &[String],
     known: &HashMap<String, FileDetails>,
 ) -> Result<Plan, PlanError> {
+    plan_with(op, ids, |id| known.get(id))
+}
+
+/// [`plan`] with a lookup instead of a map (the TUI plans against the files it holds).
+pub fn plan_with<'a>(
+    op: Operation,
+    ids: &[String],
+    known: impl Fn(&str) -> Option<&'a FileDetails>,
+) -> Result<Plan, PlanError> {
     if let Some(tags) = op.tags() {
         check_tags(tags, matches!(op, Operation::ReplaceTags { .. }))?;
     }
@@ -236,7 +245,7 @@ pub fn plan(
         if !seen.insert(id.clone()) {
             continue;
         }
-        let file = known.get(id);
+        let file = known(id);
         let unchanged = file.and_then(|f| match &op {
             Operation::AddTags { tags } => tags
                 .iter()

@@ -666,29 +666,12 @@ fn bad_coordinates() -> ApiError {
 }
 
 fn parse_coordinates(s: &str, file: &FileDetails) -> Result<String, ApiError> {
-    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
-    if parts.len() != 4 {
-        return Err(bad_coordinates());
-    }
-    let mut n = [0u64; 4];
-    for (slot, p) in n.iter_mut().zip(&parts) {
-        *slot = p.parse::<u64>().map_err(|_| bad_coordinates())?;
-    }
-    let [x, y, w, h] = n;
-    if w == 0 || h == 0 {
-        return Err(bad_coordinates());
-    }
-    if file.width > 0
-        && file.height > 0
-        && (x.saturating_add(w) > u64::from(file.width)
-            || y.saturating_add(h) > u64::from(file.height))
-    {
-        return Err(ApiError::bad_request(format!(
-            "Your request contains invalid value for customCoordinates parameter. The area {x},{y},{w},{h} lies outside the image ({}x{}).",
-            file.width, file.height
-        )));
-    }
-    Ok(format!("{x},{y},{w},{h}"))
+    crate::model::parse_coordinates(s, file.width, file.height).map_err(|e| match e {
+        crate::model::CoordinatesError::Format => bad_coordinates(),
+        outside @ crate::model::CoordinatesError::Outside { .. } => ApiError::bad_request(format!(
+            "Your request contains invalid value for customCoordinates parameter. {outside}."
+        )),
+    })
 }
 
 /// Validates customMetadata values against the defined fields. Returns the values to merge.
@@ -708,7 +691,7 @@ fn validate_metadata(
         if v.is_null() {
             continue;
         }
-        if let Err(msg) = check_value(&field.schema, v) {
+        if let Err(msg) = crate::model::check_field_value(&field.schema, v) {
             errors.insert(k.clone(), json!(msg));
         }
     }
@@ -716,74 +699,6 @@ fn validate_metadata(
         Ok(m.clone())
     } else {
         Err(ApiError::bad_request("Invalid custom metadata.").with_errors(Value::Object(errors)))
-    }
-}
-
-fn check_value(schema: &FieldSchema, v: &Value) -> Result<(), String> {
-    let in_options = |v: &Value| {
-        schema
-            .select_options
-            .as_ref()
-            .is_none_or(|opts| opts.contains(v))
-    };
-    let num_bounds = |x: f64| -> Result<(), String> {
-        if let Some(min) = schema.min_value.as_ref().and_then(Value::as_f64)
-            && x < min
-        {
-            return Err(format!("must be at least {min}"));
-        }
-        if let Some(max) = schema.max_value.as_ref().and_then(Value::as_f64)
-            && x > max
-        {
-            return Err(format!("must be at most {max}"));
-        }
-        Ok(())
-    };
-    match schema.kind {
-        FieldType::Text | FieldType::Textarea => {
-            let s = v.as_str().ok_or("must be a string")?;
-            let len = s.chars().count() as u64;
-            if let Some(min) = schema.min_length
-                && len < min
-            {
-                return Err(format!("must be at least {min} characters long"));
-            }
-            if let Some(max) = schema.max_length
-                && len > max
-            {
-                return Err(format!("must be at most {max} characters long"));
-            }
-            Ok(())
-        }
-        FieldType::Number => num_bounds(v.as_f64().ok_or("must be a number")?),
-        FieldType::Date => {
-            let s = v.as_str().ok_or("must be an ISO 8601 date string")?;
-            let ok = Timestamp::parse(s).is_some()
-                || chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok();
-            if ok {
-                Ok(())
-            } else {
-                Err(format!("{s:?} is not an ISO 8601 date"))
-            }
-        }
-        FieldType::Boolean => v
-            .as_bool()
-            .map(|_| ())
-            .ok_or_else(|| "must be a boolean".to_owned()),
-        FieldType::SingleSelect => {
-            if in_options(v) {
-                Ok(())
-            } else {
-                Err(format!("{v} is not one of the field's selectOptions"))
-            }
-        }
-        FieldType::MultiSelect => {
-            let items = v.as_array().ok_or("must be an array")?;
-            match items.iter().find(|i| !in_options(i)) {
-                Some(bad) => Err(format!("{bad} is not one of the field's selectOptions")),
-                None => Ok(()),
-            }
-        }
     }
 }
 
@@ -1065,7 +980,7 @@ async fn create_field(State(state): State<Shared>, body: Bytes) -> Result<Respon
         ));
     }
     if let Some(d) = &schema.default_value
-        && let Err(msg) = check_value(&schema, d)
+        && let Err(msg) = crate::model::check_field_value(&schema, d)
     {
         return Err(ApiError::bad_request(format!(
             "Your request contains invalid value for schema parameter. defaultValue {msg}."

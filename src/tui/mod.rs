@@ -1,17 +1,29 @@
 //! The terminal UI: terminal event → `Action` → pure `update` → `Effect`s run on tokio →
-//! their results come back as `Action`s → render (only when something changed).
+//! their results come back as `Action`s (tagged with their job id) → render, only when
+//! something happened. Ticks arrive only while jobs run.
 
+pub mod filter;
+pub mod keymap;
 pub mod state;
+pub mod theme;
 pub mod ui;
 
+use std::collections::HashMap;
+use std::io::Write;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, Event as TermEvent, KeyEventKind};
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent, KeyEventKind,
+};
+use ratatui::crossterm::execute;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use self::state::{Action, Effect, State, update};
 use crate::api::{Client, ListQuery};
-use crate::jobs::{self, CancelHandle, Summary, journal};
+use crate::jobs::{self, CancelHandle, Plan, Summary, journal};
 
 /// How the TUI was started.
 #[derive(Debug, Clone, Default)]
@@ -21,24 +33,55 @@ pub struct TuiOptions {
     pub concurrency: usize,
     /// Where job journals go (`None`: not journaled).
     pub state_dir: Option<PathBuf>,
+    /// Where `keymap.toml` is looked for (`None`: default keys).
+    pub config_dir: Option<PathBuf>,
+    /// Capture the mouse (wheel scrolls, click focuses). Off by default so the terminal's
+    /// own selection keeps working; `IKTAG_MOUSE=1` turns it on.
+    pub mouse: bool,
 }
 
 /// Restores the terminal however the TUI ends (return, `?`, panic unwinding).
-struct Guard;
+struct Guard {
+    mouse: bool,
+}
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        ratatui::restore();
+        leave(self.mouse);
     }
+}
+
+fn enter(mouse: bool) {
+    let mut out = std::io::stdout();
+    let _ = execute!(out, EnableBracketedPaste);
+    if mouse {
+        let _ = execute!(out, EnableMouseCapture);
+    }
+}
+
+fn leave(mouse: bool) {
+    let mut out = std::io::stdout();
+    if mouse {
+        let _ = execute!(out, DisableMouseCapture);
+    }
+    let _ = execute!(out, DisableBracketedPaste);
+    ratatui::restore();
+    let _ = out.flush();
 }
 
 /// Runs the TUI until the user quits.
 pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
+    // Bad keymap: say so before the screen is taken over.
+    let keymap = match &opts.config_dir {
+        Some(dir) => keymap::Keymap::load(dir)?,
+        None => keymap::Keymap::default(),
+    };
     // ratatui::init enters raw mode + the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
     let mut terminal =
         ratatui::try_init().map_err(|e| format!("cannot start the terminal UI: {e}"))?;
-    let _guard = Guard;
+    enter(opts.mouse);
+    let _guard = Guard { mouse: opts.mouse };
     let (tx, mut rx) = unbounded_channel::<Action>();
 
     // Terminal events come from a blocking reader thread.
@@ -48,6 +91,8 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
             let action = match event::read() {
                 Ok(TermEvent::Key(k)) if k.kind != KeyEventKind::Release => Action::Key(k),
                 Ok(TermEvent::Resize(..)) => Action::Resize,
+                Ok(TermEvent::Paste(p)) => Action::Paste(p),
+                Ok(TermEvent::Mouse(m)) => Action::Mouse(m),
                 Ok(_) => continue,
                 Err(_) => break,
             };
@@ -57,31 +102,91 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
         }
     });
     spawn_load(client.clone(), tx.clone());
+    spawn_fields(client.clone(), tx.clone());
 
     let mut state = State::new(opts.demo, opts.read_only);
+    state.keymap = keymap;
+    state.mono = theme::Theme::from_env().mono;
+    let mut cancels: HashMap<u64, CancelHandle> = HashMap::new();
+    let mut ticker = tokio::time::interval(Duration::from_millis(250));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
-        // Draw after every batch of actions; ratatui diffs against the previous frame,
-        // so only changed cells reach the terminal (no clear, no full redraw).
-        let size = terminal.size().map_err(|e| e.to_string())?;
-        state.page_rows = ui::list_rows(size.into()).saturating_sub(2).max(1);
-        terminal
-            .draw(|f| ui::render(f, &state))
-            .map_err(|e| format!("cannot draw: {e}"))?;
-        let Some(first) = rx.recv().await else { break };
+        draw(&mut terminal, &mut state)?;
+        // Wait for something to happen; tick only while a job runs (no idle redraws).
+        let first = if state.animating() {
+            tokio::select! {
+                a = rx.recv() => a,
+                _ = ticker.tick() => Some(Action::Tick(Instant::now())),
+            }
+        } else {
+            rx.recv().await
+        };
+        let Some(first) = first else { break };
         // Coalesce: apply everything that is already waiting, then draw once.
-        let mut effects = update(&mut state, first);
+        let mut effects = update(&mut state, Action::Tick(Instant::now()));
+        effects.extend(update(&mut state, first));
         while let Ok(more) = rx.try_recv() {
             effects.extend(update(&mut state, more));
         }
         for effect in effects {
             match effect {
-                Effect::Quit => return Ok(()),
-                Effect::RunJob { op, ids } => {
-                    spawn_job(client.clone(), op, ids, &opts, tx.clone());
+                Effect::Quit => {
+                    for c in cancels.values() {
+                        c.cancel();
+                    }
+                    return Ok(());
                 }
+                Effect::RunJob { job, plan } => {
+                    let cancel = CancelHandle::default();
+                    cancels.insert(job, cancel.clone());
+                    spawn_job(client.clone(), job, plan, cancel, &opts, tx.clone());
+                }
+                Effect::Cancel(job) => {
+                    if let Some(c) = cancels.get(&job) {
+                        c.cancel();
+                    }
+                }
+                Effect::Search(q) => spawn_search(client.clone(), q, tx.clone()),
                 Effect::Refresh(ids) => spawn_refresh(client.clone(), ids, tx.clone()),
+                Effect::Suspend => suspend(&mut terminal, opts.mouse)?,
             }
         }
+    }
+    Ok(())
+}
+
+fn draw(terminal: &mut DefaultTerminal, state: &mut State) -> Result<(), String> {
+    let size = terminal.size().map_err(|e| e.to_string())?;
+    let a = ui::areas(size.into());
+    state.page_rows = ui::list_rows(size.into()).max(1);
+    state.list_area = a.list;
+    state.editor_area = a.editor;
+    // ratatui diffs against the previous frame, so only changed cells reach the terminal
+    // (no clear, no full redraw).
+    terminal
+        .draw(|f| ui::render(f, state))
+        .map(|_| ())
+        .map_err(|e| format!("cannot draw: {e}"))
+}
+
+/// Ctrl-Z: give the terminal back, stop, and take it again on `fg`.
+fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        leave(mouse);
+        // SAFETY: raising SIGTSTP on ourselves; the default action stops the process
+        // until SIGCONT, then execution continues here.
+        unsafe {
+            libc::raise(libc::SIGTSTP);
+        }
+        *terminal = ratatui::try_init().map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
+        enter(mouse);
+        // The shell drew over the screen meanwhile: this is the one full redraw.
+        terminal.clear().map_err(|e| e.to_string())?;
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (terminal, mouse);
     }
     Ok(())
 }
@@ -92,14 +197,7 @@ fn spawn_load(client: Client, tx: UnboundedSender<Action>) {
         loop {
             match pager.next_page().await {
                 Ok(Some(page)) => {
-                    let files = page
-                        .into_iter()
-                        .filter_map(|a| match a {
-                            crate::model::Asset::File(f) => Some(*f),
-                            crate::model::Asset::Folder(_) => None,
-                        })
-                        .collect();
-                    if tx.send(Action::Page(files)).is_err() {
+                    if tx.send(Action::Page(files_of(page))).is_err() {
                         return;
                     }
                 }
@@ -116,30 +214,65 @@ fn spawn_load(client: Client, tx: UnboundedSender<Action>) {
     });
 }
 
+fn files_of(page: Vec<crate::model::Asset>) -> Vec<crate::model::FileDetails> {
+    page.into_iter()
+        .filter_map(|a| match a {
+            crate::model::Asset::File(f) => Some(*f),
+            crate::model::Asset::Folder(_) => None,
+        })
+        .collect()
+}
+
+fn spawn_fields(client: Client, tx: UnboundedSender<Action>) {
+    tokio::spawn(async move {
+        match client.custom_metadata_fields().await {
+            Ok(fields) => {
+                let _ = tx.send(Action::Fields(fields));
+            }
+            Err(e) => tracing::warn!(error = %e, "custom metadata fields not loaded"),
+        }
+    });
+}
+
+/// Server search: the whole result set (paged), or the server's error text.
+fn spawn_search(client: Client, query: String, tx: UnboundedSender<Action>) {
+    tokio::spawn(async move {
+        let q = ListQuery {
+            search_query: Some(query.clone()),
+            ..Default::default()
+        };
+        let action = match client.list(q).collect_files().await {
+            Ok(files) => Action::SearchDone { query, files },
+            Err(e) => Action::SearchFailed {
+                query,
+                error: e.to_string(),
+            },
+        };
+        let _ = tx.send(action);
+    });
+}
+
 fn spawn_refresh(client: Client, ids: Vec<String>, tx: UnboundedSender<Action>) {
     tokio::spawn(async move {
-        if let Ok(files) = client.details_of(&ids).await {
-            let _ = tx.send(Action::Refreshed(files));
+        match client.details_of(&ids).await {
+            Ok(files) => {
+                let _ = tx.send(Action::Refreshed(files));
+            }
+            Err(e) => tracing::warn!(error = %e, "refresh after a job failed"),
         }
     });
 }
 
 fn spawn_job(
     client: Client,
-    op: jobs::Operation,
-    ids: Vec<String>,
+    job: u64,
+    plan: Plan,
+    cancel: CancelHandle,
     opts: &TuiOptions,
     tx: UnboundedSender<Action>,
 ) {
     let (concurrency, state_dir) = (opts.concurrency.max(1), opts.state_dir.clone());
     tokio::spawn(async move {
-        let plan = match jobs::plan(op, &ids, &Default::default()) {
-            Ok(p) => p,
-            Err(e) => {
-                let _ = tx.send(Action::JobFailed(format!("not started: {e}")));
-                return;
-            }
-        };
         let journal = state_dir.and_then(|d| {
             journal::Journal::create(&d.join("jobs"), &plan, client.base_url().as_str())
                 .map_err(|e| tracing::warn!(error = %e, "job not journaled"))
@@ -149,8 +282,8 @@ fn spawn_job(
         let forward = {
             let tx = tx.clone();
             tokio::spawn(async move {
-                while let Some(jobs::Event::Done(batch)) = erx.recv().await {
-                    let _ = tx.send(Action::JobProgress(batch));
+                while let Some(jobs::Event::Done(outcomes)) = erx.recv().await {
+                    let _ = tx.send(Action::JobProgress { job, outcomes });
                 }
             })
         };
@@ -158,24 +291,26 @@ fn spawn_job(
             &client,
             &plan,
             concurrency,
-            &CancelHandle::default(),
+            &cancel,
             journal.as_ref(),
             Some(etx),
         )
         .await;
         let _ = forward.await;
-        let mut summary = Summary {
-            job: journal.as_ref().map(|j| j.id.clone()).unwrap_or_default(),
-            ..Default::default()
-        };
-        outcomes.iter().for_each(|o| summary.add(&o.outcome));
         if let Some(j) = &journal {
+            let mut summary = Summary {
+                job: j.id.clone(),
+                ..Default::default()
+            };
+            outcomes.iter().for_each(|o| summary.add(&o.outcome));
             let _ = j.finished(&summary);
         }
-        let _ = tx.send(Action::JobDone(summary));
-        // Show what the server confirmed, not what was hoped for.
-        if let Ok(files) = client.details_of(&ids).await {
-            let _ = tx.send(Action::Refreshed(files));
-        }
+        let _ = tx.send(Action::JobDone { job, outcomes });
     });
+}
+
+/// `IKTAG_MOUSE=1` (or `true`/`yes`) turns mouse capture on.
+pub fn mouse_from_env() -> bool {
+    std::env::var("IKTAG_MOUSE")
+        .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
 }

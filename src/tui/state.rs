@@ -1,80 +1,390 @@
 //! TUI state and the pure update function: `update(&mut State, Action) -> Vec<Effect>`.
-//! No I/O and no clock here; effects are run by the event loop and come back as actions.
+//! No I/O here: effects are run by the event loop and come back as actions (tagged with their
+//! job id); time arrives as `Tick` actions.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::time::Instant;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+use serde_json::{Map, Value};
 
-use crate::jobs::{FileOutcome, Operation, Outcome, Summary};
-use crate::model::FileDetails;
+use super::filter::{Filter, haystack};
+use super::keymap::{Command, Context, Keymap};
+use crate::jobs::{self, FileOutcome, Operation, Outcome, Plan};
+use crate::model::{CustomMetadataField, FieldType, FileDetails};
 
 /// Everything that can happen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEvent),
     /// A page of the listing arrived.
     Page(Vec<FileDetails>),
     LoadDone,
     LoadFailed(String),
-    /// Outcomes of one finished unit of the running job.
-    JobProgress(Vec<FileOutcome>),
-    JobDone(Summary),
-    /// The job could not start (e.g. a tag ImageKit would reject).
-    JobFailed(String),
+    /// The library's custom metadata field definitions.
+    Fields(Vec<CustomMetadataField>),
+    SearchDone {
+        query: String,
+        files: Vec<FileDetails>,
+    },
+    SearchFailed {
+        query: String,
+        error: String,
+    },
+    /// Outcomes of one finished unit of a running job.
+    JobProgress {
+        job: u64,
+        outcomes: Vec<FileOutcome>,
+    },
+    /// The job ended; every file's outcome (skipped and cancelled ones included).
+    JobDone {
+        job: u64,
+        outcomes: Vec<FileOutcome>,
+    },
     /// Fresh details of files a job touched: the list shows what the server confirmed.
     Refreshed(Vec<FileDetails>),
+    Tick(Instant),
     Resize,
 }
 
 /// Work for the event loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    RunJob { op: Operation, ids: Vec<String> },
+    RunJob { job: u64, plan: Plan },
+    Cancel(u64),
+    Search(String),
     Refresh(Vec<String>),
+    Suspend,
     Quit,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mode {
-    Normal,
-    /// Typing a tag to add or remove.
-    Prompt {
-        add: bool,
-        input: String,
-    },
-    Help,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Editor,
 }
 
-/// A running or finished job, as the action bar and badges see it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct JobView {
-    pub name: String,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Created,
+    Updated,
+    Name,
+    Folder,
+    Size,
+    Tags,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 6] = [
+        SortKey::Created,
+        SortKey::Updated,
+        SortKey::Name,
+        SortKey::Folder,
+        SortKey::Size,
+        SortKey::Tags,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Created => "created",
+            SortKey::Updated => "updated",
+            SortKey::Name => "name",
+            SortKey::Folder => "folder",
+            SortKey::Size => "size",
+            SortKey::Tags => "tag count",
+        }
+    }
+
+    /// The menu's shortcut letter.
+    pub fn letter(self) -> char {
+        match self {
+            SortKey::Created => 'c',
+            SortKey::Updated => 'u',
+            SortKey::Name => 'n',
+            SortKey::Folder => 'f',
+            SortKey::Size => 's',
+            SortKey::Tags => 't',
+        }
+    }
+
+    fn natural_desc(self) -> bool {
+        matches!(self, SortKey::Updated | SortKey::Size | SortKey::Tags)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub desc: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Filter,
+    Search,
+    AddTag,
+    RemoveTag,
+}
+
+/// A one-line prompt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub kind: InputKind,
+    pub text: String,
+    /// Shown under the input (a server 400, a rejected tag).
+    pub error: Option<String>,
+    /// Waiting for the server (search).
+    pub busy: bool,
+    /// Completion candidates with their file counts, most used first.
+    pub candidates: Vec<(String, usize)>,
+    /// The highlighted completion.
+    pub choice: usize,
+    /// The filter before editing started (Esc restores it).
+    previous: String,
+}
+
+impl Input {
+    fn new(kind: InputKind, text: String, candidates: Vec<(String, usize)>) -> Self {
+        Input {
+            kind,
+            previous: text.clone(),
+            text,
+            error: None,
+            busy: false,
+            candidates,
+            choice: 0,
+        }
+    }
+
+    /// Candidates matching the text: prefix matches first, then substring matches.
+    pub fn completions(&self, max: usize) -> Vec<&(String, usize)> {
+        let t = self.text.trim().to_lowercase();
+        if t.is_empty() {
+            return self.candidates.iter().take(max).collect();
+        }
+        let mut prefix = Vec::new();
+        let mut inner = Vec::new();
+        for c in &self.candidates {
+            let l = c.0.to_lowercase();
+            if l.starts_with(&t) {
+                prefix.push(c);
+            } else if l.contains(&t) {
+                inner.push(c);
+            }
+            if prefix.len() >= max {
+                break;
+            }
+        }
+        prefix.extend(inner);
+        prefix.truncate(max);
+        prefix
+    }
+}
+
+/// AI-tag removal staged for the targets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AiRemoval {
+    Names(BTreeSet<String>),
+    All,
+    Below(f64),
+}
+
+/// Changes staged for a fixed set of files, shown as a diff until applied or discarded.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Staged {
+    pub ids: Vec<String>,
+    pub add: BTreeSet<String>,
+    pub remove: BTreeSet<String>,
+    pub ai: Option<AiRemoval>,
+    /// PATCH /details fields: description, customCoordinates, customMetadata.
+    pub details: Map<String, Value>,
+}
+
+impl Staged {
+    pub fn is_empty(&self) -> bool {
+        self.add.is_empty() && self.remove.is_empty() && self.ai.is_none() && self.details.is_empty()
+    }
+
+    pub fn count(&self) -> usize {
+        self.add.len()
+            + self.remove.len()
+            + usize::from(self.ai.is_some())
+            + self.details.len()
+    }
+}
+
+/// The AI-tag removal dialog: row 0 "all", row 1 "below", then one row per AI tag name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiDialog {
+    /// Name, files having it, checked.
+    pub names: Vec<(String, usize, bool)>,
+    pub cursor: usize,
+    pub below: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldTarget {
+    Description,
+    Coordinates,
+    Metadata(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormField {
+    pub label: String,
+    pub target: FieldTarget,
+    pub kind: Option<FieldType>,
+    /// What may be typed (type, options, bounds).
+    pub hint: String,
+    pub original: String,
+    /// The selection has different values.
+    pub mixed: bool,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+/// The detail editor (`e`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub ids: Vec<String>,
+    pub fields: Vec<FormField>,
+    pub cursor: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmAction {
+    Quit,
+    Discard,
+    Undo,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    Normal,
+    Input(Input),
+    Help,
+    Sort {
+        cursor: usize,
+    },
+    Ai(AiDialog),
+    Form(Form),
+    /// `y` confirms, anything else cancels.
+    Confirm {
+        message: String,
+        action: ConfirmAction,
+    },
+    /// Deleting needs the count typed; anything else cancels.
+    Delete {
+        ids: Vec<String>,
+        typed: String,
+    },
+    Tasks {
+        cursor: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Done,
+    Cancelled,
+}
+
+/// A queued, running or finished job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: u64,
+    /// Jobs started by one apply share a group (undo restores the group).
+    pub group: u64,
+    pub op: Operation,
+    plan: Option<Plan>,
+    /// The plan's recorded previous tags (restore jobs), kept for retries.
+    restore: HashMap<String, Vec<String>>,
+    /// Tags of the targets when the job was made (what undo puts back).
+    pub previous: HashMap<String, Vec<String>>,
     pub total: usize,
     pub done: usize,
+    pub succeeded: Vec<String>,
     pub failed: usize,
-    pub running: bool,
+    pub skipped: usize,
+    pub missing: usize,
+    pub cancelled: usize,
+    pub status: JobStatus,
+    /// (file id, name, server error) for failed files.
+    pub errors: Vec<(String, String, String)>,
+    pub started: Option<Instant>,
+    pub ended: Option<Instant>,
+    pub undone: bool,
+}
+
+impl Job {
+    /// Files per second and seconds left, once there is something to measure.
+    pub fn rate(&self, now: Option<Instant>) -> Option<(f64, f64)> {
+        let start = self.started?;
+        let end = self.ended.or(now)?;
+        let secs = end.duration_since(start).as_secs_f64();
+        if secs < 0.05 || self.done == 0 {
+            return None;
+        }
+        let rate = self.done as f64 / secs;
+        Some((rate, (self.total.saturating_sub(self.done)) as f64 / rate))
+    }
+
+    fn is_tag_job(&self) -> bool {
+        matches!(
+            self.op,
+            Operation::AddTags { .. }
+                | Operation::RemoveTags { .. }
+                | Operation::ReplaceTags { .. }
+                | Operation::RestoreTags
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct State {
     pub files: Vec<FileDetails>,
     index: HashMap<String, usize>,
+    hay: Vec<String>,
+    /// Shown rows: indices into `files`, filtered and sorted.
+    pub view: Vec<usize>,
     pub cursor: usize,
     pub offset: usize,
     pub selected: BTreeSet<String>,
-    /// Server error text (escaped at render) for files whose last job failed.
-    pub errors: HashMap<String, String>,
+    /// Start of a `v` range (a view position).
+    pub anchor: Option<usize>,
+    pub focus: Pane,
+    pub editor_cursor: usize,
+    pub filter: String,
+    filter_parsed: Filter,
+    /// The server search in force and the ids it returned.
+    pub search: Option<(String, HashSet<String>)>,
+    pub sort: Sort,
+    /// Files whose last job failed: (job id, server error text, escaped at render).
+    pub errors: HashMap<String, (u64, String)>,
     pub loading: bool,
     pub load_error: Option<String>,
+    pub fields: Vec<CustomMetadataField>,
     pub mode: Mode,
-    pub job: Option<JobView>,
-    /// The last job's operation, for `R` (retry failed).
-    pub last_op: Option<Operation>,
+    pub staged: Option<Staged>,
+    pub jobs: Vec<Job>,
+    next_id: u64,
     pub status: String,
     pub demo: bool,
     pub read_only: bool,
-    /// Rows the list shows (set by the renderer's layout, used for paging).
+    pub keymap: Keymap,
+    pub mono: bool,
+    pub now: Option<Instant>,
+    /// Rows the list shows (set from the layout, used for paging).
     pub page_rows: usize,
+    /// Where the list and editor are on screen (set from the layout, used by the mouse).
+    pub list_area: Rect,
+    pub editor_area: Rect,
 }
 
 impl State {
@@ -82,24 +392,47 @@ impl State {
         State {
             files: Vec::new(),
             index: HashMap::new(),
+            hay: Vec::new(),
+            view: Vec::new(),
             cursor: 0,
             offset: 0,
             selected: BTreeSet::new(),
+            anchor: None,
+            focus: Pane::List,
+            editor_cursor: 0,
+            filter: String::new(),
+            filter_parsed: Filter::default(),
+            search: None,
+            sort: Sort {
+                key: SortKey::Created,
+                desc: false,
+            },
             errors: HashMap::new(),
             loading: true,
             load_error: None,
+            fields: Vec::new(),
             mode: Mode::Normal,
-            job: None,
-            last_op: None,
+            staged: None,
+            jobs: Vec::new(),
+            next_id: 1,
             status: String::new(),
             demo,
             read_only,
+            keymap: Keymap::default(),
+            mono: false,
+            now: None,
             page_rows: 20,
+            list_area: Rect::default(),
+            editor_area: Rect::default(),
         }
     }
 
+    pub fn file(&self, id: &str) -> Option<&FileDetails> {
+        self.index.get(id).map(|&i| &self.files[i])
+    }
+
     pub fn focused(&self) -> Option<&FileDetails> {
-        self.files.get(self.cursor)
+        self.view.get(self.cursor).map(|&i| &self.files[i])
     }
 
     /// The files an action applies to: the selection, else the focused file.
@@ -113,38 +446,235 @@ impl State {
         }
     }
 
+    pub fn running(&self) -> Option<&Job> {
+        self.jobs.iter().find(|j| j.status == JobStatus::Running)
+    }
+
+    /// Should the loop animate (tick) — only while jobs run.
+    pub fn animating(&self) -> bool {
+        self.jobs
+            .iter()
+            .any(|j| matches!(j.status, JobStatus::Running | JobStatus::Queued))
+    }
+
+    pub fn context(&self) -> Context {
+        match self.focus {
+            Pane::List => Context::List,
+            Pane::Editor => Context::Editor,
+        }
+    }
+
+    /// The rows of the tag editor the cursor can be on: tags, then AI tag names.
+    pub fn editor_rows(&self) -> Vec<EditorRow> {
+        let targets = self.targets();
+        let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut ai: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in targets.iter().filter_map(|id| self.file(id)) {
+            for t in &f.tags {
+                *tags.entry(t).or_default() += 1;
+            }
+            for t in &f.ai_tags {
+                *ai.entry(&t.name).or_default() += 1;
+            }
+        }
+        let mut rows: Vec<EditorRow> = tags
+            .into_iter()
+            .map(|(t, n)| EditorRow::Tag(t.to_owned(), n))
+            .collect();
+        if let Some(st) = &self.staged {
+            for t in &st.add {
+                if !rows.iter().any(|r| matches!(r, EditorRow::Tag(x, _) if x == t)) {
+                    rows.push(EditorRow::Tag(t.clone(), 0));
+                }
+            }
+        }
+        rows.extend(
+            ai.into_iter()
+                .map(|(t, n)| EditorRow::Ai(t.to_owned(), n)),
+        );
+        rows
+    }
+
     fn move_to(&mut self, to: usize) {
-        if self.files.is_empty() {
+        if self.view.is_empty() {
             self.cursor = 0;
+            self.offset = 0;
             return;
         }
-        self.cursor = to.min(self.files.len() - 1);
+        self.cursor = to.min(self.view.len() - 1);
+        self.scroll_into_view();
+    }
+
+    fn scroll_into_view(&mut self) {
         let rows = self.page_rows.max(1);
         if self.cursor < self.offset {
             self.offset = self.cursor;
         } else if self.cursor >= self.offset + rows {
             self.offset = self.cursor + 1 - rows;
         }
+        self.offset = self.offset.min(self.view.len().saturating_sub(1));
     }
 
-    fn job_running(&self) -> bool {
-        self.job.as_ref().is_some_and(|j| j.running)
+    fn upsert(&mut self, f: FileDetails) -> bool {
+        let hay = haystack(&f);
+        match self.index.get(&f.file_id) {
+            Some(&i) => {
+                self.files[i] = f;
+                self.hay[i] = hay;
+                false
+            }
+            None => {
+                self.index.insert(f.file_id.clone(), self.files.len());
+                self.files.push(f);
+                self.hay.push(hay);
+                true
+            }
+        }
     }
+
+    fn remove_files(&mut self, gone: &HashSet<String>) {
+        if gone.is_empty() {
+            return;
+        }
+        let mut files = Vec::with_capacity(self.files.len());
+        let mut hay = Vec::with_capacity(self.files.len());
+        for (f, h) in std::mem::take(&mut self.files)
+            .into_iter()
+            .zip(std::mem::take(&mut self.hay))
+        {
+            if !gone.contains(&f.file_id) {
+                files.push(f);
+                hay.push(h);
+            }
+        }
+        self.files = files;
+        self.hay = hay;
+        self.index = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.file_id.clone(), i))
+            .collect();
+        for id in gone {
+            self.selected.remove(id);
+            self.errors.remove(id);
+        }
+        self.rebuild();
+    }
+
+    fn passes(&self, i: usize) -> bool {
+        let f = &self.files[i];
+        self.search
+            .as_ref()
+            .is_none_or(|(_, ids)| ids.contains(&f.file_id))
+            && self.filter_parsed.matches(f, &self.hay[i])
+    }
+
+    fn is_default_view(&self) -> bool {
+        self.search.is_none() && self.filter_parsed.is_empty() && self.sort.key == SortKey::Created
+    }
+
+    /// Recomputes the shown rows, keeping the cursor on the same file when it is still shown.
+    pub fn rebuild(&mut self) {
+        let keep = self.focused().map(|f| f.file_id.clone());
+        let mut view: Vec<usize> = (0..self.files.len()).filter(|&i| self.passes(i)).collect();
+        let files = &self.files;
+        let sort = self.sort;
+        let cmp = |a: &usize, b: &usize| {
+            let (fa, fb) = (&files[*a], &files[*b]);
+            let o = match sort.key {
+                SortKey::Created => fa.created_at.0.cmp(&fb.created_at.0),
+                SortKey::Updated => fa.updated_at.0.cmp(&fb.updated_at.0),
+                SortKey::Name => fa.name.to_lowercase().cmp(&fb.name.to_lowercase()),
+                SortKey::Folder => fa.file_path.cmp(&fb.file_path),
+                SortKey::Size => fa.size.cmp(&fb.size),
+                SortKey::Tags => fa.tags.len().cmp(&fb.tags.len()),
+            };
+            if sort.desc { o.reverse() } else { o }
+        };
+        if sort.key == SortKey::Name {
+            // Lowercasing in the comparator would allocate n log n times.
+            let mut keyed: Vec<(String, usize)> = view
+                .iter()
+                .map(|&i| (files[i].name.to_lowercase(), i))
+                .collect();
+            keyed.sort_by(|a, b| {
+                let o = a.0.cmp(&b.0);
+                if sort.desc { o.reverse() } else { o }
+            });
+            view = keyed.into_iter().map(|(_, i)| i).collect();
+        } else if sort.key != SortKey::Created || sort.desc {
+            view.sort_by(cmp);
+        }
+        self.view = view;
+        self.anchor = None;
+        let pos = keep.and_then(|id| {
+            let i = *self.index.get(&id)?;
+            self.view.iter().position(|&v| v == i)
+        });
+        self.move_to(pos.unwrap_or(self.cursor));
+    }
+
+    fn set_filter(&mut self, text: &str) {
+        self.filter = text.to_owned();
+        self.filter_parsed = Filter::parse(text);
+        self.rebuild();
+    }
+
+    fn vocabulary(&self, only: Option<&[String]>) -> Vec<(String, usize)> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let files: Box<dyn Iterator<Item = &FileDetails>> = match only {
+            Some(ids) => Box::new(ids.iter().filter_map(|id| self.file(id))),
+            None => Box::new(self.files.iter()),
+        };
+        for f in files {
+            for t in &f.tags {
+                *counts.entry(t).or_default() += 1;
+            }
+        }
+        let mut v: Vec<(String, usize)> =
+            counts.into_iter().map(|(t, n)| (t.to_owned(), n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    }
+
+    fn new_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    fn tag_snapshot(&self, ids: &[String]) -> HashMap<String, Vec<String>> {
+        ids.iter()
+            .filter_map(|id| self.file(id).map(|f| (id.clone(), f.tags.clone())))
+            .collect()
+    }
+}
+
+/// A row of the tag editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditorRow {
+    /// Tag and how many of the targets have it.
+    Tag(String, usize),
+    Ai(String, usize),
 }
 
 /// Applies an action. Returns the effects to run.
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Page(files) => {
+            let fast = s.is_default_view();
+            let start = s.files.len();
             for f in files {
-                match s.index.get(&f.file_id) {
-                    Some(&i) => s.files[i] = f,
-                    None => {
-                        s.index.insert(f.file_id.clone(), s.files.len());
-                        s.files.push(f);
-                    }
+                s.upsert(f);
+            }
+            if fast {
+                s.view.extend(start..s.files.len());
+                if s.view.len() == s.files.len() {
+                    return Vec::new();
                 }
             }
+            s.rebuild();
             Vec::new()
         }
         Action::LoadDone => {
@@ -156,76 +686,216 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             s.load_error = Some(e);
             Vec::new()
         }
-        Action::Refreshed(files) => update(s, Action::Page(files)),
-        Action::JobProgress(outcomes) => {
-            if let Some(j) = &mut s.job {
-                j.done += outcomes.len();
+        Action::Fields(fields) => {
+            s.fields = fields;
+            Vec::new()
+        }
+        Action::SearchDone { query, files } => {
+            let ids = files.iter().map(|f| f.file_id.clone()).collect();
+            for f in files {
+                s.upsert(f);
             }
-            for o in outcomes {
-                match o.outcome {
-                    Outcome::Failed { status, error } => {
-                        let text = match status {
-                            Some(code) => format!("{code} {error}"),
-                            None => error,
-                        };
-                        s.errors.insert(o.file_id.clone(), text);
-                        if let Some(j) = &mut s.job {
-                            j.failed += 1;
-                        }
-                        // Failed files stay selected, so R retries exactly them.
-                        s.selected.insert(o.file_id);
-                    }
-                    _ => {
-                        s.errors.remove(&o.file_id);
-                        s.selected.remove(&o.file_id);
-                    }
+            if matches!(&s.mode, Mode::Input(i) if i.kind == InputKind::Search) {
+                s.mode = Mode::Normal;
+            }
+            s.search = Some((query, ids));
+            s.cursor = 0;
+            s.rebuild();
+            s.status = format!("server search: {} files", s.view.len());
+            Vec::new()
+        }
+        Action::SearchFailed { query: _, error } => {
+            match &mut s.mode {
+                Mode::Input(i) if i.kind == InputKind::Search => {
+                    i.busy = false;
+                    i.error = Some(error);
                 }
+                _ => s.status = format!("search failed: {error}"),
             }
             Vec::new()
         }
-        Action::JobDone(summary) => {
-            if let Some(j) = &mut s.job {
-                j.running = false;
+        Action::Refreshed(files) => {
+            for f in files {
+                s.upsert(f);
             }
-            s.status = format!(
-                "{} succeeded, {} failed, {} missing, {} skipped",
-                summary.succeeded, summary.failed, summary.missing, summary.skipped
-            );
+            s.rebuild();
             Vec::new()
         }
-        Action::JobFailed(e) => {
-            s.job = None;
-            s.status = e;
+        Action::JobProgress { job, outcomes } => {
+            record(s, job, &outcomes, false);
             Vec::new()
         }
-        Action::Resize => Vec::new(),
-        Action::Key(k) => key(s, k),
+        Action::JobDone { job, outcomes } => job_done(s, job, outcomes),
+        Action::Tick(now) => {
+            s.now = Some(now);
+            Vec::new()
+        }
+        Action::Resize => {
+            s.scroll_into_view();
+            Vec::new()
+        }
+        Action::Paste(text) => {
+            paste(s, &text);
+            Vec::new()
+        }
+        Action::Mouse(m) => {
+            mouse(s, m);
+            Vec::new()
+        }
+        Action::Key(k) => {
+            s.status.clear();
+            key(s, k)
+        }
     }
 }
 
-fn start_job(s: &mut State, op: Operation, ids: Vec<String>) -> Vec<Effect> {
-    if s.read_only {
-        s.status = "read-only: changes are disabled".into();
+/// Applies outcomes to the files and the job. `last`: the final list (only skipped and
+/// cancelled outcomes are new there; the rest came as progress).
+fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
+    let Some(ji) = s.jobs.iter().position(|j| j.id == job) else {
+        return;
+    };
+    let is_delete = s.jobs[ji].op == Operation::Delete;
+    let mut gone = HashSet::new();
+    for o in outcomes {
+        let fresh = !last || matches!(o.outcome, Outcome::Skipped { .. } | Outcome::Cancelled);
+        if !fresh {
+            continue;
+        }
+        let name = s
+            .file(&o.file_id)
+            .map(|f| f.name.clone())
+            .unwrap_or_else(|| o.file_id.clone());
+        let j = &mut s.jobs[ji];
+        j.done += 1;
+        match &o.outcome {
+            Outcome::Failed { status, error } => {
+                let text = match status {
+                    Some(code) => format!("{code} {error}"),
+                    None => error.clone(),
+                };
+                j.failed += 1;
+                j.errors.push((o.file_id.clone(), name, text.clone()));
+                s.errors.insert(o.file_id.clone(), (job, text));
+                // Failed files stay selected, so R retries exactly them.
+                s.selected.insert(o.file_id.clone());
+            }
+            Outcome::Succeeded => {
+                j.succeeded.push(o.file_id.clone());
+                s.errors.remove(&o.file_id);
+                s.selected.remove(&o.file_id);
+                if is_delete {
+                    gone.insert(o.file_id.clone());
+                }
+            }
+            Outcome::Missing { .. } => {
+                j.missing += 1;
+                // The server says the file no longer exists.
+                gone.insert(o.file_id.clone());
+            }
+            Outcome::Skipped { .. } => {
+                j.skipped += 1;
+                s.errors.remove(&o.file_id);
+                s.selected.remove(&o.file_id);
+            }
+            Outcome::Cancelled => j.cancelled += 1,
+        }
+    }
+    s.remove_files(&gone);
+}
+
+fn job_done(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) -> Vec<Effect> {
+    record(s, job, &outcomes, true);
+    let mut effects = Vec::new();
+    if let Some(j) = s.jobs.iter_mut().find(|j| j.id == job) {
+        j.ended = s.now;
+        j.status = if j.cancelled > 0 {
+            JobStatus::Cancelled
+        } else {
+            JobStatus::Done
+        };
+        j.done = j.total.max(j.done);
+        s.status = format!(
+            "{}: {} succeeded, {} failed, {} missing, {} skipped{}",
+            j.op.name(),
+            j.succeeded.len(),
+            j.failed,
+            j.missing,
+            j.skipped,
+            if j.cancelled > 0 {
+                format!(", {} cancelled", j.cancelled)
+            } else {
+                String::new()
+            }
+        );
+        if j.op != Operation::Delete {
+            // Show what the server confirmed, not what was hoped for.
+            let touched: Vec<String> = outcomes
+                .iter()
+                .filter(|o| matches!(o.outcome, Outcome::Succeeded | Outcome::Failed { .. }))
+                .map(|o| o.file_id.clone())
+                .collect();
+            if !touched.is_empty() {
+                effects.push(Effect::Refresh(touched));
+            }
+        }
+    }
+    effects.extend(pump(s));
+    effects
+}
+
+/// Starts the next queued job if none runs.
+fn pump(s: &mut State) -> Vec<Effect> {
+    if s.running().is_some() {
         return Vec::new();
     }
-    if s.job_running() {
-        s.status = "a job is running; wait for it to finish".into();
+    let now = s.now;
+    let Some(j) = s.jobs.iter_mut().find(|j| j.status == JobStatus::Queued) else {
         return Vec::new();
+    };
+    j.status = JobStatus::Running;
+    j.started = now;
+    match j.plan.take() {
+        Some(plan) => vec![Effect::RunJob { job: j.id, plan }],
+        None => Vec::new(),
     }
-    if ids.is_empty() {
-        s.status = "no files selected".into();
-        return Vec::new();
+}
+
+/// Plans a job and queues it. `restore`: previous tags for a restore job.
+fn enqueue(
+    s: &mut State,
+    op: Operation,
+    ids: &[String],
+    group: u64,
+    restore: Option<HashMap<String, Vec<String>>>,
+) -> Result<(), String> {
+    let mut plan = jobs::plan_with(op.clone(), ids, |id| s.file(id)).map_err(|e| e.to_string())?;
+    if let Some(r) = &restore {
+        plan.previous_tags = r.clone();
     }
-    s.last_op = Some(op.clone());
-    s.job = Some(JobView {
-        name: op.name().to_owned(),
-        total: ids.len(),
+    let previous = s.tag_snapshot(ids);
+    let id = s.new_id();
+    s.jobs.push(Job {
+        id,
+        group,
+        op,
+        total: plan.file_count(),
+        restore: plan.previous_tags.clone(),
+        plan: Some(plan),
+        previous,
         done: 0,
+        succeeded: Vec::new(),
         failed: 0,
-        running: true,
+        skipped: 0,
+        missing: 0,
+        cancelled: 0,
+        status: JobStatus::Queued,
+        errors: Vec::new(),
+        started: None,
+        ended: None,
+        undone: false,
     });
-    s.status.clear();
-    vec![Effect::RunJob { op, ids }]
+    Ok(())
 }
 
 fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
@@ -233,52 +903,144 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
     if ctrl && k.code == KeyCode::Char('c') {
         return vec![Effect::Quit];
     }
-    match &mut s.mode {
-        Mode::Help => {
-            s.mode = Mode::Normal;
-            return Vec::new();
+    let mode = std::mem::replace(&mut s.mode, Mode::Normal);
+    match mode {
+        Mode::Normal => command_key(s, k),
+        Mode::Help => Vec::new(),
+        Mode::Input(input) => input_key(s, input, k),
+        Mode::Sort { cursor } => {
+            sort_key(s, cursor, k);
+            Vec::new()
         }
-        Mode::Prompt { add, input } => {
-            match k.code {
-                KeyCode::Esc => s.mode = Mode::Normal,
-                KeyCode::Backspace => {
-                    input.pop();
-                }
-                KeyCode::Enter => {
-                    let tag = input.trim().to_owned();
-                    let add = *add;
-                    s.mode = Mode::Normal;
-                    if tag.is_empty() {
-                        return Vec::new();
-                    }
-                    let op = if add {
-                        Operation::AddTags { tags: vec![tag] }
-                    } else {
-                        Operation::RemoveTags { tags: vec![tag] }
-                    };
-                    let ids = s.targets();
-                    return start_job(s, op, ids);
-                }
-                KeyCode::Char(c) if !c.is_control() && input.chars().count() < 200 => input.push(c),
-                _ => {}
+        Mode::Ai(d) => {
+            ai_key(s, d, k);
+            Vec::new()
+        }
+        Mode::Form(f) => {
+            form_key(s, f, k);
+            Vec::new()
+        }
+        Mode::Confirm { message, action } => {
+            if matches!(k.code, KeyCode::Char('y' | 'Y')) && !ctrl {
+                return confirmed(s, action);
             }
-            return Vec::new();
+            let _ = message;
+            s.status = "cancelled".into();
+            Vec::new()
         }
-        Mode::Normal => {}
+        Mode::Delete { ids, mut typed } => match k.code {
+            KeyCode::Char(c) if c.is_ascii_digit() && !ctrl => {
+                if typed.len() < 12 {
+                    typed.push(c);
+                }
+                s.mode = Mode::Delete { ids, typed };
+                Vec::new()
+            }
+            KeyCode::Backspace => {
+                typed.pop();
+                s.mode = Mode::Delete { ids, typed };
+                Vec::new()
+            }
+            KeyCode::Enter if typed == ids.len().to_string() => {
+                let group = s.new_id();
+                match enqueue(s, Operation::Delete, &ids, group, None) {
+                    Ok(()) => pump(s),
+                    Err(e) => {
+                        s.status = format!("not started: {e}");
+                        Vec::new()
+                    }
+                }
+            }
+            _ => {
+                s.status = "delete cancelled: nothing was deleted".into();
+                Vec::new()
+            }
+        },
+        Mode::Tasks { cursor } => tasks_key(s, cursor, k),
     }
+}
+
+fn command_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
+    let Some(cmd) = s.keymap.lookup(s.context(), &k) else {
+        return Vec::new();
+    };
+    if s.read_only && cmd.destructive() {
+        s.status = "read-only profile: changes are disabled".into();
+        return Vec::new();
+    }
+    run_command(s, cmd)
+}
+
+/// Runs a command as if its key was pressed in the normal mode.
+pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
     let page = s.page_rows.max(1);
-    match (k.code, ctrl) {
-        (KeyCode::Char('q'), false) => return vec![Effect::Quit],
-        (KeyCode::Char('?'), _) => s.mode = Mode::Help,
-        (KeyCode::Down | KeyCode::Char('j'), false) => s.move_to(s.cursor + 1),
-        (KeyCode::Up | KeyCode::Char('k'), false) => s.move_to(s.cursor.saturating_sub(1)),
-        (KeyCode::PageDown, _) | (KeyCode::Char('d'), true) => s.move_to(s.cursor + page),
-        (KeyCode::PageUp, _) | (KeyCode::Char('u'), true) => {
-            s.move_to(s.cursor.saturating_sub(page))
+    let in_editor = s.focus == Pane::Editor;
+    match cmd {
+        Command::Help => s.mode = Mode::Help,
+        Command::Quit => {
+            if let Some(j) = s.running() {
+                s.mode = Mode::Confirm {
+                    message: format!(
+                        "“{}” is running ({}/{}). Quit anyway? Files not yet sent stay unchanged; the journal records what was done.",
+                        j.op.name(),
+                        j.done,
+                        j.total
+                    ),
+                    action: ConfirmAction::Quit,
+                };
+            } else if let Some(st) = &s.staged {
+                s.mode = Mode::Confirm {
+                    message: format!(
+                        "{} staged changes for {} files are not applied. Quit and drop them?",
+                        st.count(),
+                        st.ids.len()
+                    ),
+                    action: ConfirmAction::Quit,
+                };
+            } else {
+                return vec![Effect::Quit];
+            }
         }
-        (KeyCode::Home | KeyCode::Char('g'), false) => s.move_to(0),
-        (KeyCode::End | KeyCode::Char('G'), false) => s.move_to(usize::MAX),
-        (KeyCode::Char(' '), false) => {
+        Command::Suspend => return vec![Effect::Suspend],
+        Command::Tasks => {
+            s.mode = Mode::Tasks {
+                cursor: s.jobs.len().saturating_sub(1),
+            }
+        }
+        Command::Filter => {
+            s.mode = Mode::Input(Input::new(InputKind::Filter, s.filter.clone(), Vec::new()))
+        }
+        Command::Search => {
+            let q = s.search.as_ref().map(|(q, _)| q.clone()).unwrap_or_default();
+            s.mode = Mode::Input(Input::new(InputKind::Search, q, Vec::new()));
+        }
+        Command::Sort => {
+            s.mode = Mode::Sort {
+                cursor: SortKey::ALL
+                    .iter()
+                    .position(|k| *k == s.sort.key)
+                    .unwrap_or(0),
+            }
+        }
+        Command::SwitchPane => {
+            s.focus = match s.focus {
+                Pane::List => Pane::Editor,
+                Pane::Editor => Pane::List,
+            };
+            s.editor_cursor = 0;
+        }
+        Command::Down if in_editor => {
+            let n = s.editor_rows().len();
+            s.editor_cursor = (s.editor_cursor + 1).min(n.saturating_sub(1));
+        }
+        Command::Up if in_editor => s.editor_cursor = s.editor_cursor.saturating_sub(1),
+        Command::Down => s.move_to(s.cursor + 1),
+        Command::Up => s.move_to(s.cursor.saturating_sub(1)),
+        Command::PageDown => s.move_to(s.cursor + page),
+        Command::PageUp => s.move_to(s.cursor.saturating_sub(page)),
+        Command::Top => s.move_to(0),
+        Command::Bottom => s.move_to(usize::MAX),
+        Command::Toggle => {
             if let Some(id) = s.focused().map(|f| f.file_id.clone())
                 && !s.selected.remove(&id)
             {
@@ -286,31 +1048,888 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
             }
             s.move_to(s.cursor + 1);
         }
-        (KeyCode::Char('a'), true) => {
-            s.selected = s.files.iter().map(|f| f.file_id.clone()).collect()
+        Command::Range => match s.anchor.take() {
+            None if !s.view.is_empty() => {
+                s.anchor = Some(s.cursor);
+                s.status = "range: move, then press the range key again (esc cancels)".into();
+            }
+            None => {}
+            Some(a) => {
+                let (lo, hi) = (a.min(s.cursor), a.max(s.cursor));
+                let ids: Vec<String> = s.view[lo..=hi.min(s.view.len() - 1)]
+                    .iter()
+                    .map(|&i| s.files[i].file_id.clone())
+                    .collect();
+                s.status = format!("{} files added to the selection", ids.len());
+                s.selected.extend(ids);
+            }
+        },
+        Command::SelectAll => {
+            let ids: Vec<String> = s.view.iter().map(|&i| s.files[i].file_id.clone()).collect();
+            s.selected.extend(ids);
         }
-        (KeyCode::Esc, _) => s.selected.clear(),
-        (KeyCode::Char('+'), false) => {
-            s.mode = Mode::Prompt {
-                add: true,
-                input: String::new(),
+        Command::Invert => {
+            for &i in &s.view {
+                let id = &s.files[i].file_id;
+                if !s.selected.remove(id) {
+                    s.selected.insert(id.clone());
+                }
             }
         }
-        (KeyCode::Char('-'), false) => {
-            s.mode = Mode::Prompt {
-                add: false,
-                input: String::new(),
+        Command::Clear => {
+            if in_editor {
+                s.focus = Pane::List;
+            } else if s.anchor.take().is_some() {
+            } else if !s.selected.is_empty() {
+                s.selected.clear();
+            } else if !s.filter.is_empty() {
+                s.set_filter("");
+            } else if s.search.take().is_some() {
+                s.rebuild();
+                s.status = "server search cleared: showing the whole library".into();
             }
         }
-        (KeyCode::Char('R'), false) => {
-            let failed: Vec<String> = s.errors.keys().cloned().collect();
-            let op = s.last_op.clone();
-            if let Some(op) = op {
-                return start_job(s, op, failed);
+        Command::AddTag => {
+            if staging_targets(s).is_some() {
+                let vocab = s.vocabulary(None);
+                s.mode = Mode::Input(Input::new(InputKind::AddTag, String::new(), vocab));
             }
-            s.status = "nothing to retry".into();
+        }
+        Command::RemoveTag => {
+            let Some(ids) = staging_targets(s) else {
+                return Vec::new();
+            };
+            if in_editor {
+                match s.editor_rows().get(s.editor_cursor).cloned() {
+                    Some(EditorRow::Tag(t, _)) => stage_tag(s, &ids, &t, false),
+                    Some(EditorRow::Ai(name, _)) => toggle_ai_name(s, &ids, &name),
+                    None => {}
+                }
+            } else {
+                let vocab = s.vocabulary(Some(&ids));
+                s.mode = Mode::Input(Input::new(InputKind::RemoveTag, String::new(), vocab));
+            }
+        }
+        Command::RemoveAi => {
+            if let Some(ids) = staging_targets(s) {
+                let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+                for f in ids.iter().filter_map(|id| s.file(id)) {
+                    for t in &f.ai_tags {
+                        *names.entry(&t.name).or_default() += 1;
+                    }
+                }
+                let staged: BTreeSet<String> = match s.staged.as_ref().and_then(|x| x.ai.as_ref()) {
+                    Some(AiRemoval::Names(n)) => n.clone(),
+                    _ => BTreeSet::new(),
+                };
+                s.mode = Mode::Ai(AiDialog {
+                    names: names
+                        .into_iter()
+                        .map(|(n, c)| (n.to_owned(), c, staged.contains(n)))
+                        .collect(),
+                    cursor: 2,
+                    below: String::new(),
+                    error: None,
+                });
+            }
+        }
+        Command::Edit => {
+            if let Some(ids) = staging_targets(s) {
+                s.mode = Mode::Form(new_form(s, ids));
+            }
+        }
+        Command::Delete => {
+            let ids = s.targets();
+            if ids.is_empty() {
+                s.status = "no file to delete".into();
+            } else {
+                s.mode = Mode::Delete {
+                    ids,
+                    typed: String::new(),
+                };
+            }
+        }
+        Command::Apply => return apply(s),
+        Command::Discard => {
+            if let Some(st) = &s.staged {
+                s.mode = Mode::Confirm {
+                    message: format!(
+                        "Discard {} staged changes for {} files?",
+                        st.count(),
+                        st.ids.len()
+                    ),
+                    action: ConfirmAction::Discard,
+                };
+            } else {
+                s.status = "nothing staged".into();
+            }
+        }
+        Command::Retry => return retry(s, None),
+        Command::Undo => match undo_candidate(s) {
+            Some((name, files)) => {
+                s.mode = Mode::Confirm {
+                    message: format!(
+                        "Undo “{name}”: put back the previous tags of the {files} files it changed?"
+                    ),
+                    action: ConfirmAction::Undo,
+                }
+            }
+            None => s.status = "nothing to undo: no tag job changed files yet".into(),
+        },
+        Command::Cancel => return cancel(s, None),
+    }
+    Vec::new()
+}
+
+fn cancel(s: &mut State, only: Option<u64>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for j in s.jobs.iter_mut() {
+        if only.is_some_and(|id| id != j.id) {
+            continue;
+        }
+        match j.status {
+            JobStatus::Running => {
+                effects.push(Effect::Cancel(j.id));
+                s.status = format!("cancelling “{}”: running calls finish first", j.op.name());
+            }
+            JobStatus::Queued => {
+                j.status = JobStatus::Cancelled;
+                j.cancelled = j.total;
+                j.done = j.total;
+                j.plan = None;
+            }
+            _ => {}
+        }
+    }
+    if effects.is_empty() && s.status.is_empty() {
+        s.status = "no job is running".into();
+    }
+    effects
+}
+
+fn retry(s: &mut State, only: Option<u64>) -> Vec<Effect> {
+    let mut by_job: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+    for (id, (job, _)) in &s.errors {
+        if only.is_none_or(|j| j == *job) {
+            by_job.entry(*job).or_default().push(id.clone());
+        }
+    }
+    if by_job.is_empty() {
+        s.status = "nothing to retry: no file has failed".into();
+        return Vec::new();
+    }
+    let group = s.new_id();
+    let mut n = 0;
+    for (job, mut ids) in by_job {
+        ids.sort();
+        let Some(j) = s.jobs.iter().find(|j| j.id == job) else {
+            continue;
+        };
+        let (op, restore) = (j.op.clone(), j.restore.clone());
+        let restore = (!restore.is_empty()).then_some(restore);
+        n += ids.len();
+        if let Err(e) = enqueue(s, op, &ids, group, restore) {
+            s.status = format!("retry not started: {e}");
+            return Vec::new();
+        }
+    }
+    s.status = format!("retrying {n} failed files");
+    pump(s)
+}
+
+/// The last tag job's name and how many files undo would restore.
+fn undo_candidate(s: &State) -> Option<(String, usize)> {
+    let j = s
+        .jobs
+        .iter()
+        .rev()
+        .find(|j| j.is_tag_job() && matches!(j.status, JobStatus::Done | JobStatus::Cancelled))?;
+    if j.undone {
+        return None;
+    }
+    let files: HashSet<&String> = s
+        .jobs
+        .iter()
+        .filter(|x| x.group == j.group && x.is_tag_job())
+        .flat_map(|x| &x.succeeded)
+        .collect();
+    (!files.is_empty()).then(|| (j.op.name().to_owned(), files.len()))
+}
+
+fn confirmed(s: &mut State, action: ConfirmAction) -> Vec<Effect> {
+    match action {
+        ConfirmAction::Quit => vec![Effect::Quit],
+        ConfirmAction::Discard => {
+            s.staged = None;
+            s.status = "staged changes discarded".into();
+            Vec::new()
+        }
+        ConfirmAction::Undo => {
+            let Some(j) = s
+                .jobs
+                .iter()
+                .rev()
+                .find(|j| j.is_tag_job() && matches!(j.status, JobStatus::Done | JobStatus::Cancelled))
+            else {
+                return Vec::new();
+            };
+            let group = j.group;
+            let mut files = BTreeSet::new();
+            let mut previous = HashMap::new();
+            for x in s.jobs.iter_mut().filter(|x| x.group == group && x.is_tag_job()) {
+                x.undone = true;
+                for id in &x.succeeded {
+                    files.insert(id.clone());
+                    // The earliest snapshot of the group is what the files had before it.
+                    if let Some(t) = x.previous.get(id) {
+                        previous.entry(id.clone()).or_insert_with(|| t.clone());
+                    }
+                }
+            }
+            let ids: Vec<String> = files.into_iter().collect();
+            let g = s.new_id();
+            match enqueue(s, Operation::RestoreTags, &ids, g, Some(previous)) {
+                Ok(()) => pump(s),
+                Err(e) => {
+                    s.status = format!("undo not started: {e}");
+                    Vec::new()
+                }
+            }
+        }
+    }
+}
+
+/// The targets for a new staged change, or `None` (with a status) when other files have
+/// changes staged.
+fn staging_targets(s: &mut State) -> Option<Vec<String>> {
+    let ids = s.targets();
+    if ids.is_empty() {
+        s.status = "no file: select files first".into();
+        return None;
+    }
+    if let Some(st) = &s.staged
+        && st.ids != ids
+    {
+        s.status = format!(
+            "{} changes are staged for {} other files: apply (w) or discard (X) them first",
+            st.count(),
+            st.ids.len()
+        );
+        return None;
+    }
+    Some(ids)
+}
+
+fn staged_for<'a>(s: &'a mut State, ids: &[String]) -> &'a mut Staged {
+    s.staged.get_or_insert_with(|| Staged {
+        ids: ids.to_vec(),
+        ..Default::default()
+    })
+}
+
+fn tidy_staged(s: &mut State) {
+    if s.staged.as_ref().is_some_and(Staged::is_empty) {
+        s.staged = None;
+    }
+}
+
+fn stage_tag(s: &mut State, ids: &[String], tag: &str, add: bool) {
+    let st = staged_for(s, ids);
+    let (this, other) = if add {
+        (&mut st.add, &mut st.remove)
+    } else {
+        (&mut st.remove, &mut st.add)
+    };
+    // Staging the opposite of a staged change cancels it.
+    if !other.remove(tag) && !this.remove(tag) {
+        this.insert(tag.to_owned());
+    }
+    tidy_staged(s);
+}
+
+fn toggle_ai_name(s: &mut State, ids: &[String], name: &str) {
+    let st = staged_for(s, ids);
+    let mut names = match st.ai.take() {
+        Some(AiRemoval::Names(n)) => n,
+        _ => BTreeSet::new(),
+    };
+    if !names.remove(name) {
+        names.insert(name.to_owned());
+    }
+    st.ai = (!names.is_empty()).then_some(AiRemoval::Names(names));
+    tidy_staged(s);
+}
+
+fn apply(s: &mut State) -> Vec<Effect> {
+    let Some(st) = s.staged.take() else {
+        s.status = "nothing staged: stage changes with + - A e first".into();
+        return Vec::new();
+    };
+    let mut ops = Vec::new();
+    if !st.remove.is_empty() {
+        ops.push(Operation::RemoveTags {
+            tags: st.remove.iter().cloned().collect(),
+        });
+    }
+    if !st.add.is_empty() {
+        ops.push(Operation::AddTags {
+            tags: st.add.iter().cloned().collect(),
+        });
+    }
+    match &st.ai {
+        Some(AiRemoval::Names(n)) => ops.push(Operation::RemoveAiTags {
+            names: n.iter().cloned().collect(),
+        }),
+        Some(AiRemoval::All) => ops.push(Operation::RemoveAllAiTags),
+        Some(AiRemoval::Below(c)) => ops.push(Operation::RemoveAiTagsBelow { confidence: *c }),
+        None => {}
+    }
+    if !st.details.is_empty() {
+        ops.push(Operation::UpdateDetails {
+            body: Value::Object(st.details.clone()),
+        });
+    }
+    // Plan everything first: nothing starts unless every part can.
+    for op in &ops {
+        if let Err(e) = jobs::plan_with(op.clone(), &st.ids, |id| s.file(id)) {
+            s.status = format!("not applied: {e}");
+            s.staged = Some(st);
+            return Vec::new();
+        }
+    }
+    let group = s.new_id();
+    for op in ops {
+        if let Err(e) = enqueue(s, op, &st.ids, group, None) {
+            s.status = format!("not applied: {e}");
+            return Vec::new();
+        }
+    }
+    s.focus = Pane::List;
+    pump(s)
+}
+
+fn input_key(s: &mut State, mut input: Input, k: KeyEvent) -> Vec<Effect> {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let live_filter = input.kind == InputKind::Filter;
+    match k.code {
+        KeyCode::Esc => {
+            if live_filter {
+                let previous = input.previous.clone();
+                s.set_filter(&previous);
+            }
+            return Vec::new();
+        }
+        KeyCode::Enter => return submit(s, input),
+        KeyCode::Tab | KeyCode::Down if !input.candidates.is_empty() => {
+            let n = input.completions(8).len();
+            if k.code == KeyCode::Tab && n > 0 {
+                if let Some(c) = input.completions(8).get(input.choice.min(n - 1)) {
+                    input.text = c.0.clone();
+                }
+                input.choice = 0;
+            } else if n > 0 {
+                input.choice = (input.choice + 1) % n;
+            }
+        }
+        KeyCode::Up if !input.candidates.is_empty() => {
+            input.choice = input.choice.saturating_sub(1);
+        }
+        KeyCode::Backspace => {
+            input.text.pop();
+            input.choice = 0;
+        }
+        KeyCode::Char('u') if ctrl => input.text.clear(),
+        KeyCode::Char('w') if ctrl => {
+            let t = input.text.trim_end();
+            let cut = t.rfind(' ').map(|i| i + 1).unwrap_or(0);
+            input.text.truncate(cut);
+        }
+        KeyCode::Char(c) if !ctrl && !c.is_control() && input.text.chars().count() < 1000 => {
+            input.text.push(c);
+            input.choice = 0;
+            input.error = None;
         }
         _ => {}
     }
+    if live_filter {
+        s.set_filter(&input.text);
+    }
+    s.mode = Mode::Input(input);
     Vec::new()
+}
+
+fn submit(s: &mut State, mut input: Input) -> Vec<Effect> {
+    let text = input.text.trim().to_owned();
+    match input.kind {
+        InputKind::Filter => {
+            s.set_filter(&input.text);
+            Vec::new()
+        }
+        InputKind::Search => {
+            if text.is_empty() {
+                if s.search.take().is_some() {
+                    s.rebuild();
+                }
+                s.status = "server search cleared".into();
+                return Vec::new();
+            }
+            input.busy = true;
+            input.error = None;
+            s.mode = Mode::Input(input);
+            vec![Effect::Search(text)]
+        }
+        InputKind::AddTag | InputKind::RemoveTag => {
+            // Enter on an empty line takes the highlighted completion.
+            let tag = if text.is_empty() {
+                match input.completions(8).get(input.choice) {
+                    Some(c) => c.0.clone(),
+                    None => return Vec::new(),
+                }
+            } else {
+                text
+            };
+            let problem = if tag.contains('%') {
+                Some("ImageKit does not allow '%' in tags".to_owned())
+            } else if tag.chars().count() > jobs::MAX_TAG_CHARS {
+                Some(format!(
+                    "a tag can be at most {} characters",
+                    jobs::MAX_TAG_CHARS
+                ))
+            } else {
+                None
+            };
+            if let Some(p) = problem {
+                input.error = Some(p);
+                s.mode = Mode::Input(input);
+                return Vec::new();
+            }
+            if let Some(ids) = staging_targets(s) {
+                stage_tag(s, &ids, &tag, input.kind == InputKind::AddTag);
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn sort_key(s: &mut State, mut cursor: usize, k: KeyEvent) {
+    let n = SortKey::ALL.len();
+    let pick = match k.code {
+        KeyCode::Char('j') | KeyCode::Down => {
+            cursor = (cursor + 1) % n;
+            None
+        }
+        KeyCode::Char('k') | KeyCode::Up => {
+            cursor = (cursor + n - 1) % n;
+            None
+        }
+        KeyCode::Enter => Some(SortKey::ALL[cursor]),
+        KeyCode::Char(c) => match SortKey::ALL.into_iter().find(|key| key.letter() == c) {
+            Some(key) => Some(key),
+            None => return,
+        },
+        _ => return,
+    };
+    match pick {
+        None => s.mode = Mode::Sort { cursor },
+        Some(key) => {
+            s.sort = if key == s.sort.key {
+                Sort {
+                    key,
+                    desc: !s.sort.desc,
+                }
+            } else {
+                Sort {
+                    key,
+                    desc: key.natural_desc(),
+                }
+            };
+            s.rebuild();
+        }
+    }
+}
+
+fn ai_key(s: &mut State, mut d: AiDialog, k: KeyEvent) {
+    let rows = 2 + d.names.len();
+    match k.code {
+        KeyCode::Esc => return,
+        KeyCode::Down | KeyCode::Tab => d.cursor = (d.cursor + 1) % rows,
+        KeyCode::Up | KeyCode::BackTab => d.cursor = (d.cursor + rows - 1) % rows,
+        KeyCode::Char('j') if d.cursor != 1 => d.cursor = (d.cursor + 1) % rows,
+        KeyCode::Char('k') if d.cursor != 1 => d.cursor = (d.cursor + rows - 1) % rows,
+        KeyCode::Char(' ') if d.cursor >= 2 => {
+            let row = &mut d.names[d.cursor - 2];
+            row.2 = !row.2;
+        }
+        KeyCode::Char(c) if d.cursor == 1 && (c.is_ascii_digit() || c == '.') => {
+            if d.below.len() < 8 {
+                d.below.push(c);
+            }
+            d.error = None;
+        }
+        KeyCode::Backspace if d.cursor == 1 => {
+            d.below.pop();
+        }
+        KeyCode::Enter => {
+            let removal = match d.cursor {
+                0 => AiRemoval::All,
+                1 => match d.below.parse::<f64>() {
+                    Ok(c) if (0.0..=100.0).contains(&c) => AiRemoval::Below(c),
+                    _ => {
+                        d.error = Some("type a confidence between 0 and 100, e.g. 50".into());
+                        s.mode = Mode::Ai(d);
+                        return;
+                    }
+                },
+                _ => {
+                    let mut names: BTreeSet<String> = d
+                        .names
+                        .iter()
+                        .filter(|r| r.2)
+                        .map(|r| r.0.clone())
+                        .collect();
+                    if names.is_empty() {
+                        names.insert(d.names[d.cursor - 2].0.clone());
+                    }
+                    AiRemoval::Names(names)
+                }
+            };
+            if let Some(ids) = staging_targets(s) {
+                staged_for(s, &ids).ai = Some(removal);
+            }
+            return;
+        }
+        _ => {}
+    }
+    s.mode = Mode::Ai(d);
+}
+
+fn common_value(values: impl Iterator<Item = String>) -> (String, bool) {
+    let mut first: Option<String> = None;
+    for v in values {
+        match &first {
+            None => first = Some(v),
+            Some(f) if *f != v => return (String::new(), true),
+            Some(_) => {}
+        }
+    }
+    (first.unwrap_or_default(), false)
+}
+
+fn metadata_text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| match i {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn field_hint(f: &CustomMetadataField) -> String {
+    let sc = &f.schema;
+    let opts = sc
+        .select_options
+        .as_ref()
+        .map(|o| {
+            o.iter()
+                .map(|v| metadata_text(Some(v)))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .unwrap_or_default();
+    match sc.kind {
+        FieldType::Text | FieldType::Textarea => "text".into(),
+        FieldType::Number => match (&sc.min_value, &sc.max_value) {
+            (Some(a), Some(b)) => format!("number {a}–{b}"),
+            _ => "number".into(),
+        },
+        FieldType::Date => "date YYYY-MM-DD".into(),
+        FieldType::Boolean => "true | false".into(),
+        FieldType::SingleSelect => format!("one of {opts}"),
+        FieldType::MultiSelect => format!("comma-separated: {opts}"),
+    }
+}
+
+fn new_form(s: &State, ids: Vec<String>) -> Form {
+    let files: Vec<&FileDetails> = ids.iter().filter_map(|id| s.file(id)).collect();
+    let mut fields = Vec::new();
+    let (desc, mixed) = common_value(files.iter().map(|f| f.description.clone().unwrap_or_default()));
+    fields.push(FormField {
+        label: "description".into(),
+        target: FieldTarget::Description,
+        kind: None,
+        hint: "text".into(),
+        original: desc.clone(),
+        mixed,
+        text: desc,
+        error: None,
+    });
+    let (coords, mixed) =
+        common_value(files.iter().map(|f| f.custom_coordinates.clone().unwrap_or_default()));
+    fields.push(FormField {
+        label: "coordinates".into(),
+        target: FieldTarget::Coordinates,
+        kind: None,
+        hint: "x,y,width,height (empty clears)".into(),
+        original: coords.clone(),
+        mixed,
+        text: coords,
+        error: None,
+    });
+    for def in &s.fields {
+        let (v, mixed) =
+            common_value(files.iter().map(|f| metadata_text(f.custom_metadata.get(&def.name))));
+        fields.push(FormField {
+            label: def.label.clone(),
+            target: FieldTarget::Metadata(def.name.clone()),
+            kind: Some(def.schema.kind),
+            hint: field_hint(def),
+            original: v.clone(),
+            mixed,
+            text: v,
+            error: None,
+        });
+    }
+    Form {
+        ids,
+        fields,
+        cursor: 0,
+    }
+}
+
+/// Turns typed text into a metadata value of the field's type, checked like the server does.
+fn metadata_value(def: &CustomMetadataField, text: &str) -> Result<Value, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(Value::Null);
+    }
+    let option = |item: &str| -> Value {
+        def.schema
+            .select_options
+            .as_ref()
+            .and_then(|o| o.iter().find(|v| metadata_text(Some(v)) == item).cloned())
+            .unwrap_or_else(|| Value::String(item.to_owned()))
+    };
+    let v = match def.schema.kind {
+        FieldType::Text | FieldType::Textarea | FieldType::Date => Value::String(t.to_owned()),
+        FieldType::Number => {
+            let n: f64 = t.parse().map_err(|_| format!("{t:?} is not a number"))?;
+            serde_json::Number::from_f64(n)
+                .map(Value::Number)
+                .ok_or_else(|| format!("{t:?} is not a finite number"))?
+        }
+        FieldType::Boolean => match t.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" => Value::Bool(true),
+            "false" | "no" | "n" | "0" => Value::Bool(false),
+            _ => return Err("type true or false".into()),
+        },
+        FieldType::SingleSelect => option(t),
+        FieldType::MultiSelect => Value::Array(
+            t.split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(option)
+                .collect(),
+        ),
+    };
+    crate::model::check_field_value(&def.schema, &v)?;
+    Ok(v)
+}
+
+fn form_key(s: &mut State, mut f: Form, k: KeyEvent) {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let n = f.fields.len();
+    match k.code {
+        KeyCode::Esc => return,
+        KeyCode::Down | KeyCode::Tab => f.cursor = (f.cursor + 1) % n,
+        KeyCode::Up | KeyCode::BackTab => f.cursor = (f.cursor + n - 1) % n,
+        KeyCode::Backspace => {
+            f.fields[f.cursor].text.pop();
+        }
+        KeyCode::Char('u') if ctrl => f.fields[f.cursor].text.clear(),
+        KeyCode::Char(c) if !ctrl && !c.is_control() => {
+            let field = &mut f.fields[f.cursor];
+            if field.text.chars().count() < 2000 {
+                field.text.push(c);
+            }
+            field.error = None;
+        }
+        KeyCode::Enter if save_form(s, &mut f) => return,
+        _ => {}
+    }
+    s.mode = Mode::Form(f);
+}
+
+/// Validates the form and stages its changed fields. False (with errors on the fields) when
+/// something is invalid.
+fn save_form(s: &mut State, f: &mut Form) -> bool {
+    let mut body = Map::new();
+    let mut meta = Map::new();
+    let mut ok = true;
+    for field in f.fields.iter_mut() {
+        field.error = None;
+        let changed = if field.mixed {
+            !field.text.is_empty()
+        } else {
+            field.text != field.original
+        };
+        if !changed {
+            continue;
+        }
+        match &field.target {
+            FieldTarget::Description => {
+                body.insert("description".into(), Value::String(field.text.clone()));
+            }
+            FieldTarget::Coordinates => {
+                let t = field.text.trim();
+                if t.is_empty() {
+                    body.insert("customCoordinates".into(), Value::Null);
+                    continue;
+                }
+                let mut norm = None;
+                for file in f.ids.iter().filter_map(|id| s.file(id)) {
+                    match crate::model::parse_coordinates(t, file.width, file.height) {
+                        Ok(n) => norm = Some(n),
+                        Err(e) => {
+                            field.error = Some(format!("{}: {e}", file.name));
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                if let Some(n) = norm
+                    && field.error.is_none()
+                {
+                    body.insert("customCoordinates".into(), Value::String(n));
+                }
+            }
+            FieldTarget::Metadata(name) => {
+                let Some(def) = s.fields.iter().find(|d| &d.name == name) else {
+                    continue;
+                };
+                match metadata_value(def, &field.text) {
+                    Ok(v) => {
+                        meta.insert(name.clone(), v);
+                    }
+                    Err(e) => {
+                        field.error = Some(e);
+                        ok = false;
+                    }
+                }
+            }
+        }
+    }
+    if !ok {
+        if let Some(i) = f.fields.iter().position(|x| x.error.is_some()) {
+            f.cursor = i;
+        }
+        return false;
+    }
+    if !meta.is_empty() {
+        body.insert("customMetadata".into(), Value::Object(meta));
+    }
+    if body.is_empty() {
+        s.status = "no detail changed".into();
+        return true;
+    }
+    let ids = f.ids.clone();
+    let st = staged_for(s, &ids);
+    for (k, v) in body {
+        if k == "customMetadata"
+            && let (Some(Value::Object(old)), Value::Object(new)) = (st.details.get_mut(&k), &v)
+        {
+            old.extend(new.clone());
+            continue;
+        }
+        st.details.insert(k, v);
+    }
+    true
+}
+
+fn tasks_key(s: &mut State, cursor: usize, k: KeyEvent) -> Vec<Effect> {
+    let n = s.jobs.len();
+    let job = s.jobs.get(cursor).map(|j| j.id);
+    match k.code {
+        KeyCode::Esc | KeyCode::Char('q' | 't') => return Vec::new(),
+        KeyCode::Char('k') | KeyCode::Up => {
+            s.mode = Mode::Tasks {
+                cursor: cursor.saturating_sub(1),
+            }
+        }
+        KeyCode::Char('j') | KeyCode::Down => {
+            s.mode = Mode::Tasks {
+                cursor: (cursor + 1).min(n.saturating_sub(1)),
+            }
+        }
+        KeyCode::Char('r') if !s.read_only => {
+            s.mode = Mode::Tasks { cursor };
+            if let Some(id) = job {
+                return retry(s, Some(id));
+            }
+        }
+        KeyCode::Char('c') => {
+            s.mode = Mode::Tasks { cursor };
+            if let Some(id) = job {
+                return cancel(s, Some(id));
+            }
+        }
+        _ => s.mode = Mode::Tasks { cursor },
+    }
+    Vec::new()
+}
+
+/// Pasted text goes into the open prompt, field or count (first line, control characters
+/// dropped); elsewhere it is ignored so a stray paste cannot fire commands.
+fn paste(s: &mut State, text: &str) {
+    let line: String = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(2000)
+        .collect();
+    match &mut s.mode {
+        Mode::Input(i) => {
+            i.text.push_str(&line);
+            i.choice = 0;
+            if i.kind == InputKind::Filter {
+                let t = i.text.clone();
+                s.set_filter(&t);
+            }
+        }
+        Mode::Form(f) => f.fields[f.cursor].text.push_str(&line),
+        Mode::Delete { typed, .. } => typed.extend(line.chars().filter(char::is_ascii_digit)),
+        _ => {}
+    }
+}
+
+fn mouse(s: &mut State, m: MouseEvent) {
+    if s.mode != Mode::Normal {
+        return;
+    }
+    let at = Position::new(m.column, m.row);
+    match m.kind {
+        MouseEventKind::ScrollDown => s.move_to(s.cursor + 3),
+        MouseEventKind::ScrollUp => s.move_to(s.cursor.saturating_sub(3)),
+        MouseEventKind::Down(_) if s.list_area.contains(at) => {
+            s.focus = Pane::List;
+            // Two rows of border and header above the first file.
+            let first = s.list_area.y + 2;
+            if m.row >= first {
+                let row = s.offset + usize::from(m.row - first);
+                if row < s.view.len() {
+                    s.move_to(row);
+                }
+            }
+        }
+        MouseEventKind::Down(_) if s.editor_area.contains(at) => s.focus = Pane::Editor,
+        _ => {}
+    }
 }
