@@ -403,14 +403,19 @@ pub fn check_field_value(schema: &FieldSchema, v: &Value) -> Result<(), String> 
     }
 }
 
-
 /// Why custom coordinates are not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CoordinatesError {
-    #[error("coordinates must be x,y,width,height with whole numbers and a non-zero size, e.g. 10,10,100,100")]
+    #[error(
+        "coordinates must be x,y,width,height with whole numbers and a non-zero size, e.g. 10,10,100,100"
+    )]
     Format,
     #[error("The area {area} lies outside the image ({width}x{height})")]
-    Outside { area: String, width: u32, height: u32 },
+    Outside {
+        area: String,
+        width: u32,
+        height: u32,
+    },
 }
 
 /// Parses `x,y,width,height` and checks the area lies inside a `width`×`height` image

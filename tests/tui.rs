@@ -1,13 +1,19 @@
-//! The TUI's update loop and renders: scenario tests on `update`, insta snapshots of real
-//! renders (ratatui TestBackend) at 120×40 and 80×24.
+//! The TUI's update loop and renders: scenario tests that feed actions to `update` and assert
+//! state, insta snapshots of every pane and dialog (ratatui TestBackend) at 120×40 and 80×24,
+//! and buffer assertions for badge styles in colour and NO_COLOR.
 
-use iktag::jobs::{FileOutcome, Operation, Outcome, Summary};
-use iktag::model::FileDetails;
-use iktag::tui::state::{Action, Effect, Mode, State, update};
+use iktag::jobs::{FileOutcome, Operation, Outcome};
+use iktag::model::{CustomMetadataField, FileDetails};
+use iktag::tui::keymap::Keymap;
+use iktag::tui::state::{
+    Action, AiRemoval, Effect, InputKind, JobStatus, Mode, Pane, SortKey, State, update,
+};
 use iktag::tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Color, Modifier};
+use serde_json::json;
 
 fn files() -> Vec<FileDetails> {
     let path = concat!(
@@ -18,19 +24,46 @@ fn files() -> Vec<FileDetails> {
     iktag::sandbox::seed::from_list_json(&text).unwrap().files
 }
 
+fn fields() -> Vec<CustomMetadataField> {
+    serde_json::from_value(json!([
+        {"id": "f1", "name": "season", "label": "Season",
+         "schema": {"type": "SingleSelect", "selectOptions": ["summer", "winter"]}},
+        {"id": "f2", "name": "rating", "label": "Rating",
+         "schema": {"type": "Number", "minValue": 1, "maxValue": 5}}
+    ]))
+    .unwrap()
+}
+
 fn key(c: KeyCode) -> Action {
     Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Action {
+    key(KeyCode::Char(c))
 }
 
 fn ctrl(c: char) -> Action {
     Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
+fn typed(s: &mut State, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(update(s, ch(c)));
+    }
+    effects
+}
+
 fn loaded() -> State {
     let mut s = State::new(true, false);
     update(&mut s, Action::Page(files()));
+    update(&mut s, Action::Fields(fields()));
     update(&mut s, Action::LoadDone);
     s
+}
+
+fn id(n: u8) -> String {
+    format!("6500000000000000000000a{n}")
 }
 
 fn draw(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
@@ -46,137 +79,712 @@ fn row_text(t: &Terminal<TestBackend>, y: u16) -> String {
         .collect()
 }
 
+fn screen(t: &Terminal<TestBackend>) -> String {
+    let h = t.backend().buffer().area.height;
+    (0..h).map(|y| row_text(t, y) + "\n").collect()
+}
+
+/// Both sizes of every snapshot.
+fn snap(name: &str, s: &State) {
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut s = s.clone();
+        s.page_rows = ui::list_rows(ratatui::layout::Rect::new(0, 0, w, h));
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(&s, w, h).backend());
+    }
+}
+
+/// The job the last effects started, with its plan's ids.
+fn started(effects: &[Effect]) -> (u64, Operation, Vec<String>) {
+    match effects.iter().find(|e| matches!(e, Effect::RunJob { .. })) {
+        Some(Effect::RunJob { job, plan }) => {
+            let mut ids: Vec<String> = plan.units.iter().flat_map(|u| u.ids.clone()).collect();
+            ids.sort();
+            (*job, plan.op.clone(), ids)
+        }
+        _ => panic!("no job started: {effects:?}"),
+    }
+}
+
+fn outcome(id: String, ok: bool) -> FileOutcome {
+    FileOutcome {
+        file_id: id,
+        outcome: if ok {
+            Outcome::Succeeded
+        } else {
+            Outcome::Failed {
+                status: Some(207),
+                error: "Error in adding tags: \u{1b}[31mbusy".into(),
+            }
+        },
+    }
+}
+
 #[test]
-fn selecting_and_adding_a_tag_starts_a_job_on_the_selection() {
+fn staged_tags_are_a_diff_until_applied_then_one_job_each() {
     let mut s = loaded();
-    update(&mut s, key(KeyCode::Char('j')));
-    update(&mut s, key(KeyCode::Char(' ')));
-    update(&mut s, key(KeyCode::Char(' ')));
+    update(&mut s, ch('j'));
+    update(&mut s, ch(' '));
+    update(&mut s, ch(' '));
     assert_eq!(s.selected.len(), 2);
     assert_eq!(s.cursor, 3);
-    update(&mut s, key(KeyCode::Char('+')));
-    assert!(matches!(s.mode, Mode::Prompt { add: true, .. }));
-    for c in "sale".chars() {
-        update(&mut s, key(KeyCode::Char(c)));
+    // + with completion from the vocabulary: "summ" completes to the most used match.
+    update(&mut s, ch('+'));
+    typed(&mut s, "summ");
+    match &s.mode {
+        Mode::Input(i) => {
+            assert_eq!(i.kind, InputKind::AddTag);
+            let c: Vec<&str> = i.completions(8).iter().map(|c| c.0.as_str()).collect();
+            assert_eq!(c, ["Summer Sale", "summer-sale", "summersale"]);
+        }
+        other => panic!("{other:?}"),
     }
-    let effects = update(&mut s, key(KeyCode::Enter));
-    let selected: Vec<String> = s.selected.iter().cloned().collect();
-    assert_eq!(
-        effects,
-        [Effect::RunJob {
-            op: Operation::AddTags {
-                tags: vec!["sale".into()]
-            },
-            ids: selected
-        }]
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Tab));
+    assert!(
+        update(&mut s, key(KeyCode::Enter)).is_empty(),
+        "staged, not sent"
     );
-    assert!(s.job.as_ref().unwrap().running);
-    // A second job is refused while one runs.
-    update(&mut s, key(KeyCode::Char('+')));
-    update(&mut s, key(KeyCode::Char('x')));
-    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    update(&mut s, ch('-'));
+    typed(&mut s, "jacket");
+    update(&mut s, key(KeyCode::Enter));
+    let st = s.staged.clone().unwrap();
+    assert_eq!(st.add.iter().collect::<Vec<_>>(), ["summer-sale"]);
+    assert_eq!(st.remove.iter().collect::<Vec<_>>(), ["jacket"]);
+    assert_eq!(st.ids, [id(2), id(3)]);
+    // Staging the opposite cancels: the diff shrinks.
+    update(&mut s, ch('+'));
+    typed(&mut s, "jacket");
+    update(&mut s, key(KeyCode::Enter));
+    assert!(s.staged.as_ref().unwrap().remove.is_empty());
+    update(&mut s, ch('-'));
+    typed(&mut s, "jacket");
+    update(&mut s, key(KeyCode::Enter));
+    snap("staged_diff", &s);
+
+    // Apply: remove runs first, add is queued behind it.
+    let effects = update(&mut s, ch('w'));
+    let (job, op, ids) = started(&effects);
+    assert_eq!(
+        op,
+        Operation::RemoveTags {
+            tags: vec!["jacket".into()]
+        }
+    );
+    assert_eq!(
+        ids,
+        [id(2)],
+        "logo.png has no jacket tag: skipped by the plan"
+    );
+    assert!(s.staged.is_none());
+    assert_eq!(s.jobs[1].status, JobStatus::Queued);
+    update(
+        &mut s,
+        Action::JobProgress {
+            job,
+            outcomes: vec![outcome(id(2), true)],
+        },
+    );
+    let next = update(
+        &mut s,
+        Action::JobDone {
+            job,
+            outcomes: vec![
+                outcome(id(2), true),
+                FileOutcome {
+                    file_id: id(3),
+                    outcome: Outcome::Skipped {
+                        reason: "has none of the tags".into(),
+                    },
+                },
+            ],
+        },
+    );
+    assert!(next.contains(&Effect::Refresh(vec![id(2)])), "{next:?}");
+    let (_, op, ids) = started(&next);
+    assert_eq!(
+        op,
+        Operation::AddTags {
+            tags: vec!["summer-sale".into()]
+        }
+    );
+    assert_eq!(ids, [id(2), id(3)]);
 }
 
 #[test]
 fn failures_become_badges_stay_selected_and_r_retries_exactly_them() {
     let mut s = loaded();
     update(&mut s, ctrl('a'));
-    update(&mut s, key(KeyCode::Char('-')));
-    update(&mut s, key(KeyCode::Char('x')));
+    update(&mut s, ch('+'));
+    typed(&mut s, "new");
     update(&mut s, key(KeyCode::Enter));
-    let ids: Vec<String> = s.files.iter().map(|f| f.file_id.clone()).collect();
+    let (job, _, ids) = started(&update(&mut s, ch('w')));
+    assert_eq!(ids.len(), 6);
     let outcomes: Vec<FileOutcome> = ids
         .iter()
         .enumerate()
-        .map(|(i, id)| FileOutcome {
-            file_id: id.clone(),
-            outcome: if i % 2 == 0 {
-                Outcome::Failed {
-                    status: Some(207),
-                    error: "Error in removing tags".into(),
-                }
-            } else {
-                Outcome::Succeeded
-            },
-        })
+        .map(|(i, f)| outcome(f.clone(), i % 2 == 1))
         .collect();
-    update(&mut s, Action::JobProgress(outcomes));
     update(
         &mut s,
-        Action::JobDone(Summary {
-            succeeded: 3,
-            failed: 3,
-            ..Default::default()
-        }),
+        Action::JobProgress {
+            job,
+            outcomes: outcomes.clone(),
+        },
     );
+    update(&mut s, Action::JobDone { job, outcomes });
     let failed: Vec<String> = ids.iter().step_by(2).cloned().collect();
-    assert_eq!(s.selected.iter().cloned().collect::<Vec<_>>(), {
-        let mut f = failed.clone();
-        f.sort();
-        f
-    });
+    assert_eq!(s.selected.iter().cloned().collect::<Vec<_>>(), failed);
     let t = draw(&s, 120, 40);
-    for (i, _) in ids.iter().enumerate() {
+    for (i, f) in s.view.iter().map(|&i| &s.files[i]).enumerate() {
         let row = row_text(&t, 3 + i as u16);
         let badge = row.chars().nth(1).unwrap();
-        assert_eq!(badge == '✗', i % 2 == 0, "row {i}: {row}");
+        assert_eq!(badge == '✗', failed.contains(&f.file_id), "row {i}: {row}");
     }
     let bar = row_text(&t, 38);
-    assert!(bar.contains("3 failed — R retry failed"), "{bar}");
-    let effects = update(&mut s, key(KeyCode::Char('R')));
-    match &effects[..] {
+    assert!(bar.contains("3 failed"), "{bar}");
+    assert!(
+        row_text(&t, 39).contains("R retry failed"),
+        "{}",
+        row_text(&t, 39)
+    );
+    // The server's error text is shown escaped in the editor and the task panel.
+    let text = screen(&t);
+    assert!(
+        text.contains("✗ failed: red-jacket-front.jpg: 207"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'));
+    snap("failed_badges", &s);
+    update(&mut s, ch('t'));
+    let text = screen(&draw(&s, 120, 40));
+    assert!(
+        text.contains("red-jacket-front.jpg: 207 Error in adding tags: \\u{1b}[31mbusy"),
+        "{text}"
+    );
+    update(&mut s, key(KeyCode::Esc));
+
+    let (_, op, retried) = started(&update(&mut s, ch('R')));
+    assert_eq!(
+        op,
+        Operation::AddTags {
+            tags: vec!["new".into()]
+        }
+    );
+    assert_eq!(retried, failed, "R retries exactly the failed files");
+}
+
+#[test]
+fn filter_words_tags_and_negation_and_esc_restores() {
+    let mut s = loaded();
+    update(&mut s, ch('/'));
+    typed(&mut s, "jacket");
+    assert_eq!(s.view.len(), 2, "live while typing");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.filter, "jacket");
+    update(&mut s, ch('/'));
+    typed(&mut s, " !back");
+    assert_eq!(s.view.len(), 1);
+    assert_eq!(s.focused().unwrap().name, "red-jacket-front.jpg");
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.filter, "jacket", "esc restores the filter before editing");
+    assert_eq!(s.view.len(), 2);
+    update(&mut s, ch('/'));
+    update(&mut s, ctrl('u'));
+    typed(&mut s, "tag:summersale");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.view.len(), 1);
+    update(&mut s, ch('/'));
+    update(&mut s, ctrl('u'));
+    typed(&mut s, "ai:person");
+    snap("filter_prompt", &s);
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.focused().unwrap().name, "avatar-jane.jpg");
+    // Select all selects what is shown; esc clears selection, then the filter.
+    update(&mut s, ctrl('a'));
+    assert_eq!(s.selected.len(), 1);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.selected.is_empty());
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.filter.is_empty() && s.view.len() == 6);
+}
+
+#[test]
+fn sort_menu_range_and_invert() {
+    let mut s = loaded();
+    update(&mut s, ch('s'));
+    assert!(matches!(s.mode, Mode::Sort { .. }));
+    snap("sort_menu", &s);
+    update(&mut s, ch('n'));
+    assert_eq!(s.sort.key, SortKey::Name);
+    let names: Vec<&str> = s.view.iter().map(|&i| s.files[i].name.as_str()).collect();
+    assert_eq!(
+        names,
         [
-            Effect::RunJob {
-                op: Operation::RemoveTags { .. },
-                ids,
-            },
-        ] => {
-            let mut got = ids.clone();
-            got.sort();
-            let mut want = failed.clone();
-            want.sort();
-            assert_eq!(got, want);
+            "avatar-jane.jpg",
+            "Hiker on ridge.webp",
+            "logo.png",
+            "lookbook-2023.pdf",
+            "red-jacket-back.jpg",
+            "red-jacket-front.jpg"
+        ]
+    );
+    update(&mut s, ch('s'));
+    update(&mut s, ch('n'));
+    assert!(s.sort.desc, "the same key again reverses");
+    update(&mut s, ch('s'));
+    update(&mut s, ch('s'));
+    assert_eq!(s.sort.key, SortKey::Size);
+    let sizes: Vec<u64> = s.view.iter().map(|&i| s.files[i].size).collect();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+
+    // v marks, moving extends, v again selects the range.
+    update(&mut s, ch('g'));
+    update(&mut s, ch('j'));
+    update(&mut s, ch('v'));
+    update(&mut s, ch('j'));
+    update(&mut s, ch('j'));
+    snap("range_pending", &s);
+    update(&mut s, ch('v'));
+    let want: Vec<String> = s.view[1..=3]
+        .iter()
+        .map(|&i| s.files[i].file_id.clone())
+        .collect();
+    let mut got: Vec<String> = s.selected.iter().cloned().collect();
+    got.sort();
+    let mut want_sorted = want.clone();
+    want_sorted.sort();
+    assert_eq!(got, want_sorted);
+    update(&mut s, ctrl('r'));
+    assert_eq!(s.selected.len(), 3, "invert: the other three");
+    assert!(want.iter().all(|id| !s.selected.contains(id)));
+}
+
+#[test]
+fn server_search_results_and_a_400_inline() {
+    let mut s = loaded();
+    update(&mut s, ch(':'));
+    let effects = typed(&mut s, "size >");
+    assert!(effects.is_empty());
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(effects, [Effect::Search("size >".into())]);
+    update(
+        &mut s,
+        Action::SearchFailed {
+            query: "size >".into(),
+            error: "400 Invalid search query: expected a value after '>' at position 6, found end of query".into(),
+        },
+    );
+    match &s.mode {
+        Mode::Input(i) => assert!(i.error.as_ref().unwrap().contains("position 6")),
+        other => panic!("the prompt stays open with the error: {other:?}"),
+    }
+    snap("search_error", &s);
+    update(&mut s, key(KeyCode::Backspace));
+    typed(&mut s, "> 1mb");
+    update(&mut s, key(KeyCode::Enter));
+    let hits: Vec<FileDetails> = files().into_iter().filter(|f| f.size > 1 << 20).collect();
+    let n = hits.len();
+    update(
+        &mut s,
+        Action::SearchDone {
+            query: "size > 1mb".into(),
+            files: hits,
+        },
+    );
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.view.len(), n);
+    assert!(
+        draw(&s, 120, 40)
+            .backend()
+            .to_string()
+            .contains("search “size > 1mb”")
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.search.is_none() && s.view.len() == 6);
+}
+
+#[test]
+fn ai_tag_removal_chosen_all_and_below() {
+    let mut s = loaded();
+    update(&mut s, ctrl('a'));
+    update(&mut s, ch('A'));
+    match &s.mode {
+        Mode::Ai(d) => {
+            let names: Vec<(&str, usize)> =
+                d.names.iter().map(|(n, c, _)| (n.as_str(), *c)).collect();
+            assert_eq!(
+                names,
+                [
+                    ("Jacket", 1),
+                    ("Logo", 1),
+                    ("Mountain", 1),
+                    ("Person", 1),
+                    ("Sleeve", 1)
+                ]
+            );
         }
         other => panic!("{other:?}"),
     }
+    update(&mut s, ch(' '));
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, ch(' '));
+    snap("ai_dialog", &s);
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(
+        s.staged.as_ref().unwrap().ai,
+        Some(AiRemoval::Names(
+            ["Jacket".to_owned(), "Logo".to_owned()].into()
+        ))
+    );
+    // Below a confidence, checked for range.
+    update(&mut s, ch('A'));
+    update(&mut s, key(KeyCode::Up));
+    typed(&mut s, "500");
+    update(&mut s, key(KeyCode::Enter));
+    assert!(matches!(&s.mode, Mode::Ai(d) if d.error.is_some()));
+    update(&mut s, key(KeyCode::Backspace));
+    update(&mut s, key(KeyCode::Backspace));
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::Below(5.0)));
+    update(&mut s, ch('A'));
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::All));
+    let (_, op, ids) = started(&update(&mut s, ch('w')));
+    assert_eq!(op, Operation::RemoveAllAiTags);
+    assert_eq!(
+        ids,
+        [id(1), id(3), id(5), id(6)],
+        "files without AI tags are skipped"
+    );
 }
 
 #[test]
-fn renders_at_120x40_and_80x24() {
+fn editor_pane_toggles_removal_of_the_tag_under_the_cursor() {
     let mut s = loaded();
-    update(&mut s, key(KeyCode::Char('j')));
-    insta::assert_snapshot!("list_120x40", draw(&s, 120, 40).backend());
-    s.page_rows = 15;
-    update(&mut s, key(KeyCode::Char(' ')));
-    update(&mut s, key(KeyCode::Char(' ')));
-    insta::assert_snapshot!("selection_80x24", draw(&s, 80, 24).backend());
-    update(&mut s, key(KeyCode::Char('+')));
-    update(&mut s, key(KeyCode::Char('n')));
-    insta::assert_snapshot!("prompt_80x24", draw(&s, 80, 24).backend());
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.focus, Pane::Editor);
+    update(&mut s, ch('j'));
+    update(&mut s, ch('d'));
+    let st = s.staged.clone().unwrap();
+    assert_eq!(st.remove.iter().collect::<Vec<_>>(), ["red"]);
+    update(&mut s, ch('j'));
+    update(&mut s, ch('j'));
+    update(&mut s, ch('d'));
+    assert_eq!(
+        s.staged.as_ref().unwrap().ai,
+        Some(AiRemoval::Names(["Jacket".to_owned()].into()))
+    );
+    snap("editor_focus", &s);
+    update(&mut s, ch('d'));
+    assert_eq!(s.staged.as_ref().unwrap().ai, None);
+    // Another file cannot get changes while these are staged.
     update(&mut s, key(KeyCode::Esc));
-    update(&mut s, key(KeyCode::Char('?')));
-    insta::assert_snapshot!("help_80x24", draw(&s, 80, 24).backend());
+    update(&mut s, ch('j'));
+    update(&mut s, ch('+'));
+    assert_eq!(s.mode, Mode::Normal);
+    assert!(
+        s.status.contains("apply (w) or discard (X)"),
+        "{}",
+        s.status
+    );
+    update(&mut s, ch('X'));
+    assert!(matches!(s.mode, Mode::Confirm { .. }));
+    update(&mut s, ch('n'));
+    assert!(s.staged.is_some(), "anything but y cancels");
+    update(&mut s, ch('X'));
+    update(&mut s, ch('y'));
+    assert!(s.staged.is_none());
 }
 
 #[test]
-fn a_small_terminal_gets_a_clear_message_and_hostile_names_are_escaped() {
-    let s = loaded();
+fn detail_form_validates_like_the_server_and_stages_only_changes() {
+    let mut s = loaded();
+    update(&mut s, ch('e'));
+    assert!(matches!(s.mode, Mode::Form(_)));
+    typed(&mut s, "Front view");
+    update(&mut s, key(KeyCode::Down));
+    typed(&mut s, "0,0,99999,10");
+    update(&mut s, key(KeyCode::Down));
+    typed(&mut s, "autumn");
+    update(&mut s, key(KeyCode::Down));
+    typed(&mut s, "9");
+    update(&mut s, key(KeyCode::Enter));
+    let Mode::Form(f) = &s.mode else {
+        panic!("invalid values keep the form open")
+    };
+    let errors: Vec<&str> = f.fields.iter().filter_map(|x| x.error.as_deref()).collect();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(errors[0].contains("outside the image"), "{errors:?}");
+    assert!(errors[1].contains("selectOptions"), "{errors:?}");
+    assert!(errors[2].contains("at most 5"), "{errors:?}");
+    snap("detail_form", &s);
+    // The cursor went to the first invalid field. Fix them all.
+    update(&mut s, ctrl('u'));
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, ctrl('u'));
+    typed(&mut s, "winter");
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Backspace));
+    typed(&mut s, "4");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.mode, Mode::Normal);
+    let st = s.staged.clone().unwrap();
+    assert_eq!(
+        serde_json::Value::Object(st.details),
+        json!({"description": "Front view", "customMetadata": {"season": "winter", "rating": 4.0}})
+    );
+    let (_, op, _) = started(&update(&mut s, ch('w')));
+    assert!(matches!(op, Operation::UpdateDetails { .. }));
+}
+
+#[test]
+fn delete_needs_the_count_typed_and_defaults_to_cancel() {
+    let mut s = loaded();
+    update(&mut s, ch(' '));
+    update(&mut s, ch(' '));
+    update(&mut s, ch(' '));
+    update(&mut s, ch('D'));
+    snap("delete_confirm", &s);
+    assert!(
+        update(&mut s, key(KeyCode::Enter)).is_empty(),
+        "enter alone cancels"
+    );
+    assert_eq!(s.mode, Mode::Normal);
+    update(&mut s, ch('D'));
+    assert!(update(&mut s, ch('y')).is_empty(), "y is not the count");
+    assert_eq!(s.mode, Mode::Normal);
+    update(&mut s, ch('D'));
+    update(&mut s, ch('2'));
+    assert!(
+        update(&mut s, key(KeyCode::Enter)).is_empty(),
+        "wrong count"
+    );
+    update(&mut s, ch('D'));
+    update(&mut s, ch('3'));
+    let (job, op, ids) = started(&update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(op, Operation::Delete);
+    assert_eq!(ids, [id(1), id(2), id(3)]);
+    let outcomes: Vec<FileOutcome> = ids.iter().map(|i| outcome(i.clone(), true)).collect();
+    update(
+        &mut s,
+        Action::JobProgress {
+            job,
+            outcomes: outcomes.clone(),
+        },
+    );
+    let after = update(&mut s, Action::JobDone { job, outcomes });
+    assert!(
+        !after.iter().any(|e| matches!(e, Effect::Refresh(_))),
+        "deleted files are not refreshed"
+    );
+    assert_eq!(s.files.len(), 3, "deleted files leave the list");
+    assert!(s.selected.is_empty());
+}
+
+#[test]
+fn undo_restores_the_previous_tags_of_the_files_the_last_tag_job_changed() {
+    let mut s = loaded();
+    update(&mut s, ch(' '));
+    update(&mut s, ch(' '));
+    update(&mut s, ch('-'));
+    typed(&mut s, "jacket");
+    update(&mut s, key(KeyCode::Enter));
+    let (job, _, ids) = started(&update(&mut s, ch('w')));
+    assert_eq!(ids, [id(1), id(2)]);
+    let outcomes = vec![outcome(id(1), true), outcome(id(2), false)];
+    update(
+        &mut s,
+        Action::JobProgress {
+            job,
+            outcomes: outcomes.clone(),
+        },
+    );
+    update(&mut s, Action::JobDone { job, outcomes });
+    update(&mut s, ch('u'));
+    let Mode::Confirm { message, .. } = &s.mode else {
+        panic!("undo asks first")
+    };
+    assert!(message.contains("1 files"), "{message}");
+    snap("undo_confirm", &s);
+    let effects = update(&mut s, ch('y'));
+    let Some(Effect::RunJob { plan, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(plan.op, Operation::RestoreTags);
+    assert_eq!(plan.units.len(), 1, "only the file that changed");
+    assert_eq!(
+        plan.previous_tags.get(&id(1)).unwrap(),
+        &vec!["jacket".to_owned(), "summer-sale".into(), "red".into()]
+    );
+}
+
+#[test]
+fn task_panel_lists_jobs_with_per_file_errors_and_cancels() {
+    let mut s = loaded();
+    update(&mut s, ctrl('a'));
+    update(&mut s, ch('+'));
+    typed(&mut s, "a");
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, ch('-'));
+    typed(&mut s, "avatar");
+    update(&mut s, key(KeyCode::Enter));
+    let (job, _, _) = started(&update(&mut s, ch('w')));
+    update(
+        &mut s,
+        Action::JobProgress {
+            job,
+            outcomes: vec![outcome(id(6), false)],
+        },
+    );
+    update(&mut s, ch('t'));
+    snap("tasks", &s);
+    // c cancels the job under the cursor (the queued one: nothing is sent).
+    assert!(update(&mut s, ch('c')).is_empty());
+    assert_eq!(s.jobs[1].status, JobStatus::Cancelled);
+    update(&mut s, ch('k'));
+    assert_eq!(update(&mut s, ch('c')), [Effect::Cancel(job)]);
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn read_only_removes_destructive_actions() {
+    let mut s = State::new(false, true);
+    update(&mut s, Action::Page(files()));
+    for c in ['+', '-', 'A', 'e', 'D', 'w', 'R', 'u'] {
+        assert!(update(&mut s, ch(c)).is_empty());
+        assert_eq!(s.mode, Mode::Normal, "{c} does nothing");
+    }
+    let t = draw(&s, 120, 40);
+    let text = screen(&t);
+    assert!(text.contains("READ-ONLY"));
+    assert!(
+        !text.contains("delete") && !text.contains("add tag"),
+        "{text}"
+    );
+    update(&mut s, ch('?'));
+    let help = draw(&s, 120, 40).backend().to_string();
+    assert!(!help.contains("delete files") && help.contains("filter shown files"));
+}
+
+#[test]
+fn keymap_overrides_change_keys_help_and_bar() {
+    let mut s = loaded();
+    s.keymap = Keymap::with_overrides("[list]\n\"x\" = \"delete\"\n\"D\" = \"none\"\n[global]\n\"D\" = \"none\"\n\"Q\" = \"quit\"\n").unwrap();
+    update(&mut s, ch('D'));
+    assert_eq!(s.mode, Mode::Normal, "D unbound");
+    update(&mut s, ch('x'));
+    assert!(matches!(s.mode, Mode::Delete { .. }));
+    update(&mut s, key(KeyCode::Esc));
+    let bar = row_text(&draw(&s, 120, 40), 39);
+    assert!(bar.contains("x delete"), "{bar}");
+    update(&mut s, ch('?'));
+    let help = draw(&s, 120, 40).backend().to_string();
+    assert!(help.contains("Q q") || help.contains("q Q"), "{help}");
+    assert_eq!(update(&mut s, key(KeyCode::Esc)), []);
+    assert_eq!(update(&mut s, ch('Q')), [Effect::Quit]);
+}
+
+#[test]
+fn help_overlay_and_pastes() {
+    let mut s = loaded();
+    update(&mut s, ch('?'));
+    snap("help", &s);
+    update(&mut s, ch('j'));
+    assert_eq!(s.mode, Mode::Help { scroll: 1 }, "j scrolls");
+    update(&mut s, ch('x'));
+    assert_eq!(s.mode, Mode::Normal, "any key closes help");
+    // A paste goes into the prompt (first line, controls dropped), never runs commands.
+    update(&mut s, Action::Paste("D+-q".into()));
+    assert_eq!(s.mode, Mode::Normal);
+    update(&mut s, ch('/'));
+    update(&mut s, Action::Paste("jack\u{1b}et\nsecond line".into()));
+    assert_eq!(s.filter, "jacket");
+}
+
+#[test]
+fn badge_styles_in_colour_and_monochrome() {
+    for mono in [false, true] {
+        let mut s = loaded();
+        s.mono = mono;
+        update(&mut s, ch(' ')); // select row 0, cursor to row 1
+        s.errors.insert(id(3), (1, "500 boom".into()));
+        let t = draw(&s, 120, 40);
+        let buf = t.backend().buffer();
+        let sel = &buf[(1, 3)];
+        assert_eq!(sel.symbol(), "●");
+        assert!(sel.modifier.contains(Modifier::BOLD), "selected is bold");
+        let failed = &buf[(1, 5)];
+        assert_eq!(failed.symbol(), "✗");
+        assert!(failed.modifier.contains(Modifier::BOLD));
+        let cursor = &buf[(5, 4)];
+        assert!(cursor.modifier.contains(Modifier::REVERSED), "cursor row");
+        if mono {
+            for y in 0..40 {
+                for x in 0..120 {
+                    let c = &buf[(x, y)];
+                    assert!(
+                        c.fg == Color::Reset && c.bg == Color::Reset,
+                        "NO_COLOR: no colour at {x},{y}"
+                    );
+                }
+            }
+        } else {
+            assert_eq!(failed.fg, Color::Red);
+            assert_eq!(sel.fg, Color::Yellow);
+        }
+    }
+}
+
+#[test]
+fn list_snapshots_streaming_small_terminal_and_hostile_names() {
+    let mut s = State::new(true, false);
+    let mut all = files();
+    update(&mut s, Action::Page(all.drain(..3).collect()));
+    update(&mut s, ch('j'));
+    assert!(
+        draw(&s, 120, 40)
+            .backend()
+            .to_string()
+            .contains("3 files (loading…)")
+    );
+    update(&mut s, Action::Page(all));
+    update(&mut s, Action::LoadDone);
+    assert_eq!(s.cursor, 1, "usable while loading: the cursor stayed put");
+    snap("list", &s);
     let t = draw(&s, 60, 15);
     assert!(row_text(&t, 0).contains("Terminal too small: 60×15"));
 
     let mut evil = files().remove(0);
-    evil.name = "evil\u{1b}[31mred\u{202e}gpj.exe".into();
-    evil.tags = vec!["\u{7}bell".into()];
+    evil.name = "evil\u{1b}[31mred\u{202e}gpj.exe 🐍🐍🐍".repeat(4);
+    evil.tags = vec!["\u{7}bell".into(), "x".repeat(400)];
     let mut s = State::new(false, false);
-    update(&mut s, Action::Page(vec![evil]));
+    let mut rest = files();
+    rest[0] = evil;
+    update(&mut s, Action::Page(rest));
     let t = draw(&s, 120, 40);
     let row = row_text(&t, 3);
-    assert!(
-        row.contains("evil\\u{1b}[31m") && row.contains("\\u{7}bell"),
-        "{row}"
-    );
+    assert!(row.contains("evil\\u{1b}[31m"), "{row}");
     let title = row_text(&t, 1);
     assert!(title.contains("red\\u{202e}gpj.exe"), "{title}");
+    // Columns stay aligned: the updated date starts at the same x on every row.
+    let date_x = |y: u16| -> Option<u16> {
+        let buf = t.backend().buffer();
+        (0..110u16).find(|&x| {
+            let s: String = (x..x + 10).map(|i| buf[(i, y)].symbol()).collect();
+            s.len() == 10
+                && s.as_bytes()[4] == b'-'
+                && s.as_bytes()[7] == b'-'
+                && s[..4].bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    let xs: Vec<Option<u16>> = (3..9).map(date_x).collect();
+    assert!(
+        xs[0].is_some() && xs.windows(2).all(|w| w[0] == w[1]),
+        "{xs:?}"
+    );
     for y in 0..40 {
         let r = row_text(&t, y);
         assert!(
@@ -184,27 +792,4 @@ fn a_small_terminal_gets_a_clear_message_and_hostile_names_are_escaped() {
             "raw control on row {y}"
         );
     }
-}
-
-#[test]
-fn a_job_that_cannot_start_says_why_in_the_action_bar() {
-    let mut s = loaded();
-    update(&mut s, key(KeyCode::Char('+')));
-    for c in "50%".chars() {
-        update(&mut s, key(KeyCode::Char(c)));
-    }
-    assert_eq!(update(&mut s, key(KeyCode::Enter)).len(), 1);
-    update(
-        &mut s,
-        Action::JobFailed(
-            "not started: tag \"50%\" contains '%', which ImageKit does not allow".into(),
-        ),
-    );
-    assert!(s.job.is_none(), "a new job can start");
-    let t = draw(&s, 120, 40);
-    assert!(
-        row_text(&t, 38).contains("contains '%'"),
-        "{}",
-        row_text(&t, 38)
-    );
 }

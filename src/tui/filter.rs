@@ -103,7 +103,10 @@ mod tests {
     fn words_tags_ai_and_negation() {
         let f = file("Red-Jacket.jpg", &["Summer Sale", "jacket"], &["Coat"]);
         assert!(hit("jacket", &f));
-        assert!(hit("SHOP red", &f), "path and name, case-insensitive, all words");
+        assert!(
+            hit("SHOP red", &f),
+            "path and name, case-insensitive, all words"
+        );
         assert!(hit("summer", &f), "substring of a tag");
         assert!(!hit("tag:summer sale", &f), "a space splits terms");
         assert!(hit("tag:jacket", &f));

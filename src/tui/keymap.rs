@@ -384,12 +384,7 @@ impl Default for Keymap {
     fn default() -> Self {
         let bindings = DEFAULTS
             .iter()
-            .map(|(ctx, k, c)| {
-                (
-                    (*ctx, Key::parse(k).expect("default keys parse")),
-                    *c,
-                )
-            })
+            .map(|(ctx, k, c)| ((*ctx, Key::parse(k).expect("default keys parse")), *c))
             .collect();
         Keymap { bindings }
     }
@@ -415,9 +410,7 @@ impl Keymap {
             for (key, command) in keys {
                 let k = Key::parse(&key).map_err(|e| format!("[{section}] {e}"))?;
                 let Some(name) = command.as_str() else {
-                    return Err(format!(
-                        "[{section}] {key:?}: the command must be a string"
-                    ));
+                    return Err(format!("[{section}] {key:?}: the command must be a string"));
                 };
                 if name == "none" {
                     map.bindings.remove(&(ctx, k));

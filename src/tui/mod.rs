@@ -179,7 +179,8 @@ fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> Result<(), String> {
         unsafe {
             libc::raise(libc::SIGTSTP);
         }
-        *terminal = ratatui::try_init().map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
+        *terminal =
+            ratatui::try_init().map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
         enter(mouse);
         // The shell drew over the screen meanwhile: this is the one full redraw.
         terminal.clear().map_err(|e| e.to_string())?;
@@ -311,6 +312,10 @@ fn spawn_job(
 
 /// `IKTAG_MOUSE=1` (or `true`/`yes`) turns mouse capture on.
 pub fn mouse_from_env() -> bool {
-    std::env::var("IKTAG_MOUSE")
-        .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+    std::env::var("IKTAG_MOUSE").is_ok_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on"
+        )
+    })
 }

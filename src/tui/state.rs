@@ -205,14 +205,14 @@ pub struct Staged {
 
 impl Staged {
     pub fn is_empty(&self) -> bool {
-        self.add.is_empty() && self.remove.is_empty() && self.ai.is_none() && self.details.is_empty()
+        self.add.is_empty()
+            && self.remove.is_empty()
+            && self.ai.is_none()
+            && self.details.is_empty()
     }
 
     pub fn count(&self) -> usize {
-        self.add.len()
-            + self.remove.len()
-            + usize::from(self.ai.is_some())
-            + self.details.len()
+        self.add.len() + self.remove.len() + usize::from(self.ai.is_some()) + self.details.len()
     }
 }
 
@@ -266,7 +266,10 @@ pub enum ConfirmAction {
 pub enum Mode {
     Normal,
     Input(Input),
-    Help,
+    /// The key help, scrolled by this many lines.
+    Help {
+        scroll: u16,
+    },
     Sort {
         cursor: usize,
     },
@@ -483,15 +486,15 @@ impl State {
             .collect();
         if let Some(st) = &self.staged {
             for t in &st.add {
-                if !rows.iter().any(|r| matches!(r, EditorRow::Tag(x, _) if x == t)) {
+                if !rows
+                    .iter()
+                    .any(|r| matches!(r, EditorRow::Tag(x, _) if x == t))
+                {
                     rows.push(EditorRow::Tag(t.clone(), 0));
                 }
             }
         }
-        rows.extend(
-            ai.into_iter()
-                .map(|(t, n)| EditorRow::Ai(t.to_owned(), n)),
-        );
+        rows.extend(ai.into_iter().map(|(t, n)| EditorRow::Ai(t.to_owned(), n)));
         rows
     }
 
@@ -536,6 +539,8 @@ impl State {
         if gone.is_empty() {
             return;
         }
+        let keep = self.focused().map(|f| f.file_id.clone());
+        self.view.clear();
         let mut files = Vec::with_capacity(self.files.len());
         let mut hay = Vec::with_capacity(self.files.len());
         for (f, h) in std::mem::take(&mut self.files)
@@ -559,7 +564,7 @@ impl State {
             self.selected.remove(id);
             self.errors.remove(id);
         }
-        self.rebuild();
+        self.rebuild_keeping(keep);
     }
 
     fn passes(&self, i: usize) -> bool {
@@ -577,6 +582,10 @@ impl State {
     /// Recomputes the shown rows, keeping the cursor on the same file when it is still shown.
     pub fn rebuild(&mut self) {
         let keep = self.focused().map(|f| f.file_id.clone());
+        self.rebuild_keeping(keep);
+    }
+
+    fn rebuild_keeping(&mut self, keep: Option<String>) {
         let mut view: Vec<usize> = (0..self.files.len()).filter(|&i| self.passes(i)).collect();
         let files = &self.files;
         let sort = self.sort;
@@ -906,7 +915,29 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
     let mode = std::mem::replace(&mut s.mode, Mode::Normal);
     match mode {
         Mode::Normal => command_key(s, k),
-        Mode::Help => Vec::new(),
+        Mode::Help { scroll } => {
+            // j/k and arrows scroll; any other key closes.
+            match k.code {
+                KeyCode::Char('j') | KeyCode::Down | KeyCode::PageDown => {
+                    s.mode = Mode::Help {
+                        scroll: scroll
+                            .saturating_add(if k.code == KeyCode::PageDown { 10 } else { 1 })
+                            .min(200),
+                    }
+                }
+                KeyCode::Char('k') | KeyCode::Up | KeyCode::PageUp => {
+                    s.mode = Mode::Help {
+                        scroll: scroll.saturating_sub(if k.code == KeyCode::PageUp {
+                            10
+                        } else {
+                            1
+                        }),
+                    }
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
         Mode::Input(input) => input_key(s, input, k),
         Mode::Sort { cursor } => {
             sort_key(s, cursor, k);
@@ -976,7 +1007,7 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
     let page = s.page_rows.max(1);
     let in_editor = s.focus == Pane::Editor;
     match cmd {
-        Command::Help => s.mode = Mode::Help,
+        Command::Help => s.mode = Mode::Help { scroll: 0 },
         Command::Quit => {
             if let Some(j) = s.running() {
                 s.mode = Mode::Confirm {
@@ -1011,7 +1042,11 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
             s.mode = Mode::Input(Input::new(InputKind::Filter, s.filter.clone(), Vec::new()))
         }
         Command::Search => {
-            let q = s.search.as_ref().map(|(q, _)| q.clone()).unwrap_or_default();
+            let q = s
+                .search
+                .as_ref()
+                .map(|(q, _)| q.clone())
+                .unwrap_or_default();
             s.mode = Mode::Input(Input::new(InputKind::Search, q, Vec::new()));
         }
         Command::Sort => {
@@ -1239,11 +1274,10 @@ fn retry(s: &mut State, only: Option<u64>) -> Vec<Effect> {
 
 /// The last tag job's name and how many files undo would restore.
 fn undo_candidate(s: &State) -> Option<(String, usize)> {
-    let j = s
-        .jobs
-        .iter()
-        .rev()
-        .find(|j| j.is_tag_job() && matches!(j.status, JobStatus::Done | JobStatus::Cancelled))?;
+    let j =
+        s.jobs.iter().rev().find(|j| {
+            j.is_tag_job() && matches!(j.status, JobStatus::Done | JobStatus::Cancelled)
+        })?;
     if j.undone {
         return None;
     }
@@ -1265,18 +1299,19 @@ fn confirmed(s: &mut State, action: ConfirmAction) -> Vec<Effect> {
             Vec::new()
         }
         ConfirmAction::Undo => {
-            let Some(j) = s
-                .jobs
-                .iter()
-                .rev()
-                .find(|j| j.is_tag_job() && matches!(j.status, JobStatus::Done | JobStatus::Cancelled))
-            else {
+            let Some(j) = s.jobs.iter().rev().find(|j| {
+                j.is_tag_job() && matches!(j.status, JobStatus::Done | JobStatus::Cancelled)
+            }) else {
                 return Vec::new();
             };
             let group = j.group;
             let mut files = BTreeSet::new();
             let mut previous = HashMap::new();
-            for x in s.jobs.iter_mut().filter(|x| x.group == group && x.is_tag_job()) {
+            for x in s
+                .jobs
+                .iter_mut()
+                .filter(|x| x.group == group && x.is_tag_job())
+            {
                 x.undone = true;
                 for id in &x.succeeded {
                     files.insert(id.clone());
@@ -1659,7 +1694,11 @@ fn field_hint(f: &CustomMetadataField) -> String {
 fn new_form(s: &State, ids: Vec<String>) -> Form {
     let files: Vec<&FileDetails> = ids.iter().filter_map(|id| s.file(id)).collect();
     let mut fields = Vec::new();
-    let (desc, mixed) = common_value(files.iter().map(|f| f.description.clone().unwrap_or_default()));
+    let (desc, mixed) = common_value(
+        files
+            .iter()
+            .map(|f| f.description.clone().unwrap_or_default()),
+    );
     fields.push(FormField {
         label: "description".into(),
         target: FieldTarget::Description,
@@ -1670,8 +1709,11 @@ fn new_form(s: &State, ids: Vec<String>) -> Form {
         text: desc,
         error: None,
     });
-    let (coords, mixed) =
-        common_value(files.iter().map(|f| f.custom_coordinates.clone().unwrap_or_default()));
+    let (coords, mixed) = common_value(
+        files
+            .iter()
+            .map(|f| f.custom_coordinates.clone().unwrap_or_default()),
+    );
     fields.push(FormField {
         label: "coordinates".into(),
         target: FieldTarget::Coordinates,
@@ -1683,8 +1725,11 @@ fn new_form(s: &State, ids: Vec<String>) -> Form {
         error: None,
     });
     for def in &s.fields {
-        let (v, mixed) =
-            common_value(files.iter().map(|f| metadata_text(f.custom_metadata.get(&def.name))));
+        let (v, mixed) = common_value(
+            files
+                .iter()
+                .map(|f| metadata_text(f.custom_metadata.get(&def.name))),
+        );
         fields.push(FormField {
             label: def.label.clone(),
             target: FieldTarget::Metadata(def.name.clone()),

@@ -52,7 +52,9 @@ impl Theme {
 
     pub fn removed(self) -> Style {
         self.pick(
-            Style::new().fg(Color::Red).add_modifier(Modifier::CROSSED_OUT),
+            Style::new()
+                .fg(Color::Red)
+                .add_modifier(Modifier::CROSSED_OUT),
             Style::new().add_modifier(Modifier::CROSSED_OUT),
         )
     }

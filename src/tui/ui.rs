@@ -91,7 +91,7 @@ pub fn render(f: &mut Frame, s: &State) {
     match &s.mode {
         Mode::Normal => {}
         Mode::Input(i) => render_input(f, s, i, area),
-        Mode::Help => render_help(f, s, area),
+        Mode::Help { scroll } => render_help(f, s, *scroll, area),
         Mode::Sort { cursor } => render_sort(f, s, *cursor, area),
         Mode::Ai(d) => render_ai(f, s, d, area),
         Mode::Form(form) => render_form(f, s, form, area),
@@ -219,8 +219,10 @@ fn render_list(f: &mut Frame, s: &State, area: Rect) {
         ],
     )
     .header(
-        Row::new(vec!["", "name", "folder", "tags", "AI tags", "size", "updated"])
-            .style(t.heading().patch(t.range())),
+        Row::new(vec![
+            "", "name", "folder", "tags", "AI tags", "size", "updated",
+        ])
+        .style(t.heading().patch(t.range())),
     )
     .block(block(s, title, s.focus == Pane::List));
     f.render_widget(table, area);
@@ -294,7 +296,11 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                     Some(st) if st.remove.contains(tag) => ("−", t.removed()),
                     _ => (" ", Style::new()),
                 };
-                let count = if m > 1 { format!("  {n}/{m}") } else { String::new() };
+                let count = if m > 1 {
+                    format!("  {n}/{m}")
+                } else {
+                    String::new()
+                };
                 Line::from(vec![
                     Span::styled(format!("{mark} {}", untrusted(tag, 60)), style),
                     Span::styled(count, t.dim()),
@@ -310,7 +316,9 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                     Some(AiRemoval::All) => true,
                     Some(AiRemoval::Names(names)) => names.contains(name),
                     Some(AiRemoval::Below(c)) => single.is_some_and(|f| {
-                        f.ai_tags.iter().any(|a| &a.name == name && a.confidence < *c)
+                        f.ai_tags
+                            .iter()
+                            .any(|a| &a.name == name && a.confidence < *c)
                     }),
                     None => false,
                 });
@@ -319,7 +327,10 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                 } else {
                     (" ", Style::new())
                 };
-                out.push(Span::styled(format!("{mark} {}", untrusted(name, 40)), style));
+                out.push(Span::styled(
+                    format!("{mark} {}", untrusted(name, 40)),
+                    style,
+                ));
                 if let Some(file) = single {
                     if let Some(a) = file.ai_tags.iter().find(|a| &a.name == name) {
                         out.push(Span::styled(
@@ -379,17 +390,22 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
             t.heading(),
         ));
         for tag in &st.add {
-            lines.push(Line::styled(format!("  + {}", untrusted(tag, 60)), t.added()));
+            lines.push(Line::styled(
+                format!("  + {}", untrusted(tag, 60)),
+                t.added(),
+            ));
         }
         for tag in &st.remove {
-            lines.push(Line::styled(format!("  − {}", untrusted(tag, 60)), t.removed()));
+            lines.push(Line::styled(
+                format!("  − {}", untrusted(tag, 60)),
+                t.removed(),
+            ));
         }
         match &st.ai {
             Some(AiRemoval::All) => lines.push(Line::styled("  − all AI tags", t.removed())),
-            Some(AiRemoval::Below(c)) => lines.push(Line::styled(
-                format!("  − AI tags below {c}%"),
-                t.removed(),
-            )),
+            Some(AiRemoval::Below(c)) => {
+                lines.push(Line::styled(format!("  − AI tags below {c}%"), t.removed()))
+            }
             Some(AiRemoval::Names(n)) => lines.push(Line::styled(
                 format!(
                     "  − AI {}",
@@ -488,7 +504,7 @@ fn mode_hints(mode: &Mode) -> Option<&'static str> {
             InputKind::Search => "enter search · empty enter clears · esc close",
             _ => "enter stage · tab complete · ↑↓ choose · esc cancel",
         },
-        Mode::Help => "any key closes",
+        Mode::Help { .. } => "j/k scroll · any other key closes",
         Mode::Sort { .. } => "letter or enter picks · same key again reverses · esc close",
         Mode::Ai(_) => "↑↓ move · space check · enter stage · esc cancel",
         Mode::Form(_) => "↑↓/tab field · type to edit · ^U clear · enter stage · esc cancel",
@@ -512,7 +528,12 @@ fn job_line(s: &State) -> Vec<Span<'static>> {
             .count();
         let mut text = match j.status {
             JobStatus::Running => format!("▶ {} {}/{}", j.op.name(), j.done, j.total),
-            JobStatus::Cancelled => format!("■ {} cancelled {}/{}", j.op.name(), j.done.saturating_sub(j.cancelled), j.total),
+            JobStatus::Cancelled => format!(
+                "■ {} cancelled {}/{}",
+                j.op.name(),
+                j.done.saturating_sub(j.cancelled),
+                j.total
+            ),
             _ => format!("✓ {} {}/{}", j.op.name(), j.done, j.total),
         };
         if let Some((rate, eta)) = j.rate(s.now) {
@@ -528,7 +549,10 @@ fn job_line(s: &State) -> Vec<Span<'static>> {
         if j.failed > 0 {
             spans.push(Span::styled(format!(" · {} failed", j.failed), t.failed()));
         }
-        if let (JobStatus::Running, Some(k)) = (j.status, s.keymap.first_key(Context::Global, Command::Cancel)) {
+        if let (JobStatus::Running, Some(k)) = (
+            j.status,
+            s.keymap.first_key(Context::Global, Command::Cancel),
+        ) {
             spans.push(Span::raw(format!(" · {k} cancel")));
         }
     }
@@ -607,7 +631,9 @@ fn render_input(f: &mut Frame, s: &State, i: &Input, area: Rect) {
     let title = match i.kind {
         InputKind::Filter => format!(" filter {} of {} files ", s.view.len(), s.files.len()),
         InputKind::Search if i.busy => " server search — searching… ".to_owned(),
-        InputKind::Search => " server search (searchQuery, e.g. tags IN [\"sale\"] AND size > 1mb) ".to_owned(),
+        InputKind::Search => {
+            " server search (searchQuery, e.g. tags IN [\"sale\"] AND size > 1mb) ".to_owned()
+        }
         InputKind::AddTag => format!(" add a tag to {n} files "),
         InputKind::RemoveTag => format!(" remove a tag from {n} files "),
     };
@@ -617,7 +643,11 @@ fn render_input(f: &mut Frame, s: &State, i: &Input, area: Rect) {
     }
     let comps = i.completions(8);
     for (n, (tag, count)) in comps.iter().enumerate() {
-        let style = if n == i.choice { t.cursor() } else { Style::new() };
+        let style = if n == i.choice {
+            t.cursor()
+        } else {
+            Style::new()
+        };
         lines.push(Line::styled(
             format!("  {}  ({count})", untrusted(tag, 60)),
             style,
@@ -628,15 +658,23 @@ fn render_input(f: &mut Frame, s: &State, i: &Input, area: Rect) {
     dialog(f, s, r, title, lines);
 }
 
-fn render_help(f: &mut Frame, s: &State, area: Rect) {
+fn render_help(f: &mut Frame, s: &State, scroll: u16, area: Rect) {
     let t = theme(s);
     let mut lines = Vec::new();
-    for (ctx, name) in [(Context::List, "file list"), (Context::Editor, "tag editor (tab)")] {
+    for (ctx, name) in [
+        (Context::List, "file list"),
+        (Context::Editor, "tag editor (tab)"),
+    ] {
         lines.push(Line::styled(name, t.heading()));
         let global_only = ctx == Context::Editor;
         for (keys, desc) in s.keymap.help(ctx, s.read_only) {
             // The editor section lists only what differs from the list.
-            if global_only && s.keymap.help(Context::List, s.read_only).iter().any(|(k, d)| *k == keys && *d == desc) {
+            if global_only
+                && s.keymap
+                    .help(Context::List, s.read_only)
+                    .iter()
+                    .any(|(k, d)| *k == keys && *d == desc)
+            {
                 continue;
             }
             lines.push(Line::from(vec![
@@ -650,7 +688,24 @@ fn render_help(f: &mut Frame, s: &State, area: Rect) {
         t.dim(),
     ));
     let r = centered(area, 76, area.height.saturating_sub(2));
-    dialog(f, s, r, " keys (any key closes) ".into(), lines);
+    let more = lines.len() > usize::from(r.height.saturating_sub(2));
+    let scroll = scroll.min(
+        u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .saturating_sub(r.height.saturating_sub(2)),
+    );
+    let title = if more {
+        " keys (j/k scroll, any other key closes) "
+    } else {
+        " keys (any key closes) "
+    };
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(block(s, title.into(), true)),
+        r,
+    );
 }
 
 fn render_sort(f: &mut Frame, s: &State, cursor: usize, area: Rect) {
@@ -664,7 +719,11 @@ fn render_sort(f: &mut Frame, s: &State, cursor: usize, area: Rect) {
             } else {
                 ""
             };
-            let style = if i == cursor { t.cursor() } else { Style::new() };
+            let style = if i == cursor {
+                t.cursor()
+            } else {
+                Style::new()
+            };
             Line::styled(format!(" {}  {}{current}", k.letter(), k.label()), style)
         })
         .collect();
@@ -675,7 +734,13 @@ fn render_sort(f: &mut Frame, s: &State, cursor: usize, area: Rect) {
 fn render_ai(f: &mut Frame, s: &State, d: &AiDialog, area: Rect) {
     let t = theme(s);
     let n = s.targets().len();
-    let style = |i: usize| if i == d.cursor { t.cursor() } else { Style::new() };
+    let style = |i: usize| {
+        if i == d.cursor {
+            t.cursor()
+        } else {
+            Style::new()
+        }
+    };
     let mut lines = vec![
         Line::styled(" all AI tags", style(0)),
         Line::styled(
@@ -720,9 +785,15 @@ fn render_form(f: &mut Frame, s: &State, form: &Form, area: Rect) {
             Span::styled(format!("{shown}{}", if cur { "▏" } else { "" }), style),
         ]));
         if let Some(e) = &field.error {
-            lines.push(Line::styled(format!("{:>15}✗ {}", "", untrusted(e, 200)), t.failed()));
+            lines.push(Line::styled(
+                format!("{:>15}✗ {}", "", untrusted(e, 200)),
+                t.failed(),
+            ));
         } else if cur {
-            lines.push(Line::styled(format!("{:>15}{}", "", untrusted(&field.hint, 200)), t.dim()));
+            lines.push(Line::styled(
+                format!("{:>15}{}", "", untrusted(&field.hint, 200)),
+                t.dim(),
+            ));
         }
     }
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
@@ -794,7 +865,11 @@ fn render_tasks(f: &mut Frame, s: &State, cursor: usize, area: Rect) {
             .rate(s.now)
             .map(|(r, _)| format!(" · {r:.0}/s"))
             .unwrap_or_default();
-        let style = if i == cursor { t.cursor() } else { Style::new() };
+        let style = if i == cursor {
+            t.cursor()
+        } else {
+            Style::new()
+        };
         lines.push(Line::from(vec![
             Span::styled(
                 format!(
@@ -841,6 +916,10 @@ fn render_tasks(f: &mut Frame, s: &State, cursor: usize, area: Rect) {
             ));
         }
     }
-    let r = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(4));
+    let r = centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(4),
+    );
     dialog(f, s, r, " tasks ".into(), lines);
 }
