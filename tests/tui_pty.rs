@@ -1,6 +1,7 @@
 //! End to end: the real `iktag` binary in a pseudo-terminal against a sandbox that fails
-//! some files (207). After adding a tag to every file, the badges on screen must mark
-//! exactly the files the server left unchanged.
+//! some files (207). After removing a tag from every file, the badges on screen must mark
+//! exactly the files the server left unchanged. A bad server search shows the server's 400
+//! message inline.
 
 mod common;
 
@@ -34,6 +35,14 @@ fn wait_for(parser: &Arc<Mutex<vt100::Parser>>, what: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn badges_mark_exactly_the_files_the_server_failed() {
     let h = Harness::start().await;
+    let all = h.list_ids("").await;
+    let r = h
+        .post(
+            "/v1/files/addTags",
+            json!({"fileIds": all, "tags": ["pty-check"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
     h.put_faults(json!({"failRate": 0.5, "rngSeed": 8})).await;
     let state = tempfile::tempdir().unwrap();
     let base = h.base.clone();
@@ -79,9 +88,11 @@ async fn badges_mark_exactly_the_files_the_server_failed() {
         wait_for(&parser, "6 files · 0 selected");
         keys.write_all(b"\x01").unwrap(); // Ctrl-A: select all
         wait_for(&parser, "6 selected");
-        keys.write_all(b"+").unwrap();
-        wait_for(&parser, "add a tag to 6 files");
+        keys.write_all(b"-").unwrap();
+        wait_for(&parser, "remove a tag from 6 files");
         keys.write_all(b"pty-check\r").unwrap();
+        wait_for(&parser, "staged for 6 files");
+        keys.write_all(b"w").unwrap();
         let s = wait_for(&parser, "succeeded,");
         // Failed files carry the ✗ badge in the first column.
         let badged: Vec<String> = s
@@ -89,8 +100,24 @@ async fn badges_mark_exactly_the_files_the_server_failed() {
             .filter(|l| l.starts_with("│✗"))
             .map(|l| l.split_whitespace().nth(1).unwrap_or_default().to_owned())
             .collect();
+        // A server search the server rejects: its 400 text shows in the prompt.
+        keys.write_all(b":size >\r").unwrap();
+        wait_for(&parser, "Invalid search query");
+        keys.write_all(b"\x1b").unwrap();
+        // A lone ESC followed at once by a key reads as Alt+key: let it arrive alone.
+        std::thread::sleep(Duration::from_millis(300));
         keys.write_all(b"q").unwrap();
-        let status = child.wait().expect("iktag exits");
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                let _ = child.kill();
+                panic!("iktag did not quit on q; screen:\n{}", screen(&parser));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
         assert!(status.success(), "clean exit after q");
         let after = screen(&parser);
         (badged, after)
@@ -106,7 +133,7 @@ async fn badges_mark_exactly_the_files_the_server_failed() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| !strs(&f["tags"]).contains(&"pty-check".to_owned()))
+        .filter(|f| strs(&f["tags"]).contains(&"pty-check".to_owned()))
         .map(|f| f["name"].as_str().unwrap().to_owned())
         .collect();
     assert!(
