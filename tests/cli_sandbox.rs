@@ -306,3 +306,22 @@ fn sigkill_during_bulk_calls_leaves_no_half_applied_call() {
         assert_eq!(got, want, "{tag} landed on exactly its files");
     }
 }
+
+#[test]
+fn a_bad_keymap_is_a_configuration_error_before_the_screen_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("keymap.toml"), "[list]\n\"x\" = \"explode\"\n").unwrap();
+    let out = iktag()
+        .arg("demo")
+        .env("IKTAG_CONFIG_DIR", dir.path())
+        .env("IKTAG_STATE_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("keymap.toml") && err.contains("unknown command") && err.contains("delete"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "nothing drawn");
+}

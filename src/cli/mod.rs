@@ -99,7 +99,7 @@ pub fn main() -> ExitCode {
             Command::Jobs { command } => work::jobs_cmd(common, command).await,
             Command::Undo(args) => work::undo(common, args).await,
             Command::Sandbox(args) => sandbox::run(args).await,
-            Command::Demo(args) => sandbox::demo(args).await,
+            Command::Demo(args) => sandbox::demo(args, common).await,
         }
     });
     match result {

@@ -154,7 +154,7 @@ pub async fn run(args: SandboxArgs) -> Result<(), CliError> {
     serve(cfg, generated, false).await
 }
 
-pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
+pub async fn demo(args: DemoArgs, common: super::work::Common) -> Result<(), CliError> {
     let listen = listen_addr(&args.listen, false)?;
     let (key, generated) = key_from_env();
     let seed = match (&args.seed, args.files) {
@@ -182,10 +182,10 @@ pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::failed(e.to_string()))?;
     let opts = crate::tui::TuiOptions {
         demo: true,
-        read_only: false,
-        concurrency: 8,
+        read_only: common.read_only,
+        concurrency: common.concurrency.map_or(8, usize::from),
         state_dir: crate::config::state_dir(&crate::config::ProcessEnv).ok(),
-        config_dir: crate::config::config_dir(&crate::config::ProcessEnv).ok(),
+        keymap: crate::tui::load_keymap().map_err(CliError::usage)?,
         mouse: crate::tui::mouse_from_env(),
     };
     let result = crate::tui::run(client, opts).await;

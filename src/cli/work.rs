@@ -946,7 +946,7 @@ pub async fn tui(common: Common) -> Result<(), CliError> {
         read_only: ctx.read_only,
         concurrency: ctx.concurrency,
         state_dir: Some(ctx.settings.state_dir.clone()),
-        config_dir: crate::config::config_dir(&crate::config::ProcessEnv).ok(),
+        keymap: crate::tui::load_keymap().map_err(CliError::usage)?,
         mouse: crate::tui::mouse_from_env(),
     };
     crate::tui::run(ctx.client, opts)

@@ -33,8 +33,8 @@ pub struct TuiOptions {
     pub concurrency: usize,
     /// Where job journals go (`None`: not journaled).
     pub state_dir: Option<PathBuf>,
-    /// Where `keymap.toml` is looked for (`None`: default keys).
-    pub config_dir: Option<PathBuf>,
+    /// The keys (defaults plus `keymap.toml`, see [`load_keymap`]).
+    pub keymap: keymap::Keymap,
     /// Capture the mouse (wheel scrolls, click focuses). Off by default so the terminal's
     /// own selection keeps working; `IKTAG_MOUSE=1` turns it on.
     pub mouse: bool,
@@ -71,11 +71,6 @@ fn leave(mouse: bool) {
 
 /// Runs the TUI until the user quits.
 pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
-    // Bad keymap: say so before the screen is taken over.
-    let keymap = match &opts.config_dir {
-        Some(dir) => keymap::Keymap::load(dir)?,
-        None => keymap::Keymap::default(),
-    };
     // ratatui::init enters raw mode + the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
     let mut terminal =
@@ -105,7 +100,7 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
     spawn_fields(client.clone(), tx.clone());
 
     let mut state = State::new(opts.demo, opts.read_only);
-    state.keymap = keymap;
+    state.keymap = opts.keymap.clone();
     state.mono = theme::Theme::from_env().mono;
     let mut cancels: HashMap<u64, CancelHandle> = HashMap::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
@@ -308,6 +303,15 @@ fn spawn_job(
         }
         let _ = tx.send(Action::JobDone { job, outcomes });
     });
+}
+
+/// The default keys with `keymap.toml` from the config directory applied. Errors name the
+/// file and what to fix (the CLI reports them as configuration errors, exit 2).
+pub fn load_keymap() -> Result<keymap::Keymap, String> {
+    match crate::config::config_dir(&crate::config::ProcessEnv) {
+        Ok(dir) => keymap::Keymap::load(&dir),
+        Err(_) => Ok(keymap::Keymap::default()),
+    }
 }
 
 /// `IKTAG_MOUSE=1` (or `true`/`yes`) turns mouse capture on.
