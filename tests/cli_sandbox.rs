@@ -310,7 +310,11 @@ fn sigkill_during_bulk_calls_leaves_no_half_applied_call() {
 #[test]
 fn a_bad_keymap_is_a_configuration_error_before_the_screen_is_touched() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("keymap.toml"), "[list]\n\"x\" = \"explode\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("keymap.toml"),
+        "[list]\n\"x\" = \"explode\"\n",
+    )
+    .unwrap();
     let out = iktag()
         .arg("demo")
         .env("IKTAG_CONFIG_DIR", dir.path())

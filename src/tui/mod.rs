@@ -174,11 +174,26 @@ fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> Result<(), String> {
         unsafe {
             libc::raise(libc::SIGTSTP);
         }
-        *terminal =
-            ratatui::try_init().map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
+        // Not ratatui::init again: that queries the cursor position, and the reader thread
+        // would swallow the answer.
+        ratatui::crossterm::terminal::enable_raw_mode()
+            .map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
+        execute!(
+            std::io::stdout(),
+            ratatui::crossterm::terminal::EnterAlternateScreen
+        )
+        .map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
         enter(mouse);
-        // The shell drew over the screen meanwhile: this is the one full redraw.
-        terminal.clear().map_err(|e| e.to_string())?;
+        // The shell drew over the screen meanwhile: clear it and draw a blank frame, so the
+        // next frame is written in full (Terminal::clear would query the cursor, see above).
+        execute!(
+            std::io::stdout(),
+            ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+        )
+        .map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
+        terminal
+            .draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))
+            .map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
     }
     #[cfg(not(unix))]
     {
