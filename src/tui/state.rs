@@ -1651,19 +1651,7 @@ fn common_value(values: impl Iterator<Item = String>) -> (String, bool) {
 }
 
 fn metadata_text(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|i| match i {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        Some(other) => other.to_string(),
-    }
+    v.map(crate::text::json_text).unwrap_or_default()
 }
 
 fn field_hint(f: &CustomMetadataField) -> String {
