@@ -793,3 +793,38 @@ fn list_snapshots_streaming_small_terminal_and_hostile_names() {
         );
     }
 }
+
+#[test]
+fn mouse_wheel_scrolls_and_a_click_focuses_a_row_or_the_editor() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut s = loaded();
+    let a = ui::areas(ratatui::layout::Rect::new(0, 0, 120, 40));
+    s.list_area = a.list;
+    s.editor_area = a.editor;
+    let at = |kind, column, row| {
+        Action::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    update(&mut s, at(MouseEventKind::ScrollDown, 10, 10));
+    assert_eq!(s.cursor, 3);
+    update(&mut s, at(MouseEventKind::ScrollUp, 10, 10));
+    assert_eq!(s.cursor, 0);
+    // Row 3 of the screen is the first file (border, header above it).
+    update(
+        &mut s,
+        at(MouseEventKind::Down(MouseButton::Left), 10, 3 + 4),
+    );
+    assert_eq!(s.cursor, 4);
+    update(
+        &mut s,
+        at(MouseEventKind::Down(MouseButton::Left), a.editor.x + 2, 5),
+    );
+    assert_eq!(s.focus, Pane::Editor);
+    // Clicks below the last file change nothing.
+    update(&mut s, at(MouseEventKind::Down(MouseButton::Left), 10, 30));
+    assert_eq!((s.cursor, s.focus), (4, Pane::List));
+}
