@@ -1,0 +1,215 @@
+//! Terminal UI speed: one frame with 100 000 and 1 000 000 files loaded, and one filter
+//! keystroke over 100 000 files.
+//!
+//! - `render/100k`, `render/1M`: `ui::render` into a 120×40 `TestBackend`, cursor in the
+//!   middle of the list. Target: under 2 ms per frame, flat in the number of files.
+//! - `filter_keystroke/100k`: with the filter prompt open, one keystroke that changes the
+//!   filter (`jacke` ↔ `jack`), so every iteration re-filters all files. Target: under 16 ms.
+//!
+//! Files reach the state as the real loader delivers them: `Action::Page` with 1000 files.
+//! Run: `cargo bench --bench tui`
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use iktag::model::{FileDetails, Timestamp};
+use iktag::tui::state::{Action, Mode, State, update};
+use iktag::tui::ui;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use serde_json::json;
+
+const WIDTH: u16 = 120;
+const HEIGHT: u16 = 40;
+const PAGE: usize = 1000;
+
+const TAGS: &[&str] = &[
+    "product",
+    "jacket",
+    "outdoor",
+    "summer-sale",
+    "hiking",
+    "men",
+    "women",
+    "banner",
+    "winter",
+    "sale",
+    "new-arrival",
+    "waterproof",
+    "kids",
+    "shoes",
+    "backpack",
+];
+
+fn key(c: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+/// A lean file: short strings, no URLs or metadata, one AI tag.
+fn template() -> FileDetails {
+    serde_json::from_value(json!({
+        "fileId": "",
+        "name": "",
+        "filePath": "",
+        "tags": null,
+        "AITags": [{"name": "Jacket", "confidence": 91.5, "source": "google-auto-tagging"}],
+        "size": 123_456,
+        "createdAt": "2024-01-01T00:00:00.000Z",
+        "updatedAt": "2024-01-01T00:00:00.000Z"
+    }))
+    .expect("template file")
+}
+
+/// File `i` of a synthetic library: cloned from the template, 2–3 tags, ascending creation
+/// time (the default sort, as the server lists them).
+fn synthetic(t: &FileDetails, i: usize) -> FileDetails {
+    let mut f = t.clone();
+    f.file_id = format!("{i:024x}");
+    f.name = format!("item-{i}.jpg");
+    f.file_path = format!("/shop/c{}/item-{i}.jpg", i % 50);
+    let n = 2 + i % 2;
+    f.tags = (0..n)
+        .map(|k| TAGS[(i * 7 + k * 3) % TAGS.len()].to_owned())
+        .collect();
+    f.created_at = Timestamp::from_millis(1_700_000_000_000 + i as i64);
+    f.updated_at = f.created_at;
+    f
+}
+
+fn new_state() -> State {
+    let mut s = State::new(false, false);
+    s.page_rows = ui::list_rows(Rect::new(0, 0, WIDTH, HEIGHT)).max(1);
+    s
+}
+
+/// Loads `n` synthetic files in pages of 1000, built page by page (no second full copy).
+fn synthetic_state(n: usize) -> State {
+    let t = template();
+    let mut s = new_state();
+    let mut i = 0;
+    while i < n {
+        let end = (i + PAGE).min(n);
+        update(
+            &mut s,
+            Action::Page((i..end).map(|j| synthetic(&t, j)).collect()),
+        );
+        i = end;
+    }
+    update(&mut s, Action::LoadDone);
+    assert_eq!(s.files.len(), n);
+    s
+}
+
+/// Loads a generated (realistic) library in pages of 1000.
+fn generated_state(n: usize) -> State {
+    let mut s = new_state();
+    let mut files = iktag::sandbox::seed::generate(n, 42).files;
+    // The server lists by creation time; the state keeps arrival order for that sort.
+    files.sort_by_key(|f| f.created_at);
+    let mut it = files.into_iter();
+    loop {
+        let page: Vec<FileDetails> = it.by_ref().take(PAGE).collect();
+        if page.is_empty() {
+            break;
+        }
+        update(&mut s, Action::Page(page));
+    }
+    update(&mut s, Action::LoadDone);
+    assert_eq!(s.files.len(), n);
+    s
+}
+
+/// Pages down (as a user would) until the cursor is in the middle of the list.
+fn to_middle(s: &mut State) {
+    let mid = s.view.len() / 2;
+    while s.cursor < mid {
+        let before = s.cursor;
+        update(s, key(KeyCode::PageDown));
+        assert!(s.cursor > before, "page down moves the cursor");
+    }
+}
+
+fn terminal() -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal")
+}
+
+fn bench_render(c: &mut Criterion, label: &str, mut s: State) {
+    to_middle(&mut s);
+    let mut term = terminal();
+    // The frame shows the middle of the list: the focused file's name is on screen.
+    term.draw(|f| ui::render(f, &s)).expect("draw");
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|cell| cell.symbol())
+        .collect();
+    let name = &s.focused().expect("a focused file").name;
+    assert!(screen.contains(name.as_str()), "{name} is on screen");
+    let mut g = c.benchmark_group("render");
+    g.sample_size(50)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    g.bench_function(label, |b| {
+        b.iter(|| {
+            term.draw(|f| ui::render(f, black_box(&s))).expect("draw");
+        })
+    });
+    g.finish();
+}
+
+fn render(c: &mut Criterion) {
+    bench_render(c, "100k", synthetic_state(100_000));
+    bench_render(c, "1M", synthetic_state(1_000_000));
+}
+
+fn filter_keystroke(c: &mut Criterion) {
+    let mut s = generated_state(100_000);
+    to_middle(&mut s);
+    update(&mut s, key(KeyCode::Char('/')));
+    assert!(
+        matches!(s.mode, Mode::Input(_)),
+        "`/` opens the filter prompt"
+    );
+    for ch in "jack".chars() {
+        update(&mut s, key(KeyCode::Char(ch)));
+    }
+    let shown_jack = s.view.len();
+    update(&mut s, key(KeyCode::Char('e')));
+    let shown_jacke = s.view.len();
+    update(&mut s, key(KeyCode::Backspace));
+    assert_eq!(s.filter, "jack");
+    assert!(
+        shown_jack > 0 && shown_jack < s.files.len(),
+        "the filter has real work: {shown_jack} of {} shown",
+        s.files.len()
+    );
+    assert!(shown_jacke <= shown_jack);
+
+    let mut g = c.benchmark_group("filter_keystroke");
+    g.sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(4));
+    // Each iteration is one keystroke that changes the filter: `e` (jack → jacke), then
+    // Backspace (jacke → jack), alternately.
+    let mut typed = false;
+    g.bench_function("100k", |b| {
+        b.iter(|| {
+            let k = if typed {
+                KeyCode::Backspace
+            } else {
+                KeyCode::Char('e')
+            };
+            typed = !typed;
+            black_box(update(&mut s, key(k)));
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, render, filter_keystroke);
+criterion_main!(benches);
