@@ -228,11 +228,31 @@ pub fn plan(
     plan_with(op, ids, |id| known.get(id))
 }
 
+/// What planning needs to know of a file: its tags and AI tags.
+pub trait Known {
+    fn tag_list(&self) -> &[String];
+    /// AI tag names with their confidence.
+    fn ai_list(&self) -> Vec<(&str, f64)>;
+}
+
+impl Known for FileDetails {
+    fn tag_list(&self) -> &[String] {
+        &self.tags
+    }
+
+    fn ai_list(&self) -> Vec<(&str, f64)> {
+        self.ai_tags
+            .iter()
+            .map(|a| (a.name.as_str(), a.confidence))
+            .collect()
+    }
+}
+
 /// [`plan`] with a lookup instead of a map (the TUI plans against the files it holds).
-pub fn plan_with<'a>(
+pub fn plan_with<'a, K: Known + 'a>(
     op: Operation,
     ids: &[String],
-    known: impl Fn(&str) -> Option<&'a FileDetails>,
+    known: impl Fn(&str) -> Option<&'a K>,
 ) -> Result<Plan, PlanError> {
     if let Some(tags) = op.tags() {
         check_tags(tags, matches!(op, Operation::ReplaceTags { .. }))?;
@@ -246,34 +266,40 @@ pub fn plan_with<'a>(
             continue;
         }
         let file = known(id);
-        let unchanged = file.and_then(|f| match &op {
-            Operation::AddTags { tags } => tags
-                .iter()
-                .all(|t| f.tags.contains(t))
-                .then_some("already has the tags"),
-            Operation::RemoveTags { tags } => {
-                (!tags.iter().any(|t| f.tags.contains(t))).then_some("has none of the tags")
+        let unchanged = file.and_then(|f| {
+            let tags = f.tag_list();
+            let ai = f.ai_list();
+            match &op {
+                Operation::AddTags { tags: add } => add
+                    .iter()
+                    .all(|t| tags.contains(t))
+                    .then_some("already has the tags"),
+                Operation::RemoveTags { tags: rm } => {
+                    (!rm.iter().any(|t| tags.contains(t))).then_some("has none of the tags")
+                }
+                Operation::RemoveAiTags { names } => {
+                    (!ai.iter().any(|(n, _)| names.iter().any(|x| x == n)))
+                        .then_some("has none of the AI tags")
+                }
+                Operation::RemoveAllAiTags => ai.is_empty().then_some("has no AI tags"),
+                Operation::RemoveAiTagsBelow { confidence } => {
+                    (!ai.iter().any(|(_, c)| c < confidence))
+                        .then_some("has no AI tags below the confidence")
+                }
+                Operation::ReplaceTags { tags: new } => {
+                    (tags == new.as_slice()).then_some("already has exactly these tags")
+                }
+                Operation::Delete | Operation::RestoreTags | Operation::UpdateDetails { .. } => {
+                    None
+                }
             }
-            Operation::RemoveAiTags { names } => {
-                (!f.ai_tags.iter().any(|t| names.contains(&t.name)))
-                    .then_some("has none of the AI tags")
-            }
-            Operation::RemoveAllAiTags => f.ai_tags.is_empty().then_some("has no AI tags"),
-            Operation::RemoveAiTagsBelow { confidence } => {
-                (!f.ai_tags.iter().any(|t| t.confidence < *confidence))
-                    .then_some("has no AI tags below the confidence")
-            }
-            Operation::ReplaceTags { tags } => {
-                (&f.tags == tags).then_some("already has exactly these tags")
-            }
-            Operation::Delete | Operation::RestoreTags | Operation::UpdateDetails { .. } => None,
         });
         if let Some(reason) = unchanged {
             skipped.push((id.clone(), reason.to_owned()));
             continue;
         }
         if let (Operation::ReplaceTags { .. }, Some(f)) = (&op, file) {
-            previous_tags.insert(id.clone(), f.tags.clone());
+            previous_tags.insert(id.clone(), f.tag_list().to_vec());
         }
         targets.push(id.clone());
     }

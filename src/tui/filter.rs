@@ -1,8 +1,9 @@
 //! The local filter (`/`): words match name, path and tags (case-insensitive substring);
 //! `tag:x` needs a tag equal to x, `ai:x` an AI tag equal to x; `!` negates a term; all terms
-//! must hold. Matching runs over a lowercase haystack built once per file.
+//! must hold. Matching lowercases nothing per file: ASCII text is compared case-insensitively
+//! in place (a memchr scan for the first byte), so no per-file copy is kept in memory.
 
-use crate::model::FileDetails;
+use super::entry::Entry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Term {
@@ -47,11 +48,15 @@ impl Filter {
         self.terms.is_empty()
     }
 
-    /// Does the file (with its haystack from [`haystack`]) pass?
-    pub fn matches(&self, f: &FileDetails, hay: &str) -> bool {
+    /// Does the file pass?
+    pub fn matches(&self, f: &Entry) -> bool {
         self.terms.iter().all(|(neg, term)| {
             let hit = match term {
-                Term::Text(t) => hay.contains(t.as_str()),
+                Term::Text(t) => {
+                    contains_fold(&f.file_path, t)
+                        || contains_fold(&f.name, t)
+                        || f.tags.iter().any(|x| contains_fold(x, t))
+                }
                 Term::Tag(t) => f.tags.iter().any(|x| eq_fold(x, t)),
                 Term::Ai(t) => f.ai_tags.iter().any(|x| eq_fold(&x.name, t)),
             };
@@ -69,34 +74,39 @@ fn eq_fold(a: &str, lower: &str) -> bool {
     }
 }
 
-/// The lowercase text a filter word is searched in: name, path and tags.
-pub fn haystack(f: &FileDetails) -> String {
-    let mut s = String::with_capacity(f.file_path.len() + f.name.len() + 16 * f.tags.len());
-    s.push_str(&f.name.to_lowercase());
-    s.push('\n');
-    s.push_str(&f.file_path.to_lowercase());
-    for t in &f.tags {
-        s.push('\n');
-        s.push_str(&t.to_lowercase());
+/// `hay` contains the already-lowercase `needle`, ignoring case.
+fn contains_fold(hay: &str, needle: &str) -> bool {
+    if !(hay.is_ascii() && needle.is_ascii()) {
+        return hay.to_lowercase().contains(needle);
     }
-    s
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    if h.len() < n.len() {
+        return false;
+    }
+    let last_start = h.len() - n.len();
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &h[..=last_start])
+        .any(|i| h[i + 1..i + n.len()].eq_ignore_ascii_case(rest))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn file(name: &str, tags: &[&str], ai: &[&str]) -> FileDetails {
-        serde_json::from_value(serde_json::json!({
+    fn file(name: &str, tags: &[&str], ai: &[&str]) -> Entry {
+        let f: crate::model::FileDetails = serde_json::from_value(serde_json::json!({
             "fileId": "f", "name": name, "filePath": format!("/shop/{name}"),
             "tags": tags, "AITags": ai.iter().map(|n| serde_json::json!({"name": n, "confidence": 90.0, "source": "google-auto-tagging"})).collect::<Vec<_>>(),
             "createdAt": "2024-01-01T00:00:00.000Z", "updatedAt": "2024-01-01T00:00:00.000Z"
         }))
-        .unwrap()
+        .unwrap();
+        Entry::from(f)
     }
 
-    fn hit(q: &str, f: &FileDetails) -> bool {
-        Filter::parse(q).matches(f, &haystack(f))
+    fn hit(q: &str, f: &Entry) -> bool {
+        Filter::parse(q).matches(f)
     }
 
     #[test]
@@ -116,5 +126,8 @@ mod tests {
         assert!(hit("!tag:winter", &f));
         assert!(!hit("red !ai:coat", &f));
         assert!(hit("", &f) && Filter::parse("  ! tag: ").is_empty());
+        let g = file("Ärger-Ü.jpg", &["ÜBER"], &[]);
+        assert!(hit("über", &g) && hit("ärger", &g), "non-ASCII folds too");
+        assert!(!hit("jacketjacketjacket", &f), "longer than the text");
     }
 }

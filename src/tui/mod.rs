@@ -2,6 +2,7 @@
 //! their results come back as `Action`s (tagged with their job id) → render, only when
 //! something happened. Ticks arrive only while jobs run.
 
+pub mod entry;
 pub mod filter;
 pub mod keymap;
 pub mod state;

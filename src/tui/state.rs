@@ -9,7 +9,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, Mou
 use ratatui::layout::{Position, Rect};
 use serde_json::{Map, Value};
 
-use super::filter::{Filter, haystack};
+use super::entry::Entry;
+use super::filter::Filter;
 use super::keymap::{Command, Context, Keymap};
 use crate::jobs::{self, FileOutcome, Operation, Outcome, Plan};
 use crate::model::{CustomMetadataField, FieldType, FileDetails};
@@ -351,9 +352,8 @@ impl Job {
 
 #[derive(Debug, Clone)]
 pub struct State {
-    pub files: Vec<FileDetails>,
+    pub files: Vec<Entry>,
     index: HashMap<String, usize>,
-    hay: Vec<String>,
     /// Shown rows: indices into `files`, filtered and sorted.
     pub view: Vec<usize>,
     pub cursor: usize,
@@ -395,7 +395,6 @@ impl State {
         State {
             files: Vec::new(),
             index: HashMap::new(),
-            hay: Vec::new(),
             view: Vec::new(),
             cursor: 0,
             offset: 0,
@@ -430,11 +429,11 @@ impl State {
         }
     }
 
-    pub fn file(&self, id: &str) -> Option<&FileDetails> {
+    pub fn file(&self, id: &str) -> Option<&Entry> {
         self.index.get(id).map(|&i| &self.files[i])
     }
 
-    pub fn focused(&self) -> Option<&FileDetails> {
+    pub fn focused(&self) -> Option<&Entry> {
         self.view.get(self.cursor).map(|&i| &self.files[i])
     }
 
@@ -519,17 +518,15 @@ impl State {
     }
 
     fn upsert(&mut self, f: FileDetails) -> bool {
-        let hay = haystack(&f);
+        let f = Entry::from(f);
         match self.index.get(&f.file_id) {
             Some(&i) => {
                 self.files[i] = f;
-                self.hay[i] = hay;
                 false
             }
             None => {
                 self.index.insert(f.file_id.clone(), self.files.len());
                 self.files.push(f);
-                self.hay.push(hay);
                 true
             }
         }
@@ -541,19 +538,7 @@ impl State {
         }
         let keep = self.focused().map(|f| f.file_id.clone());
         self.view.clear();
-        let mut files = Vec::with_capacity(self.files.len());
-        let mut hay = Vec::with_capacity(self.files.len());
-        for (f, h) in std::mem::take(&mut self.files)
-            .into_iter()
-            .zip(std::mem::take(&mut self.hay))
-        {
-            if !gone.contains(&f.file_id) {
-                files.push(f);
-                hay.push(h);
-            }
-        }
-        self.files = files;
-        self.hay = hay;
+        self.files.retain(|f| !gone.contains(&f.file_id));
         self.index = self
             .files
             .iter()
@@ -572,7 +557,7 @@ impl State {
         self.search
             .as_ref()
             .is_none_or(|(_, ids)| ids.contains(&f.file_id))
-            && self.filter_parsed.matches(f, &self.hay[i])
+            && self.filter_parsed.matches(f)
     }
 
     fn is_default_view(&self) -> bool {
@@ -632,7 +617,7 @@ impl State {
 
     fn vocabulary(&self, only: Option<&[String]>) -> Vec<(String, usize)> {
         let mut counts: HashMap<&str, usize> = HashMap::new();
-        let files: Box<dyn Iterator<Item = &FileDetails>> = match only {
+        let files: Box<dyn Iterator<Item = &Entry>> = match only {
             Some(ids) => Box::new(ids.iter().filter_map(|id| self.file(id))),
             None => Box::new(self.files.iter()),
         };
@@ -1680,13 +1665,9 @@ fn field_hint(f: &CustomMetadataField) -> String {
 }
 
 fn new_form(s: &State, ids: Vec<String>) -> Form {
-    let files: Vec<&FileDetails> = ids.iter().filter_map(|id| s.file(id)).collect();
+    let files: Vec<&Entry> = ids.iter().filter_map(|id| s.file(id)).collect();
     let mut fields = Vec::new();
-    let (desc, mixed) = common_value(
-        files
-            .iter()
-            .map(|f| f.description.clone().unwrap_or_default()),
-    );
+    let (desc, mixed) = common_value(files.iter().map(|f| f.description().unwrap_or_default()));
     fields.push(FormField {
         label: "description".into(),
         target: FieldTarget::Description,
@@ -1697,11 +1678,12 @@ fn new_form(s: &State, ids: Vec<String>) -> Form {
         text: desc,
         error: None,
     });
-    let (coords, mixed) = common_value(
-        files
-            .iter()
-            .map(|f| f.custom_coordinates.clone().unwrap_or_default()),
-    );
+    let (coords, mixed) = common_value(files.iter().map(|f| {
+        f.custom_coordinates
+            .as_deref()
+            .unwrap_or_default()
+            .to_owned()
+    }));
     fields.push(FormField {
         label: "coordinates".into(),
         target: FieldTarget::Coordinates,
@@ -1712,12 +1694,9 @@ fn new_form(s: &State, ids: Vec<String>) -> Form {
         text: coords,
         error: None,
     });
+    let metas: Vec<Map<String, Value>> = files.iter().map(|f| f.custom_metadata()).collect();
     for def in &s.fields {
-        let (v, mixed) = common_value(
-            files
-                .iter()
-                .map(|f| metadata_text(f.custom_metadata.get(&def.name))),
-        );
+        let (v, mixed) = common_value(metas.iter().map(|m| metadata_text(m.get(&def.name))));
         fields.push(FormField {
             label: def.label.clone(),
             target: FieldTarget::Metadata(def.name.clone()),

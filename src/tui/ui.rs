@@ -7,12 +7,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 
+use super::entry::Entry;
 use super::keymap::{Command, Context};
 use super::state::{
     AiDialog, AiRemoval, EditorRow, Form, Input, InputKind, JobStatus, Mode, Pane, SortKey, State,
 };
 use super::theme::Theme;
-use crate::model::FileDetails;
 use crate::text::untrusted;
 
 /// Below this the layout cannot show the panes usefully.
@@ -228,23 +228,13 @@ fn render_list(f: &mut Frame, s: &State, area: Rect) {
     f.render_widget(table, area);
 }
 
-fn source_label(source: &str) -> &'static str {
-    if source.starts_with("google") {
-        "google"
-    } else if source.starts_with("aws") {
-        "aws"
-    } else {
-        "other"
-    }
-}
-
 fn render_editor(f: &mut Frame, s: &State, area: Rect) {
     let t = theme(s);
     let targets = s.targets();
     let staged = s.staged.as_ref().filter(|st| st.ids == targets);
     let mut lines: Vec<Line> = Vec::new();
     let focused_editor = s.focus == Pane::Editor;
-    let single: Option<&FileDetails> = if targets.len() == 1 {
+    let single: Option<&Entry> = if targets.len() == 1 {
         s.file(&targets[0])
     } else {
         None
@@ -334,7 +324,7 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                 if let Some(file) = single {
                     if let Some(a) = file.ai_tags.iter().find(|a| &a.name == name) {
                         out.push(Span::styled(
-                            format!("  {:.1}% {}", a.confidence, source_label(&a.source)),
+                            format!("  {:.1}% {}", a.confidence, a.source.label()),
                             t.dim(),
                         ));
                     }
@@ -362,8 +352,9 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                 .map(|c| untrusted(c, 40))
                 .unwrap_or_else(|| "—".into())
         )));
+        let meta = file.custom_metadata();
         for def in &s.fields {
-            if let Some(v) = file.custom_metadata.get(&def.name) {
+            if let Some(v) = meta.get(&def.name) {
                 lines.push(Line::raw(format!(
                     "  {}: {}",
                     untrusted(&def.label, 30),
@@ -371,7 +362,7 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                 )));
             }
         }
-        for (k, v) in &file.custom_metadata {
+        for (k, v) in &meta {
             if !s.fields.iter().any(|d| &d.name == k) {
                 lines.push(Line::raw(format!(
                     "  {}: {}",
@@ -380,7 +371,7 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                 )));
             }
         }
-        if let Some(d) = &file.description {
+        if let Some(d) = &file.description() {
             lines.push(Line::raw(format!("  description: {}", untrusted(d, 200))));
         }
     }
