@@ -284,7 +284,7 @@ fn filter_words_tags_and_negation_and_esc_restores() {
     update(&mut s, ch('/'));
     typed(&mut s, " !back");
     assert_eq!(s.view.len(), 1);
-    assert_eq!(s.focused().unwrap().name, "red-jacket-front.jpg");
+    assert_eq!(s.focused().unwrap().name(), "red-jacket-front.jpg");
     update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.filter, "jacket", "esc restores the filter before editing");
     assert_eq!(s.view.len(), 2);
@@ -298,7 +298,7 @@ fn filter_words_tags_and_negation_and_esc_restores() {
     typed(&mut s, "ai:person");
     snap("filter_prompt", &s);
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.focused().unwrap().name, "avatar-jane.jpg");
+    assert_eq!(s.focused().unwrap().name(), "avatar-jane.jpg");
     // Select all selects what is shown; esc clears selection, then the filter.
     update(&mut s, ctrl('a'));
     assert_eq!(s.selected.len(), 1);
@@ -316,7 +316,7 @@ fn sort_menu_range_and_invert() {
     snap("sort_menu", &s);
     update(&mut s, ch('n'));
     assert_eq!(s.sort.key, SortKey::Name);
-    let names: Vec<&str> = s.view.iter().map(|&i| s.files[i].name.as_str()).collect();
+    let names: Vec<&str> = s.view.iter().map(|&i| s.files[i].name()).collect();
     assert_eq!(
         names,
         [

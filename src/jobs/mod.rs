@@ -230,14 +230,14 @@ pub fn plan(
 
 /// What planning needs to know of a file: its tags and AI tags.
 pub trait Known {
-    fn tag_list(&self) -> &[String];
+    fn tag_list(&self) -> Vec<&str>;
     /// AI tag names with their confidence.
     fn ai_list(&self) -> Vec<(&str, f64)>;
 }
 
 impl Known for FileDetails {
-    fn tag_list(&self) -> &[String] {
-        &self.tags
+    fn tag_list(&self) -> Vec<&str> {
+        self.tags.iter().map(String::as_str).collect()
     }
 
     fn ai_list(&self) -> Vec<(&str, f64)> {
@@ -272,10 +272,11 @@ pub fn plan_with<'a, K: Known + 'a>(
             match &op {
                 Operation::AddTags { tags: add } => add
                     .iter()
-                    .all(|t| tags.contains(t))
+                    .all(|t| tags.contains(&t.as_str()))
                     .then_some("already has the tags"),
                 Operation::RemoveTags { tags: rm } => {
-                    (!rm.iter().any(|t| tags.contains(t))).then_some("has none of the tags")
+                    (!rm.iter().any(|t| tags.contains(&t.as_str())))
+                        .then_some("has none of the tags")
                 }
                 Operation::RemoveAiTags { names } => {
                     (!ai.iter().any(|(n, _)| names.iter().any(|x| x == n)))
@@ -286,9 +287,11 @@ pub fn plan_with<'a, K: Known + 'a>(
                     (!ai.iter().any(|(_, c)| c < confidence))
                         .then_some("has no AI tags below the confidence")
                 }
-                Operation::ReplaceTags { tags: new } => {
-                    (tags == new.as_slice()).then_some("already has exactly these tags")
-                }
+                Operation::ReplaceTags { tags: new } => tags
+                    .iter()
+                    .copied()
+                    .eq(new.iter().map(String::as_str))
+                    .then_some("already has exactly these tags"),
                 Operation::Delete | Operation::RestoreTags | Operation::UpdateDetails { .. } => {
                     None
                 }
@@ -299,7 +302,10 @@ pub fn plan_with<'a, K: Known + 'a>(
             continue;
         }
         if let (Operation::ReplaceTags { .. }, Some(f)) = (&op, file) {
-            previous_tags.insert(id.clone(), f.tag_list().to_vec());
+            previous_tags.insert(
+                id.clone(),
+                f.tag_list().into_iter().map(str::to_owned).collect(),
+            );
         }
         targets.push(id.clone());
     }

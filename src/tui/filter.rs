@@ -54,7 +54,7 @@ impl Filter {
             let hit = match term {
                 Term::Text(t) => {
                     contains_fold(&f.file_path, t)
-                        || contains_fold(&f.name, t)
+                        || contains_fold(f.name(), t)
                         || f.tags.iter().any(|x| contains_fold(x, t))
                 }
                 Term::Tag(t) => f.tags.iter().any(|x| eq_fold(x, t)),

@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, Mou
 use ratatui::layout::{Position, Rect};
 use serde_json::{Map, Value};
 
-use super::entry::Entry;
+use super::entry::{Entry, Index};
 use super::filter::Filter;
 use super::keymap::{Command, Context, Keymap};
 use crate::jobs::{self, FileOutcome, Operation, Outcome, Plan};
@@ -353,7 +353,7 @@ impl Job {
 #[derive(Debug, Clone)]
 pub struct State {
     pub files: Vec<Entry>,
-    index: HashMap<String, usize>,
+    index: Index,
     /// Shown rows: indices into `files`, filtered and sorted.
     pub view: Vec<usize>,
     pub cursor: usize,
@@ -394,7 +394,7 @@ impl State {
     pub fn new(demo: bool, read_only: bool) -> Self {
         State {
             files: Vec::new(),
-            index: HashMap::new(),
+            index: Index::default(),
             view: Vec::new(),
             cursor: 0,
             offset: 0,
@@ -430,7 +430,7 @@ impl State {
     }
 
     pub fn file(&self, id: &str) -> Option<&Entry> {
-        self.index.get(id).map(|&i| &self.files[i])
+        self.index.get(id, &self.files).map(|i| &self.files[i])
     }
 
     pub fn focused(&self) -> Option<&Entry> {
@@ -472,7 +472,7 @@ impl State {
         let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
         let mut ai: BTreeMap<&str, usize> = BTreeMap::new();
         for f in targets.iter().filter_map(|id| self.file(id)) {
-            for t in &f.tags {
+            for t in f.tags.iter() {
                 *tags.entry(t).or_default() += 1;
             }
             for t in &f.ai_tags {
@@ -519,13 +519,13 @@ impl State {
 
     fn upsert(&mut self, f: FileDetails) -> bool {
         let f = Entry::from(f);
-        match self.index.get(&f.file_id) {
-            Some(&i) => {
+        match self.index.get(&f.file_id, &self.files) {
+            Some(i) => {
                 self.files[i] = f;
                 false
             }
             None => {
-                self.index.insert(f.file_id.clone(), self.files.len());
+                self.index.insert(&f.file_id, self.files.len(), &self.files);
                 self.files.push(f);
                 true
             }
@@ -539,12 +539,7 @@ impl State {
         let keep = self.focused().map(|f| f.file_id.clone());
         self.view.clear();
         self.files.retain(|f| !gone.contains(&f.file_id));
-        self.index = self
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.file_id.clone(), i))
-            .collect();
+        self.index = Index::rebuild(&self.files);
         for id in gone {
             self.selected.remove(id);
             self.errors.remove(id);
@@ -579,7 +574,7 @@ impl State {
             let o = match sort.key {
                 SortKey::Created => fa.created_at.0.cmp(&fb.created_at.0),
                 SortKey::Updated => fa.updated_at.0.cmp(&fb.updated_at.0),
-                SortKey::Name => fa.name.to_lowercase().cmp(&fb.name.to_lowercase()),
+                SortKey::Name => fa.name().to_lowercase().cmp(&fb.name().to_lowercase()),
                 SortKey::Folder => fa.file_path.cmp(&fb.file_path),
                 SortKey::Size => fa.size.cmp(&fb.size),
                 SortKey::Tags => fa.tags.len().cmp(&fb.tags.len()),
@@ -590,7 +585,7 @@ impl State {
             // Lowercasing in the comparator would allocate n log n times.
             let mut keyed: Vec<(String, usize)> = view
                 .iter()
-                .map(|&i| (files[i].name.to_lowercase(), i))
+                .map(|&i| (files[i].name().to_lowercase(), i))
                 .collect();
             keyed.sort_by(|a, b| {
                 let o = a.0.cmp(&b.0);
@@ -603,7 +598,7 @@ impl State {
         self.view = view;
         self.anchor = None;
         let pos = keep.and_then(|id| {
-            let i = *self.index.get(&id)?;
+            let i = self.index.get(&id, &self.files)?;
             self.view.iter().position(|&v| v == i)
         });
         self.move_to(pos.unwrap_or(self.cursor));
@@ -622,7 +617,7 @@ impl State {
             None => Box::new(self.files.iter()),
         };
         for f in files {
-            for t in &f.tags {
+            for t in f.tags.iter() {
                 *counts.entry(t).or_default() += 1;
             }
         }
@@ -640,7 +635,7 @@ impl State {
 
     fn tag_snapshot(&self, ids: &[String]) -> HashMap<String, Vec<String>> {
         ids.iter()
-            .filter_map(|id| self.file(id).map(|f| (id.clone(), f.tags.clone())))
+            .filter_map(|id| self.file(id).map(|f| (id.clone(), f.tags.to_vec())))
             .collect()
     }
 }
@@ -673,6 +668,9 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::LoadDone => {
             s.loading = false;
+            // Growth left up to half of the list's capacity unused.
+            s.files.shrink_to_fit();
+            s.view.shrink_to_fit();
             Vec::new()
         }
         Action::LoadFailed(e) => {
@@ -758,7 +756,7 @@ fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
         }
         let name = s
             .file(&o.file_id)
-            .map(|f| f.name.clone())
+            .map(|f| f.name().to_owned())
             .unwrap_or_else(|| o.file_id.clone());
         let j = &mut s.jobs[ji];
         j.done += 1;
@@ -1809,7 +1807,7 @@ fn save_form(s: &mut State, f: &mut Form) -> bool {
                     match crate::model::parse_coordinates(t, file.width, file.height) {
                         Ok(n) => norm = Some(n),
                         Err(e) => {
-                            field.error = Some(format!("{}: {e}", file.name));
+                            field.error = Some(format!("{}: {e}", file.name()));
                             ok = false;
                             break;
                         }

@@ -185,9 +185,9 @@ fn render_list(f: &mut Frame, s: &State, area: Rect) {
             }
             Row::new(vec![
                 Cell::from(badge),
-                Cell::from(untrusted(&file.name, 80)),
+                Cell::from(untrusted(file.name(), 80)),
                 Cell::from(untrusted(file.folder(), 60)),
-                Cell::from(untrusted(&file.tags.join(", "), 80)),
+                Cell::from(untrusted(&file.tags.joined(), 80)),
                 Cell::from(untrusted(&ai, 40)),
                 Cell::from(human_size(file.size)),
                 Cell::from(file.updated_at.0.format("%Y-%m-%d").to_string()),
@@ -240,7 +240,7 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
         None
     };
     let title = match (single, targets.len()) {
-        (Some(file), _) => format!(" {} ", untrusted(&file.name, 40)),
+        (Some(file), _) => format!(" {} ", untrusted(file.name(), 40)),
         (None, 0) => " no file ".to_owned(),
         (None, n) => format!(" {n} selected files "),
     };
@@ -254,7 +254,7 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                 String::new()
             } else {
                 s.file(id)
-                    .map(|f| format!("{}: ", untrusted(&f.name, 30)))
+                    .map(|f| format!("{}: ", untrusted(f.name(), 30)))
                     .unwrap_or_default()
             };
             lines.push(Line::styled(
