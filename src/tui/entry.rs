@@ -67,6 +67,14 @@ impl Tags {
         matches!(self, Tags::None)
     }
 
+    /// All tags as one NUL-separated text, when packed.
+    pub fn packed(&self) -> Option<&str> {
+        match self {
+            Tags::Packed(s) => Some(s),
+            _ => None,
+        }
+    }
+
     pub fn contains(&self, tag: &str) -> bool {
         self.iter().any(|t| t == tag)
     }
@@ -173,6 +181,11 @@ impl From<FileDetails> for Entry {
 }
 
 impl Entry {
+    /// The name, when it is not simply the path's last segment.
+    pub fn own_name(&self) -> Option<&str> {
+        self.other_name.as_deref()
+    }
+
     pub fn name(&self) -> &str {
         match &self.other_name {
             Some(n) => n,

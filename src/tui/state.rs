@@ -10,7 +10,7 @@ use ratatui::layout::{Position, Rect};
 use serde_json::{Map, Value};
 
 use super::entry::{Entry, Index};
-use super::filter::Filter;
+use super::filter::{Filter, SearchText};
 use super::keymap::{Command, Context, Keymap};
 use crate::jobs::{self, FileOutcome, Operation, Outcome, Plan};
 use crate::model::{CustomMetadataField, FieldType, FileDetails};
@@ -354,6 +354,10 @@ impl Job {
 pub struct State {
     pub files: Vec<Entry>,
     index: Index,
+    /// Lowercase search text of every file, for the filter (stale after a file changes
+    /// or leaves: rebuilt when next needed).
+    text: SearchText,
+    text_stale: bool,
     /// Shown rows: indices into `files`, filtered and sorted.
     pub view: Vec<usize>,
     pub cursor: usize,
@@ -395,6 +399,8 @@ impl State {
         State {
             files: Vec::new(),
             index: Index::default(),
+            text: SearchText::default(),
+            text_stale: false,
             view: Vec::new(),
             cursor: 0,
             offset: 0,
@@ -522,10 +528,14 @@ impl State {
         match self.index.get(&f.file_id, &self.files) {
             Some(i) => {
                 self.files[i] = f;
+                self.text_stale = true;
                 false
             }
             None => {
                 self.index.insert(&f.file_id, self.files.len(), &self.files);
+                if !self.text_stale {
+                    self.text.push(&f);
+                }
                 self.files.push(f);
                 true
             }
@@ -540,19 +550,12 @@ impl State {
         self.view.clear();
         self.files.retain(|f| !gone.contains(&f.file_id));
         self.index = Index::rebuild(&self.files);
+        self.text_stale = true;
         for id in gone {
             self.selected.remove(id);
             self.errors.remove(id);
         }
         self.rebuild_keeping(keep);
-    }
-
-    fn passes(&self, i: usize) -> bool {
-        let f = &self.files[i];
-        self.search
-            .as_ref()
-            .is_none_or(|(_, ids)| ids.contains(&f.file_id))
-            && self.filter_parsed.matches(f)
     }
 
     fn is_default_view(&self) -> bool {
@@ -566,7 +569,22 @@ impl State {
     }
 
     fn rebuild_keeping(&mut self, keep: Option<String>) {
-        let mut view: Vec<usize> = (0..self.files.len()).filter(|&i| self.passes(i)).collect();
+        if self.text_stale && !self.filter_parsed.is_empty() {
+            self.text = SearchText::build(&self.files);
+            self.text_stale = false;
+        }
+        let hits = self.filter_parsed.prepare(&self.text);
+        // Reuse the view's allocation: a fresh 100 000-row vector costs more than filtering.
+        let mut view = std::mem::take(&mut self.view);
+        view.clear();
+        let (filter, search) = (&self.filter_parsed, &self.search);
+        view.extend(self.files.iter().enumerate().filter_map(|(i, f)| {
+            let shown = search
+                .as_ref()
+                .is_none_or(|(_, ids)| ids.contains(&f.file_id))
+                && filter.matches(i, f, &hits);
+            shown.then_some(i)
+        }));
         let files = &self.files;
         let sort = self.sort;
         let cmp = |a: &usize, b: &usize| {
