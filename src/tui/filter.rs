@@ -76,7 +76,7 @@ impl SearchText {
 enum Term {
     /// The lowercase word and a searcher built once for it (building one per file would
     /// cost more than the search itself).
-    Text(String, memchr::memmem::Finder<'static>),
+    Text(String, Box<memchr::memmem::Finder<'static>>),
     Tag(String),
     Ai(String),
 }
@@ -102,7 +102,8 @@ impl Filter {
                 } else if let Some(v) = lower.strip_prefix("ai:") {
                     Term::Ai(v.to_owned())
                 } else {
-                    let finder = memchr::memmem::Finder::new(lower.as_bytes()).into_owned();
+                    let finder =
+                        Box::new(memchr::memmem::Finder::new(lower.as_bytes()).into_owned());
                     Term::Text(lower, finder)
                 };
                 match &term {
