@@ -608,16 +608,66 @@ fn undo_restores_the_previous_tags_of_the_files_the_last_tag_job_changed() {
     };
     assert!(message.contains("1 files"), "{message}");
     snap("undo_confirm", &s);
-    let effects = update(&mut s, ch('y'));
-    let Some(Effect::RunJob { plan, .. }) = effects.first() else {
-        panic!("{effects:?}")
-    };
-    assert_eq!(plan.op, Operation::RestoreTags);
-    assert_eq!(plan.units.len(), 1, "only the file that changed");
+    // The inverse is a bulk call: put "jacket" back on the one file it came off.
+    let (job, op, ids) = started(&update(&mut s, ch('y')));
     assert_eq!(
-        plan.previous_tags.get(&id(1)).unwrap(),
-        &vec!["jacket".to_owned(), "summer-sale".into(), "red".into()]
+        op,
+        Operation::AddTags {
+            tags: vec!["jacket".into()]
+        }
     );
+    assert_eq!(ids, [id(1)], "only the file that changed");
+    let done = vec![outcome(id(1), true)];
+    update(
+        &mut s,
+        Action::JobProgress {
+            job,
+            outcomes: done.clone(),
+        },
+    );
+    update(
+        &mut s,
+        Action::JobDone {
+            job,
+            outcomes: done,
+        },
+    );
+
+    // A group that added and removed: each file gets back exactly what it had.
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, ch('g'));
+    update(&mut s, ch('+'));
+    typed(&mut s, "red");
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, ch('-'));
+    typed(&mut s, "summer-sale");
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, ch('j'));
+    update(&mut s, ch('w'));
+    for _ in 0..2 {
+        let job = s.running().map(|j| j.id).unwrap();
+        let ok = vec![outcome(id(1), true)];
+        update(
+            &mut s,
+            Action::JobProgress {
+                job,
+                outcomes: ok.clone(),
+            },
+        );
+        update(&mut s, Action::JobDone { job, outcomes: ok });
+    }
+    update(&mut s, ch('u'));
+    let effects = update(&mut s, ch('y'));
+    let (_, op, ids) = started(&effects);
+    // red was already there (the add skipped nothing server-side but changed nothing):
+    // only summer-sale goes back.
+    assert_eq!(
+        op,
+        Operation::AddTags {
+            tags: vec!["summer-sale".into()]
+        }
+    );
+    assert_eq!(ids, [id(1)]);
 }
 
 #[test]

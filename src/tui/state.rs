@@ -332,10 +332,12 @@ impl Job {
         let start = self.started?;
         let end = self.ended.or(now)?;
         let secs = end.duration_since(start).as_secs_f64();
-        if secs < 0.05 || self.done == 0 {
+        // Cancelled files were never sent: they do not count towards the rate.
+        let sent = self.done.saturating_sub(self.cancelled);
+        if secs < 0.05 || sent == 0 {
             return None;
         }
-        let rate = self.done as f64 / secs;
+        let rate = sent as f64 / secs;
         Some((rate, (self.total.saturating_sub(self.done)) as f64 / rate))
     }
 
@@ -792,11 +794,14 @@ fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
             }
             Outcome::Succeeded => {
                 j.succeeded.push(o.file_id.clone());
+                let restore = j.restore.get(&o.file_id).cloned();
                 s.errors.remove(&o.file_id);
                 s.selected.remove(&o.file_id);
                 if is_delete {
                     gone.insert(o.file_id.clone());
                 }
+                // The server confirmed it: show it now (a refresh follows at the end).
+                apply_locally(s, ji, &o.file_id, restore);
             }
             Outcome::Missing { .. } => {
                 j.missing += 1;
@@ -812,6 +817,32 @@ fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
         }
     }
     s.remove_files(&gone);
+}
+
+/// Applies a confirmed tag change to the file as the list shows it.
+fn apply_locally(s: &mut State, job: usize, id: &str, restore: Option<Vec<String>>) {
+    let Some(i) = s.index.get(id, &s.files) else {
+        return;
+    };
+    let mut tags = s.files[i].tags.to_vec();
+    match &s.jobs[job].op {
+        Operation::AddTags { tags: add } => {
+            for t in add {
+                if !tags.contains(t) {
+                    tags.push(t.clone());
+                }
+            }
+        }
+        Operation::RemoveTags { tags: rm } => tags.retain(|t| !rm.contains(t)),
+        Operation::ReplaceTags { tags: new } => tags = new.clone(),
+        Operation::RestoreTags => match restore {
+            Some(r) => tags = r,
+            None => return,
+        },
+        _ => return,
+    }
+    s.files[i].tags = super::entry::Tags::new(&tags);
+    s.text_stale = true;
 }
 
 fn job_done(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) -> Vec<Effect> {
@@ -1324,7 +1355,13 @@ fn confirmed(s: &mut State, action: ConfirmAction) -> Vec<Effect> {
             }
             let ids: Vec<String> = files.into_iter().collect();
             let g = s.new_id();
-            match enqueue(s, Operation::RestoreTags, &ids, g, Some(previous)) {
+            let result = match bulk_inverse(s, group, &ids, &previous) {
+                Some(jobs) => jobs
+                    .into_iter()
+                    .try_for_each(|(op, ids)| enqueue(s, op, &ids, g, None)),
+                None => enqueue(s, Operation::RestoreTags, &ids, g, Some(previous)),
+            };
+            match result {
                 Ok(()) => pump(s),
                 Err(e) => {
                     s.status = format!("undo not started: {e}");
@@ -1333,6 +1370,56 @@ fn confirmed(s: &mut State, action: ConfirmAction) -> Vec<Effect> {
             }
         }
     }
+}
+
+/// The inverse of an add/remove-tags group as a few bulk calls (50 files each) instead of a
+/// PATCH per file: files are grouped by exactly which tags to take off and put back, from
+/// the tags they had before. `None` when the group replaced tags or the files differ too much.
+fn bulk_inverse(
+    s: &State,
+    group: u64,
+    ids: &[String],
+    previous: &HashMap<String, Vec<String>>,
+) -> Option<Vec<(Operation, Vec<String>)>> {
+    let jobs: Vec<&Job> = s
+        .jobs
+        .iter()
+        .filter(|x| x.group == group && x.is_tag_job())
+        .collect();
+    let mut by_change: BTreeMap<(Vec<String>, Vec<String>), Vec<String>> = BTreeMap::new();
+    for id in ids {
+        let before = previous.get(id)?;
+        let (mut take_off, mut put_back) = (BTreeSet::new(), BTreeSet::new());
+        for j in jobs.iter().filter(|j| j.succeeded.contains(id)) {
+            match &j.op {
+                Operation::AddTags { tags } => {
+                    take_off.extend(tags.iter().filter(|t| !before.contains(t)).cloned())
+                }
+                Operation::RemoveTags { tags } => {
+                    put_back.extend(tags.iter().filter(|t| before.contains(t)).cloned())
+                }
+                _ => return None,
+            }
+        }
+        let key = (
+            take_off.into_iter().collect(),
+            put_back.into_iter().collect(),
+        );
+        by_change.entry(key).or_default().push(id.clone());
+    }
+    if by_change.len() > 8 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for ((take_off, put_back), ids) in by_change {
+        if !take_off.is_empty() {
+            out.push((Operation::RemoveTags { tags: take_off }, ids.clone()));
+        }
+        if !put_back.is_empty() {
+            out.push((Operation::AddTags { tags: put_back }, ids));
+        }
+    }
+    Some(out)
 }
 
 /// The targets for a new staged change, or `None` (with a status) when other files have
