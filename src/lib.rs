@@ -18,3 +18,4 @@ pub mod model;
 pub mod sandbox;
 pub mod text;
 pub mod tui;
+pub mod vocab;

@@ -494,3 +494,94 @@ async fn tags_set_shows_a_diff_in_dry_run_and_undo_restores_each_files_tags() {
         ["jacket", "Summer Sale"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stats_group_near_duplicates_and_merge_rename_undo_end_states() {
+    let h = Harness::start().await;
+    let state = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut c = iktag(&h, state.path());
+        c.args(args);
+        c
+    };
+    let out = run(cmd(&["tags", "stats", "--json"])).await;
+    assert!(out.status.success());
+    let stats = lines(&out).pop().unwrap();
+    assert_eq!(stats["files"], 6);
+    let groups = stats["nearDuplicates"].as_array().unwrap();
+    let sale = groups.iter().find(|g| g["key"] == "summersale").unwrap();
+    let names: BTreeSet<&str> = sale["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["tag"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Summer Sale", "summer-sale", "summersale"].into());
+
+    // Merge the three into one: every file that had any of them has exactly "summer-sale".
+    let out = run(cmd(&[
+        "tags",
+        "merge",
+        "Summer Sale",
+        "summersale",
+        "summer-sale",
+        "--into",
+        "summer-sale",
+        "--yes",
+        "--json",
+    ]))
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let job = lines(&out).pop().unwrap()["summary"]["job"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        strs(&h.details(JACKET_FRONT).await["tags"]),
+        ["jacket", "summer-sale", "red"]
+    );
+    assert_eq!(
+        strs(&h.details(JACKET_BACK).await["tags"]),
+        ["jacket", "summer-sale"]
+    );
+    assert_eq!(
+        strs(&h.details(HIKER).await["tags"]),
+        ["hiking", "summer-sale"]
+    );
+    assert!(tagged(&h, "Summer Sale").await.is_empty());
+    assert!(tagged(&h, "summersale").await.is_empty());
+
+    // Undo puts every file back as it was.
+    let out = run(cmd(&["undo", &job, "--yes"])).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        strs(&h.details(JACKET_BACK).await["tags"]),
+        ["jacket", "Summer Sale"]
+    );
+    assert_eq!(
+        strs(&h.details(HIKER).await["tags"]),
+        ["summersale", "hiking"]
+    );
+
+    // Rename touches only files with the old tag.
+    let out = run(cmd(&["tags", "rename", "jacket", "outerwear", "--yes"])).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(tagged(&h, "jacket").await.is_empty());
+    assert_eq!(
+        tagged(&h, "outerwear").await,
+        [JACKET_FRONT.to_owned(), JACKET_BACK.to_owned()].into()
+    );
+    assert_eq!(strs(&h.details(LOGO).await["tags"]), Vec::<String>::new());
+}

@@ -110,6 +110,32 @@ pub enum TagsCommand {
         #[command(flatten)]
         flags: JobFlags,
     },
+    /// Rename a tag on every file that has it (one journaled job; `iktag undo` reverts it)
+    Rename {
+        old: String,
+        new: String,
+        #[command(flatten)]
+        flags: JobFlags,
+    },
+    /// Merge tags into one on every file that has any of them (undoable)
+    Merge {
+        #[arg(required = true, value_name = "TAG")]
+        tags: Vec<String>,
+        /// The tag they become
+        #[arg(long, value_name = "TAG")]
+        into: String,
+        #[command(flatten)]
+        flags: JobFlags,
+    },
+    /// Every tag and AI tag with its file count, and near-duplicates grouped
+    Stats {
+        /// One JSON document instead of tables
+        #[arg(long)]
+        json: bool,
+        /// Only files matching this searchQuery
+        #[arg(long, short = 'q', value_name = "Q")]
+        query: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -612,9 +638,92 @@ pub async fn tags(common: Common, cmd: TagsCommand) -> Result<(), CliError> {
             targets,
             flags,
         } => (Operation::ReplaceTags { tags }, targets, flags),
+        TagsCommand::Rename { old, new, flags } => (
+            Operation::MergeTags {
+                from: vec![old.clone()],
+                into: new,
+            },
+            having_any(&[old]),
+            flags,
+        ),
+        TagsCommand::Merge { tags, into, flags } => (
+            Operation::MergeTags {
+                from: tags.clone(),
+                into,
+            },
+            having_any(&tags),
+            flags,
+        ),
+        TagsCommand::Stats { json, query } => return stats(&ctx, json, query).await,
     };
     let (ids, known) = resolve_targets(&ctx, &targets).await?;
     run_job(&ctx, op, ids, known, &flags).await
+}
+
+/// Targets: the files that have any of these tags (`tags IN [...]`).
+fn having_any(tags: &[String]) -> Targets {
+    let list: Vec<String> = tags
+        .iter()
+        .map(|t| serde_json::Value::String(t.clone()).to_string())
+        .collect();
+    Targets {
+        ids_from: None,
+        query: Some(format!("tags IN [{}]", list.join(", "))),
+    }
+}
+
+async fn stats(ctx: &Ctx, json: bool, query: Option<String>) -> Result<(), CliError> {
+    let files = ctx
+        .client
+        .list(ListQuery {
+            search_query: query,
+            ..Default::default()
+        })
+        .collect_files()
+        .await
+        .map_err(api_failed)?;
+    let v = crate::vocab::Vocabulary::build(files.iter().map(|f| {
+        (
+            f.tags.iter().map(String::as_str).collect(),
+            f.ai_tags.iter().map(|a| a.name.as_str()).collect(),
+        )
+    }));
+    let mut out = std::io::stdout().lock();
+    if json {
+        let text = serde_json::to_string(&v).map_err(|e| CliError::failed(e.to_string()))?;
+        let _ = writeln!(out, "{text}");
+        return Ok(());
+    }
+    let _ = writeln!(
+        out,
+        "{} files, {} tags, {} AI tags",
+        v.files,
+        v.tags.len(),
+        v.ai_tags.len()
+    );
+    if !v.near_duplicates.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nnear-duplicates (merge with `iktag tags merge A B --into C`):"
+        );
+        for g in &v.near_duplicates {
+            let list: Vec<String> = g
+                .tags
+                .iter()
+                .map(|t| format!("{} ({})", untrusted(&t.tag, 60), t.files))
+                .collect();
+            let _ = writeln!(out, "  {:>6}  {}", g.files, list.join(" · "));
+        }
+    }
+    let _ = writeln!(out, "\ntags:");
+    for t in &v.tags {
+        let _ = writeln!(out, "  {:>6}  {}", t.files, untrusted(&t.tag, 100));
+    }
+    let _ = writeln!(out, "\nAI tags:");
+    for t in &v.ai_tags {
+        let _ = writeln!(out, "  {:>6}  {}", t.files, untrusted(&t.tag, 100));
+    }
+    Ok(())
 }
 
 pub async fn ai_tags(common: Common, cmd: AiTagsCommand) -> Result<(), CliError> {
@@ -743,7 +852,7 @@ pub async fn undo(common: Common, args: UndoArgs) -> Result<(), CliError> {
     let inverse = match &r.plan.op {
         Operation::AddTags { tags } => Operation::RemoveTags { tags: tags.clone() },
         Operation::RemoveTags { tags } => Operation::AddTags { tags: tags.clone() },
-        Operation::ReplaceTags { .. } => {
+        Operation::ReplaceTags { .. } | Operation::MergeTags { .. } => {
             let mut plan = jobs::plan(Operation::RestoreTags, &done, &HashMap::new())
                 .map_err(|e| CliError::usage(e.to_string()))?;
             let changed: std::collections::HashSet<&String> = done.iter().collect();

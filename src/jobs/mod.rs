@@ -51,6 +51,12 @@ pub enum Operation {
     },
     /// Put back each file's tags as recorded in `Plan::previous_tags` (undo of a replace).
     RestoreTags,
+    /// Rename or merge: add `into` and remove every tag of `from` on the files that have
+    /// any of them (two bulk calls per 50 files; previous tags are journaled for undo).
+    MergeTags {
+        from: Vec<String>,
+        into: String,
+    },
     /// The same PATCH /details body for every file (coordinates, metadata, description,
     /// auto-tagging extensions); see `UpdateRequest::to_json`.
     UpdateDetails {
@@ -69,6 +75,7 @@ impl Operation {
             Operation::RemoveAiTagsBelow { .. } => "remove low-confidence AI tags",
             Operation::ReplaceTags { .. } => "replace tags",
             Operation::RestoreTags => "restore previous tags",
+            Operation::MergeTags { .. } => "merge tags",
             Operation::UpdateDetails { .. } => "update details",
             Operation::Delete => "delete",
         }
@@ -81,6 +88,7 @@ impl Operation {
             Operation::AddTags { .. }
                 | Operation::RemoveTags { .. }
                 | Operation::ReplaceTags { .. }
+                | Operation::MergeTags { .. }
         )
     }
 
@@ -90,6 +98,7 @@ impl Operation {
             | Operation::RemoveTags { tags }
             | Operation::ReplaceTags { tags } => Some(tags),
             Operation::RemoveAiTags { names } => Some(names),
+            Operation::MergeTags { from, .. } => Some(from),
             _ => None,
         }
     }
@@ -257,6 +266,9 @@ pub fn plan_with<'a, K: Known + 'a>(
     if let Some(tags) = op.tags() {
         check_tags(tags, matches!(op, Operation::ReplaceTags { .. }))?;
     }
+    if let Operation::MergeTags { into, .. } = &op {
+        check_tags(std::slice::from_ref(into), false)?;
+    }
     let mut seen = BTreeSet::new();
     let mut targets = Vec::new();
     let mut skipped = Vec::new();
@@ -292,6 +304,10 @@ pub fn plan_with<'a, K: Known + 'a>(
                     .copied()
                     .eq(new.iter().map(String::as_str))
                     .then_some("already has exactly these tags"),
+                Operation::MergeTags { from, .. } => {
+                    (!from.iter().any(|t| tags.contains(&t.as_str())))
+                        .then_some("has none of the tags")
+                }
                 Operation::Delete | Operation::RestoreTags | Operation::UpdateDetails { .. } => {
                     None
                 }
@@ -301,7 +317,8 @@ pub fn plan_with<'a, K: Known + 'a>(
             skipped.push((id.clone(), reason.to_owned()));
             continue;
         }
-        if let (Operation::ReplaceTags { .. }, Some(f)) = (&op, file) {
+        if let (Operation::ReplaceTags { .. } | Operation::MergeTags { .. }, Some(f)) = (&op, file)
+        {
             previous_tags.insert(
                 id.clone(),
                 f.tag_list().into_iter().map(str::to_owned).collect(),
@@ -312,7 +329,8 @@ pub fn plan_with<'a, K: Known + 'a>(
     let size = match op {
         Operation::AddTags { .. }
         | Operation::RemoveTags { .. }
-        | Operation::RemoveAiTags { .. } => TAG_CHUNK,
+        | Operation::RemoveAiTags { .. }
+        | Operation::MergeTags { .. } => TAG_CHUNK,
         Operation::Delete => DELETE_CHUNK,
         Operation::RemoveAllAiTags
         | Operation::RemoveAiTagsBelow { .. }
@@ -455,8 +473,52 @@ fn failed_all(ids: &[String], e: &ApiError) -> Vec<FileOutcome> {
         .collect()
 }
 
+fn unreachable_merge() -> Result<BulkOutcome, ApiError> {
+    Err(ApiError::Malformed {
+        context: "merge".into(),
+        detail: "a merge is run as an add and a remove".into(),
+    })
+}
+
 /// Runs one unit, resending the rest of a chunk at once when a 404 names missing ids.
 async fn run_unit(
+    client: &Client,
+    op: &Operation,
+    ids: &[String],
+    previous: &HashMap<String, Vec<String>>,
+) -> Vec<FileOutcome> {
+    let Operation::MergeTags { from, into } = op else {
+        return run_bulk(client, op, ids, previous).await;
+    };
+    // Add the new tag first: a failure in between leaves both tags, never neither.
+    let add = Operation::AddTags {
+        tags: vec![into.clone()],
+    };
+    let added = run_bulk(client, &add, ids, previous).await;
+    let ok: Vec<String> = added
+        .iter()
+        .filter(|o| o.outcome == Outcome::Succeeded)
+        .map(|o| o.file_id.clone())
+        .collect();
+    let mut out: Vec<FileOutcome> = added
+        .into_iter()
+        .filter(|o| o.outcome != Outcome::Succeeded)
+        .collect();
+    let old: Vec<String> = from.iter().filter(|t| *t != into).cloned().collect();
+    if ok.is_empty() || old.is_empty() {
+        out.extend(ok.into_iter().map(|file_id| FileOutcome {
+            file_id,
+            outcome: Outcome::Succeeded,
+        }));
+        return out;
+    }
+    let remove = Operation::RemoveTags { tags: old };
+    out.extend(run_bulk(client, &remove, &ok, previous).await);
+    out
+}
+
+/// One bulk call's worth of files (resent without the ones a 404 names).
+async fn run_bulk(
     client: &Client,
     op: &Operation,
     ids: &[String],
@@ -472,6 +534,7 @@ async fn run_unit(
             Operation::RemoveTags { tags } => client.remove_tags(&rest, tags).await,
             Operation::RemoveAiTags { names } => client.remove_ai_tags(&rest, names).await,
             Operation::Delete => client.bulk_delete(&rest).await,
+            Operation::MergeTags { .. } => unreachable_merge(),
             Operation::RemoveAllAiTags
             | Operation::RemoveAiTagsBelow { .. }
             | Operation::ReplaceTags { .. }
@@ -671,6 +734,19 @@ pub fn preview(op: &Operation, f: &FileDetails) -> String {
         Operation::RemoveAllAiTags => ai_removed(&|_| false),
         Operation::RemoveAiTagsBelow { confidence } => ai_removed(&|t| t.confidence >= *confidence),
         Operation::RestoreTags => "restore previous tags".into(),
+        Operation::MergeTags { from, into } => {
+            let gone: Vec<String> = from
+                .iter()
+                .filter(|t| f.tags.contains(t) && *t != into)
+                .map(|t| format!("−{t}"))
+                .collect();
+            let add = if f.tags.contains(into) {
+                String::new()
+            } else {
+                format!("+{into} ")
+            };
+            format!("{add}{}", gone.join(" "))
+        }
         Operation::UpdateDetails { body } => format!("PATCH {body}"),
         Operation::Delete => "delete".into(),
     }

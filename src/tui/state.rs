@@ -348,6 +348,7 @@ impl Job {
                 | Operation::RemoveTags { .. }
                 | Operation::ReplaceTags { .. }
                 | Operation::RestoreTags
+                | Operation::MergeTags { .. }
         )
     }
 }
@@ -835,6 +836,12 @@ fn apply_locally(s: &mut State, job: usize, id: &str, restore: Option<Vec<String
         }
         Operation::RemoveTags { tags: rm } => tags.retain(|t| !rm.contains(t)),
         Operation::ReplaceTags { tags: new } => tags = new.clone(),
+        Operation::MergeTags { from, into } => {
+            tags.retain(|t| !from.contains(t) || t == into);
+            if !tags.contains(into) {
+                tags.push(into.clone());
+            }
+        }
         Operation::RestoreTags => match restore {
             Some(r) => tags = r,
             None => return,
