@@ -585,3 +585,68 @@ async fn stats_group_near_duplicates_and_merge_rename_undo_end_states() {
     );
     assert_eq!(strs(&h.details(LOGO).await["tags"]), Vec::<String>::new());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn promote_copies_confident_ai_tags_into_tags_and_undo_takes_them_back() {
+    let h = Harness::start().await;
+    let state = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut c = iktag(&h, state.path());
+        c.args(args);
+        c
+    };
+    let out = run(cmd(&[
+        "ai-tags",
+        "promote",
+        "--min",
+        "80",
+        "-q",
+        "type = \"file\"",
+        "--dry-run",
+    ]))
+    .await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("+Jacket(97.1)") && !text.contains("Sleeve"),
+        "{text}"
+    );
+    let out = run(cmd(&[
+        "ai-tags",
+        "promote",
+        "--min",
+        "80",
+        "-q",
+        "type = \"file\"",
+        "--yes",
+        "--json",
+    ]))
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = lines(&out).pop().unwrap()["summary"].clone();
+    // Jacket(97.1) on the front jacket, Logo(88) on the logo, Mountain(99.1) on the hiker;
+    // the avatar's Person(35.2) stays an AI tag only.
+    assert_eq!(summary["succeeded"], 3, "{summary}");
+    assert_eq!(summary["skipped"], 3, "{summary}");
+    assert_eq!(strs(&h.details(LOGO).await["tags"]), ["Logo"]);
+    assert_eq!(
+        strs(&h.details(JACKET_FRONT).await["tags"]),
+        ["jacket", "summer-sale", "red", "Jacket"]
+    );
+    assert!(!strs(&h.details(AVATAR).await["tags"]).contains(&"Person".to_owned()));
+    let job = summary["job"].as_str().unwrap().to_owned();
+    let out = run(cmd(&["undo", &job, "--yes"])).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(strs(&h.details(LOGO).await["tags"]), Vec::<String>::new());
+    assert_eq!(
+        strs(&h.details(JACKET_FRONT).await["tags"]),
+        ["jacket", "summer-sale", "red"]
+    );
+}

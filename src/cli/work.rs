@@ -155,6 +155,16 @@ pub enum AiTagsCommand {
         #[command(flatten)]
         flags: JobFlags,
     },
+    /// Copy AI tags with at least this confidence into each file's tags (undoable)
+    Promote {
+        /// The lowest confidence promoted (0-100)
+        #[arg(long, value_name = "CONFIDENCE")]
+        min: f64,
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        flags: JobFlags,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -728,13 +738,28 @@ async fn stats(ctx: &Ctx, json: bool, query: Option<String>) -> Result<(), CliEr
 
 pub async fn ai_tags(common: Common, cmd: AiTagsCommand) -> Result<(), CliError> {
     let ctx = context(&common)?;
-    let AiTagsCommand::Rm {
-        names,
-        all,
-        below,
-        targets,
-        flags,
-    } = cmd;
+    let (names, all, below, targets, flags) = match cmd {
+        AiTagsCommand::Rm {
+            names,
+            all,
+            below,
+            targets,
+            flags,
+        } => (names, all, below, targets, flags),
+        AiTagsCommand::Promote {
+            min,
+            targets,
+            flags,
+        } => {
+            if !(0.0..=100.0).contains(&min) {
+                return Err(CliError::usage(format!(
+                    "--min takes a confidence between 0 and 100, got {min}"
+                )));
+            }
+            let (ids, known) = resolve_targets(&ctx, &targets).await?;
+            return run_job(&ctx, Operation::PromoteAiTags { min }, ids, known, &flags).await;
+        }
+    };
     let op = match (all, below) {
         (true, _) => Operation::RemoveAllAiTags,
         (false, Some(c)) if (0.0..=100.0).contains(&c) => {
@@ -852,7 +877,9 @@ pub async fn undo(common: Common, args: UndoArgs) -> Result<(), CliError> {
     let inverse = match &r.plan.op {
         Operation::AddTags { tags } => Operation::RemoveTags { tags: tags.clone() },
         Operation::RemoveTags { tags } => Operation::AddTags { tags: tags.clone() },
-        Operation::ReplaceTags { .. } | Operation::MergeTags { .. } => {
+        Operation::ReplaceTags { .. }
+        | Operation::MergeTags { .. }
+        | Operation::PromoteAiTags { .. } => {
             let mut plan = jobs::plan(Operation::RestoreTags, &done, &HashMap::new())
                 .map_err(|e| CliError::usage(e.to_string()))?;
             let changed: std::collections::HashSet<&String> = done.iter().collect();

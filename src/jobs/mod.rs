@@ -51,6 +51,10 @@ pub enum Operation {
     },
     /// Put back each file's tags as recorded in `Plan::previous_tags` (undo of a replace).
     RestoreTags,
+    /// Copy each file's AI tags with at least this confidence into its tags.
+    PromoteAiTags {
+        min: f64,
+    },
     /// Rename or merge: add `into` and remove every tag of `from` on the files that have
     /// any of them (two bulk calls per 50 files; previous tags are journaled for undo).
     MergeTags {
@@ -76,6 +80,7 @@ impl Operation {
             Operation::ReplaceTags { .. } => "replace tags",
             Operation::RestoreTags => "restore previous tags",
             Operation::MergeTags { .. } => "merge tags",
+            Operation::PromoteAiTags { .. } => "promote AI tags",
             Operation::UpdateDetails { .. } => "update details",
             Operation::Delete => "delete",
         }
@@ -89,6 +94,7 @@ impl Operation {
                 | Operation::RemoveTags { .. }
                 | Operation::ReplaceTags { .. }
                 | Operation::MergeTags { .. }
+                | Operation::PromoteAiTags { .. }
         )
     }
 
@@ -304,6 +310,10 @@ pub fn plan_with<'a, K: Known + 'a>(
                     .copied()
                     .eq(new.iter().map(String::as_str))
                     .then_some("already has exactly these tags"),
+                Operation::PromoteAiTags { min } => {
+                    (!ai.iter().any(|(n, c)| c >= min && !tags.contains(n)))
+                        .then_some("no AI tag to promote")
+                }
                 Operation::MergeTags { from, .. } => {
                     (!from.iter().any(|t| tags.contains(&t.as_str())))
                         .then_some("has none of the tags")
@@ -317,7 +327,12 @@ pub fn plan_with<'a, K: Known + 'a>(
             skipped.push((id.clone(), reason.to_owned()));
             continue;
         }
-        if let (Operation::ReplaceTags { .. } | Operation::MergeTags { .. }, Some(f)) = (&op, file)
+        if let (
+            Operation::ReplaceTags { .. }
+            | Operation::MergeTags { .. }
+            | Operation::PromoteAiTags { .. },
+            Some(f),
+        ) = (&op, file)
         {
             previous_tags.insert(
                 id.clone(),
@@ -336,6 +351,7 @@ pub fn plan_with<'a, K: Known + 'a>(
         | Operation::RemoveAiTagsBelow { .. }
         | Operation::ReplaceTags { .. }
         | Operation::RestoreTags
+        | Operation::PromoteAiTags { .. }
         | Operation::UpdateDetails { .. } => 1,
     };
     let units = targets
@@ -539,6 +555,7 @@ async fn run_bulk(
             | Operation::RemoveAiTagsBelow { .. }
             | Operation::ReplaceTags { .. }
             | Operation::RestoreTags
+            | Operation::PromoteAiTags { .. }
             | Operation::UpdateDetails { .. } => {
                 return per_file(client, op, &rest, previous).await;
             }
@@ -653,6 +670,42 @@ async fn per_file(
                 }),
                 ..Default::default()
             },
+            Operation::PromoteAiTags { min } => {
+                // Read the file now: its AI tags and tags may have changed since the listing.
+                let names: Vec<String> = match client.get_details(id).await {
+                    Ok(f) => f
+                        .ai_tags
+                        .iter()
+                        .filter(|t| t.confidence >= *min && !f.tags.contains(&t.name))
+                        .map(|t| t.name.clone())
+                        .collect(),
+                    Err(e) => {
+                        push(&mut out, id, outcome_of::<()>(Err(e)));
+                        continue;
+                    }
+                };
+                if names.is_empty() {
+                    let reason = format!("no AI tag at or above {min} to promote");
+                    push(&mut out, id, Outcome::Skipped { reason });
+                    continue;
+                }
+                let outcome = match client.add_tags(std::slice::from_ref(id), &names).await {
+                    Ok(b) => match b.failed.first() {
+                        Some(e) => Outcome::Failed {
+                            status: Some(207),
+                            error: e.error.clone(),
+                        },
+                        None if b.succeeded.contains(id) => Outcome::Succeeded,
+                        None => Outcome::Failed {
+                            status: None,
+                            error: "the server did not confirm this file".into(),
+                        },
+                    },
+                    Err(e) => outcome_of::<()>(Err(e)),
+                };
+                push(&mut out, id, outcome);
+                continue;
+            }
             Operation::RemoveAiTagsBelow { confidence } => {
                 // Names are per file: read the file's AI tags now, not from a stale listing.
                 let names: Vec<String> = match client.get_details(id).await {
@@ -734,6 +787,13 @@ pub fn preview(op: &Operation, f: &FileDetails) -> String {
         Operation::RemoveAllAiTags => ai_removed(&|_| false),
         Operation::RemoveAiTagsBelow { confidence } => ai_removed(&|t| t.confidence >= *confidence),
         Operation::RestoreTags => "restore previous tags".into(),
+        Operation::PromoteAiTags { min } => f
+            .ai_tags
+            .iter()
+            .filter(|t| t.confidence >= *min && !f.tags.contains(&t.name))
+            .map(|t| format!("+{}({:.1})", t.name, t.confidence))
+            .collect::<Vec<_>>()
+            .join(" "),
         Operation::MergeTags { from, into } => {
             let gone: Vec<String> = from
                 .iter()

@@ -349,6 +349,7 @@ impl Job {
                 | Operation::ReplaceTags { .. }
                 | Operation::RestoreTags
                 | Operation::MergeTags { .. }
+                | Operation::PromoteAiTags { .. }
         )
     }
 }
