@@ -99,7 +99,14 @@ proptest! {
             prop_assert!(r.status == 200 || r.status == 400, "query {query:?} -> {}", r.status);
             let id_path: String = form_urlencoded::byte_serialize(id.as_bytes()).collect();
             let r = h.get(&format!("/v1/files/{id_path}/details")).await;
-            prop_assert!(r.status == 400 || r.status == 404, "id {id:?} -> {}", r.status);
+            // "." and ".." are dot segments: the URL is normalised before it is sent, so the
+            // request reaches another route (never a 5xx, which is what matters here).
+            let dots = id == "." || id == "..";
+            prop_assert!(
+                r.status == 400 || r.status == 404 || (dots && r.status < 500),
+                "id {id:?} -> {}",
+                r.status
+            );
             Ok(())
         })?;
     }

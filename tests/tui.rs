@@ -878,3 +878,61 @@ fn mouse_wheel_scrolls_and_a_click_focuses_a_row_or_the_editor() {
     update(&mut s, at(MouseEventKind::Down(MouseButton::Left), 10, 30));
     assert_eq!((s.cursor, s.focus), (4, Pane::List));
 }
+
+#[test]
+fn vocabulary_view_groups_near_duplicates_filters_and_merges() {
+    let mut s = loaded();
+    update(&mut s, ch('T'));
+    let Mode::Vocab(v) = &s.mode else {
+        panic!("T opens the vocabulary")
+    };
+    let sale = v.rows.iter().position(|r| r.tag == "summer-sale").unwrap();
+    assert_eq!(
+        v.rows[sale].near,
+        ["Summer Sale", "summersale"],
+        "near-duplicates of summer-sale"
+    );
+    assert!(v.rows.iter().any(|r| r.ai && r.tag == "Mountain"));
+    snap("vocabulary", &s);
+    // Enter shows the files with that tag.
+    for _ in 0..sale {
+        update(&mut s, ch('j'));
+    }
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.filter, "tag:summer-sale");
+    assert_eq!(s.view.len(), 1);
+    // n marks the tag and its spellings; m merges them into the chosen name.
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, ch('T'));
+    for _ in 0..sale {
+        update(&mut s, ch('j'));
+    }
+    update(&mut s, ch('n'));
+    update(&mut s, ch('m'));
+    typed(&mut s, "sale");
+    let (_, op, ids) = started(&update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(
+        op,
+        Operation::MergeTags {
+            from: vec![
+                "Summer Sale".into(),
+                "summer-sale".into(),
+                "summersale".into()
+            ],
+            into: "sale".into()
+        }
+    );
+    assert_eq!(ids, [id(1), id(2), id(5)]);
+    // A tag with a space gets a quoted filter term.
+    update(&mut s, ch('T'));
+    let row = match &s.mode {
+        Mode::Vocab(v) => v.rows.iter().position(|r| r.tag == "Summer Sale").unwrap(),
+        _ => unreachable!(),
+    };
+    for _ in 0..row {
+        update(&mut s, ch('j'));
+    }
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.filter, "tag:\"Summer Sale\"");
+    assert_eq!(s.view.len(), 1);
+}

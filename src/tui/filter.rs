@@ -87,13 +87,44 @@ pub struct Filter {
     terms: Vec<(bool, Term)>,
 }
 
+/// Splits on whitespace, keeping `"double quoted"` parts together (`tag:"Summer Sale"`).
+fn split_terms(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in s.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The filter term that selects files with exactly this tag.
+pub fn tag_term(tag: &str) -> String {
+    if tag.contains(char::is_whitespace) {
+        format!("tag:\"{}\"", tag.replace('"', ""))
+    } else {
+        format!("tag:{tag}")
+    }
+}
+
 impl Filter {
     pub fn parse(s: &str) -> Filter {
-        let terms = s
-            .split_whitespace()
+        let terms = split_terms(s)
+            .into_iter()
             .filter_map(|raw| {
                 let (neg, t) = match raw.strip_prefix('!') {
-                    Some(rest) => (true, rest),
+                    Some(rest) => (true, rest.to_owned()),
                     None => (false, raw),
                 };
                 let lower = t.to_lowercase();
@@ -187,6 +218,8 @@ mod tests {
         assert!(hit("summer", &f), "substring of a tag");
         assert!(!hit("tag:summer sale", &f), "a space splits terms");
         assert!(hit("tag:jacket", &f));
+        assert!(hit("tag:\"summer sale\"", &f) && hit(&tag_term("Summer Sale"), &f));
+        assert!(!hit("!tag:\"Summer Sale\"", &f));
         assert!(!hit("tag:jack", &f), "tag: is exact");
         assert!(hit("ai:coat", &f));
         assert!(!hit("!jacket", &f));

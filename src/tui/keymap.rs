@@ -48,10 +48,11 @@ pub enum Command {
     Retry,
     Undo,
     Cancel,
+    Vocabulary,
 }
 
 impl Command {
-    pub const ALL: [Command; 29] = [
+    pub const ALL: [Command; 30] = [
         Command::Help,
         Command::Quit,
         Command::Suspend,
@@ -81,6 +82,7 @@ impl Command {
         Command::Retry,
         Command::Undo,
         Command::Cancel,
+        Command::Vocabulary,
     ];
 
     /// The name used in `keymap.toml`.
@@ -115,6 +117,7 @@ impl Command {
             Command::Retry => "retry_failed",
             Command::Undo => "undo",
             Command::Cancel => "cancel_job",
+            Command::Vocabulary => "vocabulary",
         }
     }
 
@@ -150,6 +153,7 @@ impl Command {
             Command::Retry => "retry exactly the files that failed",
             Command::Undo => "undo the last tag job",
             Command::Cancel => "cancel the running job",
+            Command::Vocabulary => "tag vocabulary: counts, near-duplicates, rename, merge",
         }
     }
 
@@ -175,6 +179,7 @@ impl Command {
             Command::Retry => "retry failed",
             Command::Undo => "undo",
             Command::Cancel => "cancel job",
+            Command::Vocabulary => "vocabulary",
             _ => return None,
         })
     }
@@ -356,6 +361,7 @@ const DEFAULTS: &[(Context, &str, Command)] = &[
     (Context::Global, "R", Command::Retry),
     (Context::Global, "u", Command::Undo),
     (Context::Global, "c", Command::Cancel),
+    (Context::Global, "T", Command::Vocabulary),
     (Context::Global, "esc", Command::Clear),
     (Context::List, "pgdn", Command::PageDown),
     (Context::List, "ctrl-d", Command::PageDown),

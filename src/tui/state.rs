@@ -128,6 +128,27 @@ pub enum InputKind {
     Search,
     AddTag,
     RemoveTag,
+    /// The new name for the vocabulary view's rename or merge (`State::vocab_merge`).
+    MergeInto,
+}
+
+/// One row of the vocabulary view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VocabRow {
+    pub tag: String,
+    pub files: usize,
+    pub ai: bool,
+    /// The other spellings of this tag in the library (near-duplicates).
+    pub near: Vec<String>,
+}
+
+/// The tag vocabulary view (`T`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VocabView {
+    pub rows: Vec<VocabRow>,
+    pub cursor: usize,
+    pub by_name: bool,
+    pub marked: BTreeSet<String>,
 }
 
 /// A one-line prompt.
@@ -256,11 +277,13 @@ pub struct Form {
     pub cursor: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmAction {
     Quit,
     Discard,
     Undo,
+    /// Remove this tag from every file that has it.
+    RemoveEverywhere(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -289,6 +312,7 @@ pub enum Mode {
     Tasks {
         cursor: usize,
     },
+    Vocab(VocabView),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,6 +407,8 @@ pub struct State {
     pub fields: Vec<CustomMetadataField>,
     pub mode: Mode,
     pub staged: Option<Staged>,
+    /// Tags the vocabulary view is renaming or merging (waiting for the new name).
+    pub vocab_merge: Vec<String>,
     pub jobs: Vec<Job>,
     next_id: u64,
     pub status: String,
@@ -425,6 +451,7 @@ impl State {
             fields: Vec::new(),
             mode: Mode::Normal,
             staged: None,
+            vocab_merge: Vec::new(),
             jobs: Vec::new(),
             next_id: 1,
             status: String::new(),
@@ -995,6 +1022,9 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
             if matches!(k.code, KeyCode::Char('y' | 'Y')) && !ctrl {
                 return confirmed(s, action);
             }
+            if matches!(action, ConfirmAction::RemoveEverywhere(_)) {
+                s.mode = Mode::Vocab(vocab_view(s, false));
+            }
             let _ = message;
             s.status = "cancelled".into();
             Vec::new()
@@ -1028,6 +1058,7 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
             }
         },
         Mode::Tasks { cursor } => tasks_key(s, cursor, k),
+        Mode::Vocab(v) => vocab_key(s, v, k),
     }
 }
 
@@ -1252,6 +1283,7 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
             None => s.status = "nothing to undo: no tag job changed files yet".into(),
         },
         Command::Cancel => return cancel(s, None),
+        Command::Vocabulary => s.mode = Mode::Vocab(vocab_view(s, false)),
     }
     Vec::new()
 }
@@ -1337,6 +1369,23 @@ fn confirmed(s: &mut State, action: ConfirmAction) -> Vec<Effect> {
             s.staged = None;
             s.status = "staged changes discarded".into();
             Vec::new()
+        }
+        ConfirmAction::RemoveEverywhere(tag) => {
+            let ids = files_with(s, std::slice::from_ref(&tag));
+            let group = s.new_id();
+            match enqueue(
+                s,
+                Operation::RemoveTags { tags: vec![tag] },
+                &ids,
+                group,
+                None,
+            ) {
+                Ok(()) => pump(s),
+                Err(e) => {
+                    s.status = format!("not started: {e}");
+                    Vec::new()
+                }
+            }
         }
         ConfirmAction::Undo => {
             let Some(j) = s.jobs.iter().rev().find(|j| {
@@ -1608,6 +1657,28 @@ fn submit(s: &mut State, mut input: Input) -> Vec<Effect> {
             input.error = None;
             s.mode = Mode::Input(input);
             vec![Effect::Search(text)]
+        }
+        InputKind::MergeInto => {
+            let into = if text.is_empty() {
+                match input.completions(8).get(input.choice) {
+                    Some(c) => c.0.clone(),
+                    None => return Vec::new(),
+                }
+            } else {
+                text
+            };
+            let from = std::mem::take(&mut s.vocab_merge);
+            let ids = files_with(s, &from);
+            let op = Operation::MergeTags { from, into };
+            let group = s.new_id();
+            match enqueue(s, op, &ids, group, None) {
+                Ok(()) => pump(s),
+                Err(e) => {
+                    input.error = Some(e);
+                    s.mode = Mode::Input(input);
+                    Vec::new()
+                }
+            }
         }
         InputKind::AddTag | InputKind::RemoveTag => {
             // Enter on an empty line takes the highlighted completion.
@@ -1973,6 +2044,165 @@ fn save_form(s: &mut State, f: &mut Form) -> bool {
         st.details.insert(k, v);
     }
     true
+}
+
+/// The ids of the files that have any of these tags.
+fn files_with(s: &State, tags: &[String]) -> Vec<String> {
+    s.files
+        .iter()
+        .filter(|f| tags.iter().any(|t| f.tags.contains(t)))
+        .map(|f| f.file_id.clone())
+        .collect()
+}
+
+fn vocab_view(s: &State, by_name: bool) -> VocabView {
+    let v = crate::vocab::Vocabulary::build(s.files.iter().map(|f| {
+        (
+            f.tags.iter().collect(),
+            f.ai_tags.iter().map(|a| a.name.as_str()).collect(),
+        )
+    }));
+    let mut near: HashMap<&str, Vec<String>> = HashMap::new();
+    for g in &v.near_duplicates {
+        for t in &g.tags {
+            near.insert(
+                &t.tag,
+                g.tags
+                    .iter()
+                    .filter(|x| x.tag != t.tag)
+                    .map(|x| x.tag.clone())
+                    .collect(),
+            );
+        }
+    }
+    let mut rows: Vec<VocabRow> = v
+        .tags
+        .iter()
+        .map(|t| VocabRow {
+            tag: t.tag.clone(),
+            files: t.files,
+            ai: false,
+            near: near.get(t.tag.as_str()).cloned().unwrap_or_default(),
+        })
+        .chain(v.ai_tags.iter().map(|t| VocabRow {
+            tag: t.tag.clone(),
+            files: t.files,
+            ai: true,
+            near: Vec::new(),
+        }))
+        .collect();
+    if by_name {
+        rows.sort_by_key(|r| (r.ai, r.tag.to_lowercase()));
+    }
+    VocabView {
+        rows,
+        cursor: 0,
+        by_name,
+        marked: BTreeSet::new(),
+    }
+}
+
+fn vocab_key(s: &mut State, mut v: VocabView, k: KeyEvent) -> Vec<Effect> {
+    let n = v.rows.len();
+    let row = v.rows.get(v.cursor).cloned();
+    match k.code {
+        KeyCode::Esc | KeyCode::Char('q' | 'T') => return Vec::new(),
+        KeyCode::Char('j') | KeyCode::Down => v.cursor = (v.cursor + 1).min(n.saturating_sub(1)),
+        KeyCode::Char('k') | KeyCode::Up => v.cursor = v.cursor.saturating_sub(1),
+        KeyCode::PageDown => v.cursor = (v.cursor + 20).min(n.saturating_sub(1)),
+        KeyCode::PageUp => v.cursor = v.cursor.saturating_sub(20),
+        KeyCode::Char('g') | KeyCode::Home => v.cursor = 0,
+        KeyCode::Char('G') | KeyCode::End => v.cursor = n.saturating_sub(1),
+        KeyCode::Char('s') => {
+            let marked = std::mem::take(&mut v.marked);
+            v = vocab_view(s, !v.by_name);
+            v.marked = marked;
+        }
+        KeyCode::Char(' ') => {
+            if let Some(r) = row.filter(|r| !r.ai)
+                && !v.marked.remove(&r.tag)
+            {
+                v.marked.insert(r.tag);
+            }
+            v.cursor = (v.cursor + 1).min(n.saturating_sub(1));
+        }
+        KeyCode::Char('n') => {
+            // Mark this tag and its near-duplicates, ready for a merge.
+            if let Some(r) = row.filter(|r| !r.ai) {
+                v.marked.insert(r.tag);
+                v.marked.extend(r.near);
+            }
+        }
+        KeyCode::Enter => {
+            if let Some(r) = row {
+                let term = super::filter::tag_term(&r.tag);
+                let term = if r.ai {
+                    term.replacen("tag:", "ai:", 1)
+                } else {
+                    term
+                };
+                s.set_filter(&term);
+                s.status = format!(
+                    "showing the {} files with {}",
+                    s.view.len(),
+                    untrusted_short(&r.tag)
+                );
+                return Vec::new();
+            }
+        }
+        KeyCode::Char('r' | 'm' | 'D') if s.read_only => {
+            s.status = "read-only profile: changes are disabled".into();
+        }
+        KeyCode::Char('r' | 'm') => {
+            let from: Vec<String> = if k.code == KeyCode::Char('m') && !v.marked.is_empty() {
+                v.marked.iter().cloned().collect()
+            } else {
+                match row.filter(|r| !r.ai) {
+                    Some(r) => vec![r.tag],
+                    None => {
+                        s.status =
+                            "AI tags cannot be renamed; promote or remove them instead".into();
+                        s.mode = Mode::Vocab(v);
+                        return Vec::new();
+                    }
+                }
+            };
+            // Suggest the most used spelling among them first.
+            let mut candidates: Vec<(String, usize)> = v
+                .rows
+                .iter()
+                .filter(|r| !r.ai && from.contains(&r.tag))
+                .map(|r| (r.tag.clone(), r.files))
+                .collect();
+            candidates.extend(
+                s.vocabulary(None)
+                    .into_iter()
+                    .filter(|c| !from.contains(&c.0)),
+            );
+            s.vocab_merge = from;
+            s.mode = Mode::Input(Input::new(InputKind::MergeInto, String::new(), candidates));
+            return Vec::new();
+        }
+        KeyCode::Char('D') => {
+            if let Some(r) = row.filter(|r| !r.ai) {
+                s.mode = Mode::Confirm {
+                    message: format!(
+                        "Remove the tag “{}” from all {} files that have it? (undo with u)",
+                        r.tag, r.files
+                    ),
+                    action: ConfirmAction::RemoveEverywhere(r.tag),
+                };
+                return Vec::new();
+            }
+        }
+        _ => {}
+    }
+    s.mode = Mode::Vocab(v);
+    Vec::new()
+}
+
+fn untrusted_short(s: &str) -> String {
+    crate::text::untrusted(s, 40)
 }
 
 fn tasks_key(s: &mut State, cursor: usize, k: KeyEvent) -> Vec<Effect> {

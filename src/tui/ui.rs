@@ -11,6 +11,7 @@ use super::entry::Entry;
 use super::keymap::{Command, Context};
 use super::state::{
     AiDialog, AiRemoval, EditorRow, Form, Input, InputKind, JobStatus, Mode, Pane, SortKey, State,
+    VocabView,
 };
 use super::theme::Theme;
 use crate::text::untrusted;
@@ -98,6 +99,7 @@ pub fn render(f: &mut Frame, s: &State) {
         Mode::Confirm { message, .. } => render_confirm(f, s, message, area),
         Mode::Delete { ids, typed } => render_delete(f, s, ids, typed, area),
         Mode::Tasks { cursor } => render_tasks(f, s, *cursor, area),
+        Mode::Vocab(v) => render_vocab(f, s, v, area),
     }
 }
 
@@ -502,6 +504,9 @@ fn mode_hints(mode: &Mode) -> Option<&'static str> {
         Mode::Confirm { .. } => "y confirm · any other key cancels",
         Mode::Delete { .. } => "type the count, enter · any other key cancels",
         Mode::Tasks { .. } => "↑↓ job · r retry failed · c cancel · esc close",
+        Mode::Vocab(_) => {
+            "enter show files · space mark · n mark near-duplicates · m merge marked · r rename · D remove everywhere · s sort · esc"
+        }
     })
 }
 
@@ -627,6 +632,10 @@ fn render_input(f: &mut Frame, s: &State, i: &Input, area: Rect) {
         }
         InputKind::AddTag => format!(" add a tag to {n} files "),
         InputKind::RemoveTag => format!(" remove a tag from {n} files "),
+        InputKind::MergeInto => format!(
+            " rename / merge {} into (enter) ",
+            untrusted(&s.vocab_merge.join(", "), 50)
+        ),
     };
     let mut lines = vec![Line::raw(format!("{}▏", untrusted(&i.text, 500)))];
     if let Some(e) = &i.error {
@@ -913,4 +922,57 @@ fn render_tasks(f: &mut Frame, s: &State, cursor: usize, area: Rect) {
         area.height.saturating_sub(4),
     );
     dialog(f, s, r, " tasks ".into(), lines);
+}
+
+fn render_vocab(f: &mut Frame, s: &State, v: &VocabView, area: Rect) {
+    let t = theme(s);
+    let r = centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    let height = usize::from(r.height.saturating_sub(2));
+    let start = v.cursor.saturating_sub(height.saturating_sub(1));
+    let groups = v.rows.iter().filter(|x| !x.near.is_empty()).count();
+    let lines: Vec<Line> = v
+        .rows
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(i, row)| {
+            let mark = if v.marked.contains(&row.tag) {
+                "●"
+            } else {
+                " "
+            };
+            let kind = if row.ai { "AI " } else { "   " };
+            let mut spans = vec![
+                Span::styled(mark, t.selected()),
+                Span::raw(format!(" {kind}{:>7}  ", row.files)),
+                Span::raw(untrusted(&row.tag, 50)),
+            ];
+            if !row.near.is_empty() {
+                spans.push(Span::styled(
+                    format!("  ≈ {}", untrusted(&row.near.join(" · "), 80)),
+                    t.dim(),
+                ));
+            }
+            let line = Line::from(spans);
+            if i == v.cursor {
+                line.patch_style(t.cursor())
+            } else {
+                line
+            }
+        })
+        .collect();
+    let title = format!(
+        " tag vocabulary · {} tags · {} with near-duplicates · sorted by {} · {} marked ",
+        v.rows.iter().filter(|x| !x.ai).count(),
+        groups,
+        if v.by_name { "name" } else { "count" },
+        v.marked.len()
+    );
+    f.render_widget(Clear, r);
+    f.render_widget(Paragraph::new(lines).block(block(s, title, true)), r);
 }
