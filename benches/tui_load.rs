@@ -24,8 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use iktag::api::{Client, ClientOptions, ListQuery};
-use iktag::model::{Asset, FileDetails};
+use iktag::api::{Client, ClientOptions};
 use iktag::tui::state::{Action, State, update};
 use iktag::tui::ui;
 use ratatui::Terminal;
@@ -167,15 +166,6 @@ fn mb(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
-fn files_of(page: Vec<Asset>) -> Vec<FileDetails> {
-    page.into_iter()
-        .filter_map(|a| match a {
-            Asset::File(f) => Some(*f),
-            Asset::Folder(_) => None,
-        })
-        .collect()
-}
-
 struct Figures {
     first_rows: Duration,
     full_load: Duration,
@@ -209,26 +199,7 @@ async fn load(base: &str, key: &str) -> Result<Figures, String> {
     let rss_before = rss_bytes();
     let live_before = live();
     let (tx, mut rx) = unbounded_channel::<Action>();
-    let loader = tokio::spawn(async move {
-        let mut pager = client.list(ListQuery::default());
-        loop {
-            match pager.next_page().await {
-                Ok(Some(page)) => {
-                    if tx.send(Action::Page(files_of(page))).is_err() {
-                        return;
-                    }
-                }
-                Ok(None) => {
-                    let _ = tx.send(Action::LoadDone);
-                    return;
-                }
-                Err(e) => {
-                    let _ = tx.send(Action::LoadFailed(e.to_string()));
-                    return;
-                }
-            }
-        }
-    });
+    let loader = iktag::tui::spawn_load(client, tx);
 
     let (mut first_rows, mut full_load) = (None, None);
     let (mut pages, mut draws) = (0, 0);

@@ -672,13 +672,11 @@ async fn per_file(
             },
             Operation::PromoteAiTags { min } => {
                 // Read the file now: its AI tags and tags may have changed since the listing.
-                let names: Vec<String> = match client.get_details(id).await {
-                    Ok(f) => f
-                        .ai_tags
-                        .iter()
-                        .filter(|t| t.confidence >= *min && !f.tags.contains(&t.name))
-                        .map(|t| t.name.clone())
-                        .collect(),
+                let fresh = fresh_ai_names(client, id, |f, t| {
+                    t.confidence >= *min && !f.tags.contains(&t.name)
+                });
+                let names = match fresh.await {
+                    Ok(n) => n,
                     Err(e) => {
                         push(&mut out, id, outcome_of::<()>(Err(e)));
                         continue;
@@ -708,18 +706,14 @@ async fn per_file(
             }
             Operation::RemoveAiTagsBelow { confidence } => {
                 // Names are per file: read the file's AI tags now, not from a stale listing.
-                let names: Vec<String> = match client.get_details(id).await {
-                    Ok(f) => f
-                        .ai_tags
-                        .iter()
-                        .filter(|t| t.confidence < *confidence)
-                        .map(|t| t.name.clone())
-                        .collect(),
-                    Err(e) => {
-                        push(&mut out, id, outcome_of::<()>(Err(e)));
-                        continue;
-                    }
-                };
+                let names =
+                    match fresh_ai_names(client, id, |_, t| t.confidence < *confidence).await {
+                        Ok(n) => n,
+                        Err(e) => {
+                            push(&mut out, id, outcome_of::<()>(Err(e)));
+                            continue;
+                        }
+                    };
                 if names.is_empty() {
                     let reason = format!("has no AI tags below {confidence}");
                     push(&mut out, id, Outcome::Skipped { reason });
@@ -739,6 +733,20 @@ async fn per_file(
         );
     }
     out
+}
+
+/// The names of the file's AI tags that `keep` picks, read now (not from a stale listing).
+async fn fresh_ai_names(
+    client: &Client,
+    id: &str,
+    keep: impl Fn(&FileDetails, &crate::model::AiTag) -> bool,
+) -> Result<Vec<String>, ApiError> {
+    let f = client.get_details(id).await?;
+    Ok(f.ai_tags
+        .iter()
+        .filter(|t| keep(&f, t))
+        .map(|t| t.name.clone())
+        .collect())
 }
 
 fn push(out: &mut Vec<FileOutcome>, id: &str, outcome: Outcome) {

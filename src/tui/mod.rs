@@ -203,7 +203,9 @@ fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> Result<(), String> {
     Ok(())
 }
 
-fn spawn_load(client: Client, tx: UnboundedSender<Action>) {
+/// Streams the library into the state: one `Page` per listing page, then `LoadDone` (or
+/// `LoadFailed`). Public for the loading benchmark, which measures exactly this path.
+pub fn spawn_load(client: Client, tx: UnboundedSender<Action>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut pager = client.list(ListQuery::default());
         loop {
@@ -223,7 +225,7 @@ fn spawn_load(client: Client, tx: UnboundedSender<Action>) {
                 }
             }
         }
-    });
+    })
 }
 
 fn files_of(page: Vec<crate::model::Asset>) -> Vec<crate::model::FileDetails> {
