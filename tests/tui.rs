@@ -936,3 +936,17 @@ fn vocabulary_view_groups_near_duplicates_filters_and_merges() {
     assert_eq!(s.filter, "tag:\"Summer Sale\"");
     assert_eq!(s.view.len(), 1);
 }
+
+#[test]
+fn ai_dialog_on_files_without_ai_tags_never_indexes_a_missing_row() {
+    let mut s = loaded();
+    // The second file has no AI tags.
+    update(&mut s, ch('j'));
+    update(&mut s, ch('A'));
+    assert!(matches!(&s.mode, Mode::Ai(d) if d.names.is_empty() && d.cursor == 0));
+    for k in [KeyCode::Down, KeyCode::Down, KeyCode::Char(' ')] {
+        update(&mut s, key(k));
+    }
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::All));
+}

@@ -1228,12 +1228,14 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
                     Some(AiRemoval::Names(n)) => n.clone(),
                     _ => BTreeSet::new(),
                 };
+                let none = names.is_empty();
                 s.mode = Mode::Ai(AiDialog {
                     names: names
                         .into_iter()
                         .map(|(n, c)| (n.to_owned(), c, staged.contains(n)))
                         .collect(),
-                    cursor: 2,
+                    // On the first name, or on "all" when the files have none.
+                    cursor: if none { 0 } else { 2 },
                     below: String::new(),
                     error: None,
                 });
@@ -1759,8 +1761,9 @@ fn ai_key(s: &mut State, mut d: AiDialog, k: KeyEvent) {
         KeyCode::Char('j') if d.cursor != 1 => d.cursor = (d.cursor + 1) % rows,
         KeyCode::Char('k') if d.cursor != 1 => d.cursor = (d.cursor + rows - 1) % rows,
         KeyCode::Char(' ') if d.cursor >= 2 => {
-            let row = &mut d.names[d.cursor - 2];
-            row.2 = !row.2;
+            if let Some(row) = d.names.get_mut(d.cursor - 2) {
+                row.2 = !row.2;
+            }
         }
         KeyCode::Char(c) if d.cursor == 1 && (c.is_ascii_digit() || c == '.') => {
             if d.below.len() < 8 {
@@ -1789,8 +1792,14 @@ fn ai_key(s: &mut State, mut d: AiDialog, k: KeyEvent) {
                         .filter(|r| r.2)
                         .map(|r| r.0.clone())
                         .collect();
+                    if names.is_empty()
+                        && let Some(row) = d.names.get(d.cursor - 2)
+                    {
+                        names.insert(row.0.clone());
+                    }
                     if names.is_empty() {
-                        names.insert(d.names[d.cursor - 2].0.clone());
+                        s.mode = Mode::Ai(d);
+                        return;
                     }
                     AiRemoval::Names(names)
                 }
