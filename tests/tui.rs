@@ -950,3 +950,40 @@ fn ai_dialog_on_files_without_ai_tags_never_indexes_a_missing_row() {
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::All));
 }
+
+#[test]
+fn y_copies_ids_paths_names_tags_or_urls_through_osc52() {
+    let mut s = loaded();
+    update(&mut s, ch(' '));
+    update(&mut s, ch(' '));
+    update(&mut s, ch('y'));
+    assert_eq!(s.mode, Mode::Copy);
+    assert_eq!(
+        update(&mut s, ch('i')),
+        [Effect::Copy(format!("{}\n{}", id(1), id(2)))]
+    );
+    update(&mut s, ch('y'));
+    assert_eq!(
+        update(&mut s, ch('t')),
+        [Effect::Copy(
+            "jacket, summer-sale, red\njacket, Summer Sale".into()
+        )]
+    );
+    update(&mut s, ch('y'));
+    assert_eq!(
+        update(&mut s, ch('u')),
+        [Effect::CopyUrls(vec![id(1), id(2)])]
+    );
+    let effects = update(&mut s, Action::CopyText("https://a\nhttps://b".into()));
+    assert_eq!(effects, [Effect::Copy("https://a\nhttps://b".into())]);
+    assert!(s.status.contains("copied 2 URLs"));
+    update(&mut s, ch('y'));
+    assert!(update(&mut s, ch('x')).is_empty(), "any other key cancels");
+    assert_eq!(s.mode, Mode::Normal);
+    // The sequence is base64: nothing in a hostile name reaches the terminal raw.
+    let seq = iktag::tui::osc52("evil\u{1b}[31m");
+    assert_eq!(seq, "\u{1b}]52;c;ZXZpbBtbMzFt\u{7}");
+    // The header names the profile.
+    s.profile = Some("prod".into());
+    assert!(row_text(&draw(&s, 120, 40), 0).contains(" prod "));
+}

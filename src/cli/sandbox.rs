@@ -187,6 +187,7 @@ pub async fn demo(args: DemoArgs, common: super::work::Common) -> Result<(), Cli
         state_dir: crate::config::state_dir(&crate::config::ProcessEnv).ok(),
         keymap: crate::tui::load_keymap().map_err(CliError::usage)?,
         mouse: crate::tui::mouse_from_env(),
+        profile: None,
     };
     let result = crate::tui::run(client, opts).await;
     sandbox.stop().await;

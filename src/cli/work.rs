@@ -1084,6 +1084,7 @@ pub async fn tui(common: Common) -> Result<(), CliError> {
         state_dir: Some(ctx.settings.state_dir.clone()),
         keymap: crate::tui::load_keymap().map_err(CliError::usage)?,
         mouse: crate::tui::mouse_from_env(),
+        profile: ctx.settings.profile.clone(),
     };
     crate::tui::run(ctx.client, opts)
         .await

@@ -49,10 +49,11 @@ pub enum Command {
     Undo,
     Cancel,
     Vocabulary,
+    Copy,
 }
 
 impl Command {
-    pub const ALL: [Command; 30] = [
+    pub const ALL: [Command; 31] = [
         Command::Help,
         Command::Quit,
         Command::Suspend,
@@ -83,6 +84,7 @@ impl Command {
         Command::Undo,
         Command::Cancel,
         Command::Vocabulary,
+        Command::Copy,
     ];
 
     /// The name used in `keymap.toml`.
@@ -118,6 +120,7 @@ impl Command {
             Command::Undo => "undo",
             Command::Cancel => "cancel_job",
             Command::Vocabulary => "vocabulary",
+            Command::Copy => "copy",
         }
     }
 
@@ -154,6 +157,7 @@ impl Command {
             Command::Undo => "undo the last tag job",
             Command::Cancel => "cancel the running job",
             Command::Vocabulary => "tag vocabulary: counts, near-duplicates, rename, merge",
+            Command::Copy => "copy id, path, name, tags or URL (OSC 52: works over SSH)",
         }
     }
 
@@ -362,6 +366,7 @@ const DEFAULTS: &[(Context, &str, Command)] = &[
     (Context::Global, "u", Command::Undo),
     (Context::Global, "c", Command::Cancel),
     (Context::Global, "T", Command::Vocabulary),
+    (Context::Global, "y", Command::Copy),
     (Context::Global, "esc", Command::Clear),
     (Context::List, "pgdn", Command::PageDown),
     (Context::List, "ctrl-d", Command::PageDown),

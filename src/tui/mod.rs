@@ -39,6 +39,8 @@ pub struct TuiOptions {
     /// Capture the mouse (wheel scrolls, click focuses). Off by default so the terminal's
     /// own selection keeps working; `IKTAG_MOUSE=1` turns it on.
     pub mouse: bool,
+    /// The profile in use (shown in the header).
+    pub profile: Option<String>,
 }
 
 /// Restores the terminal however the TUI ends (return, `?`, panic unwinding).
@@ -102,6 +104,7 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
 
     let mut state = State::new(opts.demo, opts.read_only);
     state.keymap = opts.keymap.clone();
+    state.profile = opts.profile.clone();
     state.mono = theme::Theme::from_env().mono;
     let mut cancels: HashMap<u64, CancelHandle> = HashMap::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
@@ -143,6 +146,23 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
                     }
                 }
                 Effect::Search(q) => spawn_search(client.clone(), q, tx.clone()),
+                Effect::Copy(text) => copy(&text),
+                Effect::CopyUrls(ids) => {
+                    let (client, tx) = (client.clone(), tx.clone());
+                    tokio::spawn(async move {
+                        let action = match client.details_of(&ids).await {
+                            Ok(files) => Action::CopyText(
+                                files
+                                    .into_iter()
+                                    .map(|f| f.url)
+                                    .collect::<Vec<_>>()
+                                    .join("\n"),
+                            ),
+                            Err(e) => Action::CopyFailed(e.to_string()),
+                        };
+                        let _ = tx.send(action);
+                    });
+                }
                 Effect::Refresh(ids) => spawn_refresh(client.clone(), ids, tx.clone()),
                 Effect::Suspend => suspend(&mut terminal, opts.mouse)?,
             }
@@ -330,6 +350,22 @@ pub fn load_keymap() -> Result<keymap::Keymap, String> {
         Ok(dir) => keymap::Keymap::load(&dir),
         Err(_) => Ok(keymap::Keymap::default()),
     }
+}
+
+/// The OSC 52 sequence that puts `text` on the terminal's clipboard (base64, so nothing in
+/// the text can act as a control sequence). Works over SSH and in tmux with set-clipboard.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
+}
+
+fn copy(text: &str) {
+    let mut out = std::io::stdout();
+    let _ = out.write_all(osc52(text).as_bytes());
+    let _ = out.flush();
 }
 
 /// `IKTAG_MOUSE=1` (or `true`/`yes`) turns mouse capture on.

@@ -49,12 +49,22 @@ pub enum Action {
     Refreshed(Vec<FileDetails>),
     Tick(Instant),
     Resize,
+    /// URLs fetched for `y u`: copy them.
+    CopyText(String),
+    CopyFailed(String),
 }
 
 /// Work for the event loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    RunJob { job: u64, plan: Plan },
+    RunJob {
+        job: u64,
+        plan: Plan,
+    },
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    /// Fetch these files' URLs, then copy them.
+    CopyUrls(Vec<String>),
     Cancel(u64),
     Search(String),
     Refresh(Vec<String>),
@@ -313,6 +323,8 @@ pub enum Mode {
         cursor: usize,
     },
     Vocab(VocabView),
+    /// `y`: which value to copy.
+    Copy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,6 +426,7 @@ pub struct State {
     pub status: String,
     pub demo: bool,
     pub read_only: bool,
+    pub profile: Option<String>,
     pub keymap: Keymap,
     pub mono: bool,
     pub now: Option<Instant>,
@@ -457,6 +470,7 @@ impl State {
             status: String::new(),
             demo,
             read_only,
+            profile: None,
             keymap: Keymap::default(),
             mono: false,
             now: None,
@@ -775,6 +789,17 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             s.scroll_into_view();
             Vec::new()
         }
+        Action::CopyText(text) => {
+            s.status = format!(
+                "copied {} URLs to the clipboard (OSC 52)",
+                text.lines().count()
+            );
+            vec![Effect::Copy(text)]
+        }
+        Action::CopyFailed(e) => {
+            s.status = format!("could not fetch the URLs: {e}");
+            Vec::new()
+        }
         Action::Paste(text) => {
             paste(s, &text);
             Vec::new()
@@ -1059,6 +1084,7 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
         },
         Mode::Tasks { cursor } => tasks_key(s, cursor, k),
         Mode::Vocab(v) => vocab_key(s, v, k),
+        Mode::Copy => copy_key(s, k),
     }
 }
 
@@ -1286,6 +1312,13 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         },
         Command::Cancel => return cancel(s, None),
         Command::Vocabulary => s.mode = Mode::Vocab(vocab_view(s, false)),
+        Command::Copy => {
+            if s.targets().is_empty() {
+                s.status = "no file to copy from".into();
+            } else {
+                s.mode = Mode::Copy;
+            }
+        }
     }
     Vec::new()
 }
@@ -2053,6 +2086,27 @@ fn save_form(s: &mut State, f: &mut Form) -> bool {
         st.details.insert(k, v);
     }
     true
+}
+
+fn copy_key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
+    let ids = s.targets();
+    let files: Vec<&Entry> = ids.iter().filter_map(|id| s.file(id)).collect();
+    let (what, text): (&str, Vec<String>) = match k.code {
+        KeyCode::Char('i') => ("ids", files.iter().map(|f| f.file_id.clone()).collect()),
+        KeyCode::Char('p') => (
+            "paths",
+            files.iter().map(|f| f.file_path.to_string()).collect(),
+        ),
+        KeyCode::Char('n') => ("names", files.iter().map(|f| f.name().to_owned()).collect()),
+        KeyCode::Char('t') => ("tag lists", files.iter().map(|f| f.tags.joined()).collect()),
+        KeyCode::Char('u') => {
+            s.status = format!("fetching the URLs of {} files to copy…", ids.len());
+            return vec![Effect::CopyUrls(ids)];
+        }
+        _ => return Vec::new(),
+    };
+    s.status = format!("copied {} {what} to the clipboard (OSC 52)", text.len());
+    vec![Effect::Copy(text.join("\n"))]
 }
 
 /// The ids of the files that have any of these tags.

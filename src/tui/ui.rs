@@ -100,6 +100,7 @@ pub fn render(f: &mut Frame, s: &State) {
         Mode::Delete { ids, typed } => render_delete(f, s, ids, typed, area),
         Mode::Tasks { cursor } => render_tasks(f, s, *cursor, area),
         Mode::Vocab(v) => render_vocab(f, s, v, area),
+        Mode::Copy => {}
     }
 }
 
@@ -109,6 +110,9 @@ fn render_header(f: &mut Frame, s: &State, area: Rect) {
     if s.demo {
         spans.push(Span::styled(" DEMO ", t.demo()));
         spans.push(Span::raw(" "));
+    }
+    if let Some(p) = &s.profile {
+        spans.push(Span::styled(format!(" {} ", untrusted(p, 24)), t.heading()));
     }
     if s.read_only {
         spans.push(Span::styled(" READ-ONLY ", t.demo()));
@@ -504,6 +508,7 @@ fn mode_hints(mode: &Mode) -> Option<&'static str> {
         Mode::Confirm { .. } => "y confirm · any other key cancels",
         Mode::Delete { .. } => "type the count, enter · any other key cancels",
         Mode::Tasks { .. } => "↑↓ job · r retry failed · c cancel · esc close",
+        Mode::Copy => "copy: i id · p path · n name · t tags · u URL · any other key cancels",
         Mode::Vocab(_) => {
             "enter show files · space mark · n mark near-duplicates · m merge marked · r rename · D remove everywhere · s sort · esc"
         }
