@@ -439,6 +439,7 @@ fn ai_tag_removal_chosen_all_and_below() {
     // Below a confidence, checked for range.
     update(&mut s, ch('A'));
     update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Up));
     typed(&mut s, "500");
     update(&mut s, key(KeyCode::Enter));
     assert!(matches!(&s.mode, Mode::Ai(d) if d.error.is_some()));
@@ -446,12 +447,29 @@ fn ai_tag_removal_chosen_all_and_below() {
     update(&mut s, key(KeyCode::Backspace));
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::Below(5.0)));
+    // Promote the confident ones to tags (runs before any AI-tag removal).
     update(&mut s, ch('A'));
     update(&mut s, key(KeyCode::Up));
-    update(&mut s, key(KeyCode::Up));
+    typed(&mut s, "90");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.staged.as_ref().unwrap().promote, Some(90.0));
+    update(&mut s, ch('A'));
+    for _ in 0..3 {
+        update(&mut s, key(KeyCode::Up));
+    }
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::All));
-    let (_, op, ids) = started(&update(&mut s, ch('w')));
+    let (job, op, ids) = started(&update(&mut s, ch('w')));
+    assert_eq!(op, Operation::PromoteAiTags { min: 90.0 });
+    assert_eq!(ids, [id(1), id(5)], "Jacket 97.1 and Mountain 99.1");
+    let next = update(
+        &mut s,
+        Action::JobDone {
+            job,
+            outcomes: vec![],
+        },
+    );
+    let (_, op, ids) = started(&next);
     assert_eq!(op, Operation::RemoveAllAiTags);
     assert_eq!(
         ids,
@@ -944,7 +962,12 @@ fn ai_dialog_on_files_without_ai_tags_never_indexes_a_missing_row() {
     update(&mut s, ch('j'));
     update(&mut s, ch('A'));
     assert!(matches!(&s.mode, Mode::Ai(d) if d.names.is_empty() && d.cursor == 0));
-    for k in [KeyCode::Down, KeyCode::Down, KeyCode::Char(' ')] {
+    for k in [
+        KeyCode::Down,
+        KeyCode::Down,
+        KeyCode::Down,
+        KeyCode::Char(' '),
+    ] {
         update(&mut s, key(k));
     }
     update(&mut s, key(KeyCode::Enter));

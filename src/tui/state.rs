@@ -231,6 +231,8 @@ pub struct Staged {
     pub add: BTreeSet<String>,
     pub remove: BTreeSet<String>,
     pub ai: Option<AiRemoval>,
+    /// Copy AI tags with at least this confidence into the tags.
+    pub promote: Option<f64>,
     /// PATCH /details fields: description, customCoordinates, customMetadata.
     pub details: Map<String, Value>,
 }
@@ -240,21 +242,28 @@ impl Staged {
         self.add.is_empty()
             && self.remove.is_empty()
             && self.ai.is_none()
+            && self.promote.is_none()
             && self.details.is_empty()
     }
 
     pub fn count(&self) -> usize {
-        self.add.len() + self.remove.len() + usize::from(self.ai.is_some()) + self.details.len()
+        self.add.len()
+            + self.remove.len()
+            + usize::from(self.ai.is_some())
+            + usize::from(self.promote.is_some())
+            + self.details.len()
     }
 }
 
-/// The AI-tag removal dialog: row 0 "all", row 1 "below", then one row per AI tag name.
+/// The AI-tag dialog: row 0 "remove all", row 1 "remove below", row 2 "promote at or above",
+/// then one row per AI tag name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AiDialog {
     /// Name, files having it, checked.
     pub names: Vec<(String, usize, bool)>,
     pub cursor: usize,
     pub below: String,
+    pub promote: String,
     pub error: Option<String>,
 }
 
@@ -1261,8 +1270,9 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
                         .map(|(n, c)| (n.to_owned(), c, staged.contains(n)))
                         .collect(),
                     // On the first name, or on "all" when the files have none.
-                    cursor: if none { 0 } else { 2 },
+                    cursor: if none { 0 } else { AI_NAMES },
                     below: String::new(),
+                    promote: String::new(),
                     error: None,
                 });
             }
@@ -1591,6 +1601,10 @@ fn apply(s: &mut State) -> Vec<Effect> {
             tags: st.add.iter().cloned().collect(),
         });
     }
+    // Promote before any AI-tag removal, so removed AI tags can still be promoted.
+    if let Some(min) = st.promote {
+        ops.push(Operation::PromoteAiTags { min });
+    }
     match &st.ai {
         Some(AiRemoval::Names(n)) => ops.push(Operation::RemoveAiTags {
             names: n.iter().cloned().collect(),
@@ -1785,35 +1799,66 @@ fn sort_key(s: &mut State, mut cursor: usize, k: KeyEvent) {
     }
 }
 
+/// The first AI-tag name row of the dialog.
+pub const AI_NAMES: usize = 3;
+
+fn confidence(text: &str) -> Option<f64> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|c| (0.0..=100.0).contains(c))
+}
+
 fn ai_key(s: &mut State, mut d: AiDialog, k: KeyEvent) {
-    let rows = 2 + d.names.len();
+    let rows = AI_NAMES + d.names.len();
+    let typing = d.cursor == 1 || d.cursor == 2;
     match k.code {
         KeyCode::Esc => return,
         KeyCode::Down | KeyCode::Tab => d.cursor = (d.cursor + 1) % rows,
         KeyCode::Up | KeyCode::BackTab => d.cursor = (d.cursor + rows - 1) % rows,
-        KeyCode::Char('j') if d.cursor != 1 => d.cursor = (d.cursor + 1) % rows,
-        KeyCode::Char('k') if d.cursor != 1 => d.cursor = (d.cursor + rows - 1) % rows,
-        KeyCode::Char(' ') if d.cursor >= 2 => {
-            if let Some(row) = d.names.get_mut(d.cursor - 2) {
+        KeyCode::Char('j') if !typing => d.cursor = (d.cursor + 1) % rows,
+        KeyCode::Char('k') if !typing => d.cursor = (d.cursor + rows - 1) % rows,
+        KeyCode::Char(' ') if d.cursor >= AI_NAMES => {
+            if let Some(row) = d.names.get_mut(d.cursor - AI_NAMES) {
                 row.2 = !row.2;
             }
         }
-        KeyCode::Char(c) if d.cursor == 1 && (c.is_ascii_digit() || c == '.') => {
-            if d.below.len() < 8 {
-                d.below.push(c);
+        KeyCode::Char(c) if typing && (c.is_ascii_digit() || c == '.') => {
+            let field = if d.cursor == 1 {
+                &mut d.below
+            } else {
+                &mut d.promote
+            };
+            if field.len() < 8 {
+                field.push(c);
             }
             d.error = None;
         }
-        KeyCode::Backspace if d.cursor == 1 => {
-            d.below.pop();
+        KeyCode::Backspace if typing => {
+            if d.cursor == 1 {
+                d.below.pop();
+            } else {
+                d.promote.pop();
+            }
         }
         KeyCode::Enter => {
+            let bad = "type a confidence between 0 and 100, e.g. 50";
+            if d.cursor == 2 {
+                let Some(c) = confidence(&d.promote) else {
+                    d.error = Some(bad.into());
+                    s.mode = Mode::Ai(d);
+                    return;
+                };
+                if let Some(ids) = staging_targets(s) {
+                    staged_for(s, &ids).promote = Some(c);
+                }
+                return;
+            }
             let removal = match d.cursor {
                 0 => AiRemoval::All,
-                1 => match d.below.parse::<f64>() {
-                    Ok(c) if (0.0..=100.0).contains(&c) => AiRemoval::Below(c),
-                    _ => {
-                        d.error = Some("type a confidence between 0 and 100, e.g. 50".into());
+                1 => match confidence(&d.below) {
+                    Some(c) => AiRemoval::Below(c),
+                    None => {
+                        d.error = Some(bad.into());
                         s.mode = Mode::Ai(d);
                         return;
                     }
@@ -1826,7 +1871,7 @@ fn ai_key(s: &mut State, mut d: AiDialog, k: KeyEvent) {
                         .map(|r| r.0.clone())
                         .collect();
                     if names.is_empty()
-                        && let Some(row) = d.names.get(d.cursor - 2)
+                        && let Some(row) = d.names.get(d.cursor - AI_NAMES)
                     {
                         names.insert(row.0.clone());
                     }

@@ -412,6 +412,12 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
             )),
             None => {}
         }
+        if let Some(c) = st.promote {
+            lines.push(Line::styled(
+                format!("  + AI tags ≥ {c}% become tags"),
+                t.added(),
+            ));
+        }
         for (k, v) in &st.details {
             lines.push(Line::styled(
                 format!("  ~ {k}: {}", untrusted(&crate::text::json_text(v), 80)),
@@ -747,10 +753,20 @@ fn render_ai(f: &mut Frame, s: &State, d: &AiDialog, area: Rect) {
         }
     };
     let mut lines = vec![
-        Line::styled(" all AI tags", style(0)),
+        Line::styled(" remove all AI tags", style(0)),
         Line::styled(
-            format!(" below confidence: {}▏ %", untrusted(&d.below, 8)),
+            format!(
+                " remove those below confidence: {}▏ %",
+                untrusted(&d.below, 8)
+            ),
             style(1),
+        ),
+        Line::styled(
+            format!(
+                " promote to tags those at or above: {}▏ %",
+                untrusted(&d.promote, 8)
+            ),
+            style(2),
         ),
     ];
     if let Some(e) = &d.error {
@@ -766,12 +782,12 @@ fn render_ai(f: &mut Frame, s: &State, d: &AiDialog, area: Rect) {
                 if *checked { "x" } else { " " },
                 untrusted(name, 50)
             ),
-            style(i + 2),
+            style(i + super::state::AI_NAMES),
         ));
     }
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let r = centered(area, 64, h);
-    dialog(f, s, r, format!(" remove AI tags from {n} files "), lines);
+    dialog(f, s, r, format!(" AI tags of {n} files "), lines);
 }
 
 fn render_form(f: &mut Frame, s: &State, form: &Form, area: Rect) {
