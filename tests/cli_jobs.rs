@@ -650,3 +650,75 @@ async fn promote_copies_confident_ai_tags_into_tags_and_undo_takes_them_back() {
         ["jacket", "summer-sale", "red"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_listing_applies_as_one_job_and_undo_puts_everything_back() {
+    let h = Harness::start().await;
+    let state = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut c = iktag(&h, state.path());
+        c.args(args);
+        c
+    };
+    let out = run(cmd(&["ls", "--json"])).await;
+    let mut files = lines(&out);
+    let original = files.clone();
+    files[0]["tags"] = json!(["jacket", "sale"]);
+    files[2]["customCoordinates"] = json!("1,1,10,10");
+    files[3]["description"] = json!("Lookbook 2023");
+    let plan = state.path().join("plan.jsonl");
+    let text: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+    std::fs::write(&plan, text.join("\n")).unwrap();
+    let plan = plan.to_str().unwrap();
+
+    let out = run(cmd(&["apply", plan, "--dry-run"])).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(r#"tags → ["jacket","sale"]"#), "{text}");
+    assert!(
+        text.contains(r#"customCoordinates → "1,1,10,10""#),
+        "{text}"
+    );
+    assert!(text.contains("3 files need no change"), "{text}");
+    assert_eq!(
+        strs(&h.details(JACKET_FRONT).await["tags"]),
+        ["jacket", "summer-sale", "red"]
+    );
+
+    let out = run(cmd(&["apply", plan, "--yes", "--json"])).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = lines(&out).pop().unwrap()["summary"].clone();
+    assert_eq!(
+        (summary["succeeded"].clone(), summary["skipped"].clone()),
+        (json!(3), json!(3))
+    );
+    assert_eq!(
+        strs(&h.details(JACKET_FRONT).await["tags"]),
+        ["jacket", "sale"]
+    );
+    assert_eq!(h.details(LOGO).await["customCoordinates"], "1,1,10,10");
+    assert_eq!(h.details(LOOKBOOK).await["description"], "Lookbook 2023");
+
+    let job = summary["job"].as_str().unwrap().to_owned();
+    let out = run(cmd(&["undo", &job, "--yes"])).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (i, id) in [JACKET_FRONT, LOGO].iter().enumerate() {
+        let now = h.details(id).await;
+        let was = &original[if i == 0 { 0 } else { 2 }];
+        assert_eq!(now["tags"], was["tags"]);
+        assert_eq!(now["customCoordinates"], was["customCoordinates"]);
+    }
+    assert_eq!(
+        h.details(LOOKBOOK).await["description"]
+            .as_str()
+            .unwrap_or_default(),
+        original[3]["description"].as_str().unwrap_or_default()
+    );
+}

@@ -53,6 +53,8 @@ pub enum Command {
     },
     /// Apply the inverse of a finished tag job
     Undo(work::UndoArgs),
+    /// Apply an edited `iktag ls --json` listing back to the library as one job
+    Apply(work::ApplyArgs),
     /// Run a local ImageKit-compatible API server (for iktag, your scripts and the official SDKs)
     Sandbox(SandboxArgs),
     /// Start the embedded sandbox with the demo library
@@ -98,6 +100,7 @@ pub fn main() -> ExitCode {
             Command::Update(args) => work::update(common, args).await,
             Command::Jobs { command } => work::jobs_cmd(common, command).await,
             Command::Undo(args) => work::undo(common, args).await,
+            Command::Apply(args) => work::apply(common, args).await,
             Command::Sandbox(args) => sandbox::run(args).await,
             Command::Demo(args) => sandbox::demo(args, common).await,
         }

@@ -877,6 +877,24 @@ pub async fn undo(common: Common, args: UndoArgs) -> Result<(), CliError> {
     let inverse = match &r.plan.op {
         Operation::AddTags { tags } => Operation::RemoveTags { tags: tags.clone() },
         Operation::RemoveTags { tags } => Operation::AddTags { tags: tags.clone() },
+        Operation::PatchEach { bodies, before } => {
+            let keep = |m: &std::collections::BTreeMap<String, serde_json::Value>| {
+                m.iter()
+                    .filter(|(id, _)| done.contains(id))
+                    .map(|(id, v)| (id.clone(), v.clone()))
+                    .collect::<std::collections::BTreeMap<_, _>>()
+            };
+            let inverse = Operation::PatchEach {
+                bodies: keep(before),
+                before: keep(bodies),
+            };
+            eprintln!(
+                "undoing job {}: putting back the previous values on the {} files it changed",
+                r.id,
+                done.len()
+            );
+            return run_job(&ctx, inverse, done, HashMap::new(), &args.flags).await;
+        }
         Operation::ReplaceTags { .. }
         | Operation::MergeTags { .. }
         | Operation::PromoteAiTags { .. } => {
@@ -912,6 +930,163 @@ pub async fn undo(common: Common, args: UndoArgs) -> Result<(), CliError> {
         done.len()
     );
     run_job(&ctx, inverse, done, HashMap::new(), &args.flags).await
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// `iktag ls --json` output (one file per line, or a JSON array), edited; `-` is stdin.
+    /// Only the fields present are applied: tags, customCoordinates, customMetadata, description.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub flags: JobFlags,
+}
+
+/// Reads a plan: JSON lines or one JSON array of file objects with a `fileId`.
+fn read_plan(path: &PathBuf) -> Result<Vec<serde_json::Value>, CliError> {
+    let text = if path.as_os_str() == "-" {
+        let mut t = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+            .map_err(|e| CliError::usage(format!("cannot read the plan from stdin: {e}")))?;
+        t
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?
+    };
+    let bad = |line: usize, what: String| {
+        CliError::usage(format!("{}, line {line}: {what}", path.display()))
+    };
+    let entries: Vec<(usize, serde_json::Value)> = if text.trim_start().starts_with('[') {
+        match serde_json::from_str::<Vec<serde_json::Value>>(&text) {
+            Ok(v) => v.into_iter().map(|e| (1, e)).collect(),
+            Err(e) => return Err(bad(e.line(), format!("not a JSON array of files: {e}"))),
+        }
+    } else {
+        let mut v = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            let e = serde_json::from_str(t).map_err(|e| bad(n + 1, format!("not JSON: {e}")))?;
+            v.push((n + 1, e));
+        }
+        v
+    };
+    entries
+        .into_iter()
+        .map(|(n, e)| match e.get("fileId").and_then(|x| x.as_str()) {
+            Some(_) => Ok(e),
+            None => Err(bad(n, "each file needs a \"fileId\"".into())),
+        })
+        .collect()
+}
+
+/// The PATCH body that turns `now` into what `want` says, and the body that turns it back.
+fn plan_diff(
+    want: &serde_json::Value,
+    now: &FileDetails,
+) -> (
+    serde_json::Map<String, serde_json::Value>,
+    serde_json::Map<String, serde_json::Value>,
+) {
+    use serde_json::{Map, Value};
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            Value::Null
+        } else {
+            Value::from(v.to_vec())
+        }
+    };
+    let (mut body, mut before) = (Map::new(), Map::new());
+    if let Some(t) = want.get("tags") {
+        let wanted: Vec<String> = t
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if wanted != now.tags {
+            body.insert("tags".into(), list(&wanted));
+            before.insert("tags".into(), list(&now.tags));
+        }
+    }
+    if let Some(c) = want.get("customCoordinates") {
+        let current = now
+            .custom_coordinates
+            .clone()
+            .map_or(Value::Null, Value::String);
+        if *c != current {
+            body.insert("customCoordinates".into(), c.clone());
+            before.insert("customCoordinates".into(), current);
+        }
+    }
+    if let Some(Value::Object(m)) = want.get("customMetadata") {
+        let (mut to, mut back) = (Map::new(), Map::new());
+        let keys: std::collections::BTreeSet<&String> =
+            m.keys().chain(now.custom_metadata.keys()).collect();
+        for k in keys {
+            let (w, c) = (
+                m.get(k).cloned().unwrap_or(Value::Null),
+                now.custom_metadata.get(k).cloned().unwrap_or(Value::Null),
+            );
+            if w != c {
+                to.insert(k.clone(), w);
+                back.insert(k.clone(), c);
+            }
+        }
+        if !to.is_empty() {
+            body.insert("customMetadata".into(), Value::Object(to));
+            before.insert("customMetadata".into(), Value::Object(back));
+        }
+    }
+    if let Some(d) = want.get("description") {
+        let current = Value::String(now.description.clone().unwrap_or_default());
+        let wanted = if d.is_null() {
+            Value::String(String::new())
+        } else {
+            d.clone()
+        };
+        if wanted != current {
+            body.insert("description".into(), wanted);
+            before.insert("description".into(), current);
+        }
+    }
+    (body, before)
+}
+
+pub async fn apply(common: Common, args: ApplyArgs) -> Result<(), CliError> {
+    let ctx = context(&common)?;
+    let wanted = read_plan(&args.file)?;
+    let ids: Vec<String> = wanted
+        .iter()
+        .filter_map(|e| e.get("fileId").and_then(|x| x.as_str()).map(str::to_owned))
+        .collect();
+    let files = ctx.client.details_of(&ids).await.map_err(api_failed)?;
+    let known: HashMap<String, FileDetails> =
+        files.into_iter().map(|f| (f.file_id.clone(), f)).collect();
+    let (mut bodies, mut before) = (
+        std::collections::BTreeMap::new(),
+        std::collections::BTreeMap::new(),
+    );
+    for w in &wanted {
+        let id = w["fileId"].as_str().unwrap_or_default();
+        let Some(now) = known.get(id) else { continue };
+        let (b, p) = plan_diff(w, now);
+        if !b.is_empty() {
+            bodies.insert(id.to_owned(), serde_json::Value::Object(b));
+            before.insert(id.to_owned(), serde_json::Value::Object(p));
+        }
+    }
+    run_job(
+        &ctx,
+        Operation::PatchEach { bodies, before },
+        ids,
+        known,
+        &args.flags,
+    )
+    .await
 }
 
 #[derive(Debug, Args)]

@@ -51,6 +51,12 @@ pub enum Operation {
     },
     /// Put back each file's tags as recorded in `Plan::previous_tags` (undo of a replace).
     RestoreTags,
+    /// A different PATCH /details body per file (an applied plan); `before` holds each
+    /// file's previous values of the same fields, so undo is the same operation reversed.
+    PatchEach {
+        bodies: std::collections::BTreeMap<String, serde_json::Value>,
+        before: std::collections::BTreeMap<String, serde_json::Value>,
+    },
     /// Copy each file's AI tags with at least this confidence into its tags.
     PromoteAiTags {
         min: f64,
@@ -81,6 +87,7 @@ impl Operation {
             Operation::RestoreTags => "restore previous tags",
             Operation::MergeTags { .. } => "merge tags",
             Operation::PromoteAiTags { .. } => "promote AI tags",
+            Operation::PatchEach { .. } => "apply plan",
             Operation::UpdateDetails { .. } => "update details",
             Operation::Delete => "delete",
         }
@@ -95,6 +102,7 @@ impl Operation {
                 | Operation::ReplaceTags { .. }
                 | Operation::MergeTags { .. }
                 | Operation::PromoteAiTags { .. }
+                | Operation::PatchEach { .. }
         )
     }
 
@@ -318,6 +326,9 @@ pub fn plan_with<'a, K: Known + 'a>(
                     (!from.iter().any(|t| tags.contains(&t.as_str())))
                         .then_some("has none of the tags")
                 }
+                Operation::PatchEach { bodies, .. } => {
+                    (!bodies.contains_key(id)).then_some("nothing to change")
+                }
                 Operation::Delete | Operation::RestoreTags | Operation::UpdateDetails { .. } => {
                     None
                 }
@@ -352,6 +363,7 @@ pub fn plan_with<'a, K: Known + 'a>(
         | Operation::ReplaceTags { .. }
         | Operation::RestoreTags
         | Operation::PromoteAiTags { .. }
+        | Operation::PatchEach { .. }
         | Operation::UpdateDetails { .. } => 1,
     };
     let units = targets
@@ -556,6 +568,7 @@ async fn run_bulk(
             | Operation::ReplaceTags { .. }
             | Operation::RestoreTags
             | Operation::PromoteAiTags { .. }
+            | Operation::PatchEach { .. }
             | Operation::UpdateDetails { .. } => {
                 return per_file(client, op, &rest, previous).await;
             }
@@ -639,6 +652,16 @@ async fn per_file(
     let mut out = Vec::new();
     for id in ids {
         let req = match op {
+            Operation::PatchEach { bodies, .. } => {
+                let outcome = match bodies.get(id) {
+                    Some(body) => outcome_of(client.update_details_json(id, body).await),
+                    None => Outcome::Skipped {
+                        reason: "nothing to change".into(),
+                    },
+                };
+                push(&mut out, id, outcome);
+                continue;
+            }
             Operation::UpdateDetails { body } => {
                 push(
                     &mut out,
@@ -795,6 +818,14 @@ pub fn preview(op: &Operation, f: &FileDetails) -> String {
         Operation::RemoveAllAiTags => ai_removed(&|_| false),
         Operation::RemoveAiTagsBelow { confidence } => ai_removed(&|t| t.confidence >= *confidence),
         Operation::RestoreTags => "restore previous tags".into(),
+        Operation::PatchEach { bodies, .. } => match bodies.get(&f.file_id) {
+            Some(serde_json::Value::Object(b)) => b
+                .iter()
+                .map(|(k, v)| format!("{k} → {v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => "no change".into(),
+        },
         Operation::PromoteAiTags { min } => f
             .ai_tags
             .iter()
