@@ -26,6 +26,15 @@ fn iktag(h: &Harness, state: &Path) -> Command {
     c
 }
 
+/// The command exited 0 (its stderr is the failure message otherwise).
+fn succeeded(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 async fn run(mut cmd: Command) -> Output {
     tokio::task::spawn_blocking(move || cmd.output().expect("iktag runs"))
         .await
@@ -67,11 +76,7 @@ async fn ls_prints_json_and_ids_that_tags_can_read() {
         c
     })
     .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let files = lines(&out);
     assert_eq!(files.len(), 2);
     assert_eq!(files[0]["fileId"], JACKET_FRONT);
@@ -331,11 +336,7 @@ async fn dry_run_changes_nothing_and_update_and_ai_tag_cleanup_work() {
         c
     })
     .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let d = h.details(LOGO).await;
     assert_eq!(d["tags"], json!(["brand", "logo"]));
     assert_eq!(d["customCoordinates"], "0,0,64,64");
@@ -361,11 +362,7 @@ async fn dry_run_changes_nothing_and_update_and_ai_tag_cleanup_work() {
         c
     })
     .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let front = h.details(JACKET_FRONT).await;
     let names: Vec<&str> = front["AITags"]
         .as_array()
@@ -399,11 +396,7 @@ async fn undo_touches_only_the_files_the_job_changed() {
         c
     })
     .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let l = lines(&out);
     let outcome = |id: &str| l.iter().find(|v| v["fileId"] == id).unwrap()["outcome"].clone();
     assert_eq!(outcome(JACKET_FRONT), "skipped", "it already had the tag");
@@ -418,11 +411,7 @@ async fn undo_touches_only_the_files_the_job_changed() {
         c
     })
     .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert_eq!(
         h.details(LOGO).await["tags"],
         Value::Null,
@@ -464,11 +453,7 @@ async fn tags_set_shows_a_diff_in_dry_run_and_undo_restores_each_files_tags() {
         c
     })
     .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert_eq!(strs(&h.details(JACKET_FRONT).await["tags"]), ["jacket"]);
     let job = lines(&out).pop().unwrap()["summary"]["job"]
         .as_str()
@@ -480,11 +465,7 @@ async fn tags_set_shows_a_diff_in_dry_run_and_undo_restores_each_files_tags() {
         c
     })
     .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert_eq!(
         strs(&h.details(JACKET_FRONT).await["tags"]),
         ["jacket", "summer-sale", "red"]
@@ -531,11 +512,7 @@ async fn stats_group_near_duplicates_and_merge_rename_undo_end_states() {
         "--json",
     ]))
     .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let job = lines(&out).pop().unwrap()["summary"]["job"]
         .as_str()
         .unwrap()
@@ -557,11 +534,7 @@ async fn stats_group_near_duplicates_and_merge_rename_undo_end_states() {
 
     // Undo puts every file back as it was.
     let out = run(cmd(&["undo", &job, "--yes"])).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert_eq!(
         strs(&h.details(JACKET_BACK).await["tags"]),
         ["jacket", "Summer Sale"]
@@ -573,11 +546,7 @@ async fn stats_group_near_duplicates_and_merge_rename_undo_end_states() {
 
     // Rename touches only files with the old tag.
     let out = run(cmd(&["tags", "rename", "jacket", "outerwear", "--yes"])).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert!(tagged(&h, "jacket").await.is_empty());
     assert_eq!(
         tagged(&h, "outerwear").await,
@@ -621,11 +590,7 @@ async fn promote_copies_confident_ai_tags_into_tags_and_undo_takes_them_back() {
         "--json",
     ]))
     .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let summary = lines(&out).pop().unwrap()["summary"].clone();
     // Jacket(97.1) on the front jacket, Logo(88) on the logo, Mountain(99.1) on the hiker;
     // the avatar's Person(35.2) stays an AI tag only.
@@ -639,11 +604,7 @@ async fn promote_copies_confident_ai_tags_into_tags_and_undo_takes_them_back() {
     assert!(!strs(&h.details(AVATAR).await["tags"]).contains(&"Person".to_owned()));
     let job = summary["job"].as_str().unwrap().to_owned();
     let out = run(cmd(&["undo", &job, "--yes"])).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert_eq!(strs(&h.details(LOGO).await["tags"]), Vec::<String>::new());
     assert_eq!(
         strs(&h.details(JACKET_FRONT).await["tags"]),
@@ -685,11 +646,7 @@ async fn an_edited_listing_applies_as_one_job_and_undo_puts_everything_back() {
     );
 
     let out = run(cmd(&["apply", plan, "--yes", "--json"])).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let summary = lines(&out).pop().unwrap()["summary"].clone();
     assert_eq!(
         (summary["succeeded"].clone(), summary["skipped"].clone()),
@@ -704,11 +661,7 @@ async fn an_edited_listing_applies_as_one_job_and_undo_puts_everything_back() {
 
     let job = summary["job"].as_str().unwrap().to_owned();
     let out = run(cmd(&["undo", &job, "--yes"])).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     for (i, id) in [JACKET_FRONT, LOGO].iter().enumerate() {
         let now = h.details(id).await;
         let was = &original[if i == 0 { 0 } else { 2 }];
