@@ -710,21 +710,10 @@ async fn per_file(
                     push(&mut out, id, Outcome::Skipped { reason });
                     continue;
                 }
-                let outcome = match client.add_tags(std::slice::from_ref(id), &names).await {
-                    Ok(b) => match b.failed.first() {
-                        Some(e) => Outcome::Failed {
-                            status: Some(207),
-                            error: e.error.clone(),
-                        },
-                        None if b.succeeded.contains(id) => Outcome::Succeeded,
-                        None => Outcome::Failed {
-                            status: None,
-                            error: "the server did not confirm this file".into(),
-                        },
-                    },
-                    Err(e) => outcome_of::<()>(Err(e)),
-                };
-                push(&mut out, id, outcome);
+                // The same bulk call as `tags add`, so 207s and 404s read the same way.
+                let add = Operation::AddTags { tags: names };
+                let one = std::slice::from_ref(id);
+                out.extend(Box::pin(run_bulk(client, &add, one, previous)).await);
                 continue;
             }
             Operation::RemoveAiTagsBelow { confidence } => {
