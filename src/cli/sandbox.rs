@@ -57,6 +57,13 @@ pub struct FaultArgs {
     /// Probability (0-1) that a connection is dropped without a response
     #[arg(long, value_name = "F", value_parser = faults::parse_rate, default_value_t = 0.0)]
     pub reset_rate: f64,
+    /// Probability (0-1) that an auto-tagging extension answers "pending" and adds its AI
+    /// tags later (after --pending-ms)
+    #[arg(long, value_name = "F", value_parser = faults::parse_rate, default_value_t = 0.0)]
+    pub pending_rate: f64,
+    /// How long a pending extension takes, in ms
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub pending_ms: u64,
     /// Seed for the fault RNG, for reproducible runs
     #[arg(long, value_name = "N")]
     pub rng_seed: Option<u64>,
@@ -70,6 +77,8 @@ impl FaultArgs {
             error_rate: self.error_rate,
             rate_limit: self.rate_limit,
             reset_rate: self.reset_rate,
+            pending_rate: self.pending_rate,
+            pending_ms: Some(self.pending_ms),
             rng_seed: self.rng_seed,
         }
     }
@@ -188,6 +197,7 @@ pub async fn demo(args: DemoArgs, common: super::work::Common) -> Result<(), Cli
         keymap: crate::tui::load_keymap().map_err(CliError::usage)?,
         mouse: crate::tui::mouse_from_env(),
         profile: None,
+        profiles: crate::config::profiles(&crate::config::ProcessEnv),
     };
     let result = crate::tui::run(client, opts).await;
     sandbox.stop().await;

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
+use super::media::UrlEndpoint;
 use super::search::{self, EvalContext};
 use super::{Shared, extensions};
 use crate::model::{
@@ -272,12 +273,23 @@ enum Item<'a> {
     Folder(&'a FolderDetails),
 }
 
-impl Serialize for Item<'_> {
+/// A list page as answered: files with their URLs on the request's endpoint.
+struct Page<'a> {
+    items: &'a [Item<'a>],
+    endpoint: &'a UrlEndpoint,
+}
+
+impl Serialize for Page<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Item::File(f) => f.serialize(s),
-            Item::Folder(f) => f.serialize(s),
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.items.len()))?;
+        for item in self.items {
+            match item {
+                Item::File(f) => seq.serialize_element(&self.endpoint.serve(f))?,
+                Item::Folder(f) => seq.serialize_element(f)?,
+            }
         }
+        seq.end()
     }
 }
 
@@ -333,6 +345,7 @@ impl Item<'_> {
 
 async fn list_files(
     State(state): State<Shared>,
+    endpoint: UrlEndpoint,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let store = state.read_store();
@@ -441,7 +454,11 @@ async fn list_files(
             all.sort_unstable_by(order);
             all.into_iter().skip(p.skip).take(p.limit).collect()
         };
-    let body = serde_json::to_vec(&page).map_err(|_| ApiError::internal())?;
+    let body = serde_json::to_vec(&Page {
+        items: &page,
+        endpoint: &endpoint,
+    })
+    .map_err(|_| ApiError::internal())?;
     drop(store);
     Ok(json_bytes(StatusCode::OK, body))
 }
@@ -469,11 +486,12 @@ fn lookup<'a>(store: &'a super::store::Store, id: &str) -> Result<&'a FileDetail
 
 async fn get_details(
     State(state): State<Shared>,
+    endpoint: UrlEndpoint,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let store = state.read_store();
     let f = lookup(&store, &id)?;
-    let body = serde_json::to_vec(f).map_err(|_| ApiError::internal())?;
+    let body = serde_json::to_vec(&endpoint.serve(f)).map_err(|_| ApiError::internal())?;
     Ok(json_bytes(StatusCode::OK, body))
 }
 
@@ -489,6 +507,7 @@ async fn delete_file(
 
 async fn patch_details(
     State(state): State<Shared>,
+    endpoint: UrlEndpoint,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -496,26 +515,59 @@ async fn patch_details(
     let mut store = state.write_store();
     let current = lookup(&store, &id)?;
     let mut file = current.clone();
-    let status = apply_update(&mut file, &body, store.fields())?;
+    let mut delay = None;
+    let mut defer = || {
+        delay = state.faults.pending();
+        delay.is_some()
+    };
+    let (status, deferred) = match apply_update(&mut file, &body, store.fields(), &mut defer)? {
+        Some((status, deferred)) => (Some(status), deferred),
+        None => (None, Vec::new()),
+    };
     let stored = store
         .update_files(vec![file])?
         .pop()
         .ok_or_else(ApiError::internal)?;
+    drop(store);
+    if let Some(delay) = delay.filter(|_| !deferred.is_empty()) {
+        finish_later(state.clone(), id, deferred, delay);
+    }
     Ok((
         StatusCode::OK,
         Json(Updated {
-            file: &stored,
+            file: endpoint.serve(&stored),
             extension_status: status,
         }),
     )
         .into_response())
 }
 
+/// Runs `pending` extensions after `delay` and stores their result (a file deleted in
+/// the meantime is left alone).
+fn finish_later(
+    state: Shared,
+    id: String,
+    deferred: Vec<extensions::Extension>,
+    delay: std::time::Duration,
+) {
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let mut store = state.write_store();
+        let Some(mut file) = store.file(&id).cloned() else {
+            return;
+        };
+        extensions::run(&mut file, &deferred, &mut || false);
+        if let Err(e) = store.update_files(vec![file]) {
+            tracing::warn!(error = %e, file = %id, "could not store a pending extension's result");
+        }
+    });
+}
+
 /// The PATCH response: the file's fields in API order, plus `extensionStatus` when asked.
 #[derive(Serialize)]
 struct Updated<'a> {
     #[serde(flatten)]
-    file: &'a FileDetails,
+    file: super::media::Served<'a>,
     #[serde(rename = "extensionStatus", skip_serializing_if = "Option::is_none")]
     extension_status: Option<Map<String, Value>>,
 }
@@ -544,7 +596,8 @@ fn apply_update(
     file: &mut FileDetails,
     body: &Map<String, Value>,
     fields: &[CustomMetadataField],
-) -> Result<Option<Map<String, Value>>, ApiError> {
+    defer: &mut dyn FnMut() -> bool,
+) -> Result<Option<extensions::Ran>, ApiError> {
     if let Some(publish) = body.get("publish") {
         if body.keys().any(|k| k != "publish") {
             return Err(ApiError::bad_request(
@@ -649,7 +702,7 @@ fn apply_update(
     if exts.is_empty() {
         Ok(None)
     } else {
-        Ok(Some(extensions::run(file, &exts)))
+        Ok(Some(extensions::run(file, &exts, defer)))
     }
 }
 

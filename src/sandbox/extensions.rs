@@ -70,9 +70,15 @@ fn parse_one(v: &Value) -> Result<Extension, ApiError> {
     }
 }
 
-/// Runs the extensions on the file; returns the `extensionStatus` object.
-pub fn run(file: &mut FileDetails, exts: &[Extension]) -> Map<String, Value> {
+/// An `extensionStatus` object and the extensions left `pending`.
+pub type Ran = (Map<String, Value>, Vec<Extension>);
+
+/// Runs the extensions on the file; returns the `extensionStatus` object and the
+/// auto-tagging extensions that `defer` chose to answer `pending` (not applied yet: the
+/// caller runs them later, as ImageKit does when a result goes to the webhook).
+pub fn run(file: &mut FileDetails, exts: &[Extension], defer: &mut dyn FnMut() -> bool) -> Ran {
     let mut status = Map::new();
+    let mut deferred = Vec::new();
     for ext in exts {
         match ext {
             Extension::AutoTag {
@@ -81,6 +87,11 @@ pub fn run(file: &mut FileDetails, exts: &[Extension]) -> Map<String, Value> {
                 min_confidence,
             } => {
                 let ok = file.file_type == "image";
+                if ok && defer() {
+                    status.insert((*source).to_owned(), Value::String("pending".into()));
+                    deferred.push(ext.clone());
+                    continue;
+                }
                 if ok {
                     for tag in labels(file, source, *max_tags, *min_confidence) {
                         match file
@@ -119,7 +130,7 @@ pub fn run(file: &mut FileDetails, exts: &[Extension]) -> Map<String, Value> {
             }
         }
     }
-    status
+    (status, deferred)
 }
 
 fn result(ok: bool) -> Value {

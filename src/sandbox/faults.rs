@@ -41,6 +41,13 @@ pub struct FaultConfig {
     /// the request was applied).
     #[serde(default)]
     pub reset_rate: f64,
+    /// Probability that an auto-tagging extension answers `pending` and adds its AI tags
+    /// `pendingMs` later, as the real API does when the result goes to the webhook.
+    #[serde(default)]
+    pub pending_rate: f64,
+    /// How long a `pending` extension takes, in milliseconds (default 2000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_ms: Option<u64>,
     /// Seed for the fault RNG; setting it restarts the random sequence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rng_seed: Option<u64>,
@@ -52,6 +59,7 @@ impl FaultConfig {
             ("failRate", self.fail_rate),
             ("errorRate", self.error_rate),
             ("resetRate", self.reset_rate),
+            ("pendingRate", self.pending_rate),
         ] {
             if !(0.0..=1.0).contains(&v) {
                 return Err(format!("{name} must be between 0 and 1, got {v}"));
@@ -151,6 +159,13 @@ impl Faults {
             count: 0,
         };
         *lock(&self.config) = config;
+    }
+
+    /// Should this auto-tagging call answer `pending`? Returns the delay when it should.
+    pub fn pending(&self) -> Option<Duration> {
+        let cfg = self.config();
+        self.chance(cfg.pending_rate)
+            .then(|| Duration::from_millis(cfg.pending_ms.unwrap_or(2000)))
     }
 
     fn chance(&self, p: f64) -> bool {

@@ -2,12 +2,14 @@
 //!
 //! Request path: request id → auth → fault layer → handler → store transaction.
 //! `/_sandbox/*` admin routes skip the fault layer but still need the key.
+//! Media URLs (`/demo/…`, see [`media`]) are public, like a CDN: no key, no faults.
 
 pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extensions;
 pub mod faults;
+pub mod media;
 pub mod search;
 pub mod seed;
 pub mod store;
@@ -15,7 +17,7 @@ pub mod store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
@@ -72,6 +74,8 @@ pub struct AppState {
     pub key: String,
     pub faults: Faults,
     next_request: AtomicU64,
+    /// The bound address, once serving (media URLs fall back to it without a `Host`).
+    local_addr: OnceLock<SocketAddr>,
 }
 
 pub type Shared = Arc<AppState>;
@@ -85,6 +89,11 @@ impl AppState {
 
     pub fn write_store(&self) -> RwLockWriteGuard<'_, Store> {
         self.store.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The address [`Sandbox::serve`] is listening on (`None` for a bare [`app`]).
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.local_addr.get().copied()
     }
 }
 
@@ -148,6 +157,7 @@ pub fn app(store: Store, key: String, faults: FaultConfig) -> (Router, Shared) {
         key,
         faults: Faults::new(faults),
         next_request: AtomicU64::new(1),
+        local_addr: OnceLock::new(),
     });
     // Auth first: ImageKit limits and fails requests per account, so a request
     // without a valid key gets its 401/403 whatever faults are switched on.
@@ -169,6 +179,7 @@ pub fn app(store: Store, key: String, faults: FaultConfig) -> (Router, Shared) {
     let router = Router::new()
         .merge(v1)
         .merge(admin)
+        .merge(media::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), request_id))
@@ -264,6 +275,7 @@ impl Sandbox {
             source,
         })?;
         let (router, state) = app(store, key.clone(), faults);
+        let _ = state.local_addr.set(addr);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, router).with_graceful_shutdown(async move {

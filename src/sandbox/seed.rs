@@ -41,6 +41,12 @@ pub enum SeedError {
     },
 }
 
+/// The path of the sandbox's URL endpoint: media URLs are `http://HOST{URL_ENDPOINT_PATH}/…`.
+pub const URL_ENDPOINT_PATH: &str = "/demo";
+
+/// The URL endpoint of stored files. Responses replace it with the sandbox's own address
+/// (see [`super::media`]), so stored URLs never leak and a database moved to another port
+/// still answers with reachable URLs.
 const URL_ENDPOINT: &str = "https://ik.imagekit.io/demo";
 
 /// A deterministic 24-hex ObjectId-like id from a key (two FNV-1a hashes).
@@ -70,12 +76,20 @@ fn encode_path(path: &str) -> String {
     out
 }
 
-/// Sets `url` and `thumbnail` from `filePath` and `updatedAt`, as the API does.
-pub fn refresh_urls(f: &mut FileDetails) {
+/// A file's `url` and `thumbnail` on `endpoint` (no trailing slash), as ImageKit builds them:
+/// `{endpoint}{path}?updatedAt=ms` and `{endpoint}/tr:n-ik_ml_thumbnail{path}?updatedAt=ms`.
+pub fn file_urls(endpoint: &str, f: &FileDetails) -> (String, String) {
     let path = encode_path(&f.file_path);
     let ms = f.updated_at.millis();
-    f.url = format!("{URL_ENDPOINT}{path}?updatedAt={ms}");
-    f.thumbnail = format!("{URL_ENDPOINT}/tr:n-ik_ml_thumbnail{path}?updatedAt={ms}");
+    (
+        format!("{endpoint}{path}?updatedAt={ms}"),
+        format!("{endpoint}/tr:n-ik_ml_thumbnail{path}?updatedAt={ms}"),
+    )
+}
+
+/// Sets `url` and `thumbnail` from `filePath` and `updatedAt`, as the API does.
+pub fn refresh_urls(f: &mut FileDetails) {
+    (f.url, f.thumbnail) = file_urls(URL_ENDPOINT, f);
 }
 
 /// Folder entries for every ancestor folder of the files (deterministic ids; createdAt is
