@@ -57,6 +57,35 @@ struct Profile {
     concurrency: Option<i64>,
 }
 
+/// A profile as the TUI lists it (no key material).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileInfo {
+    pub name: String,
+    /// Where it points (`https://api.imagekit.io` when not set).
+    pub base_url: String,
+    pub read_only: bool,
+}
+
+/// The profiles of the config file, by name; none when there is no (readable) file.
+pub fn profiles(env: &dyn Env) -> Vec<ProfileInfo> {
+    let Ok(dir) = config_dir(env) else {
+        return Vec::new();
+    };
+    let Ok(file) = read_file(&dir.join("config.toml")) else {
+        return Vec::new();
+    };
+    file.profiles
+        .into_iter()
+        .map(|(name, p)| ProfileInfo {
+            name,
+            base_url: p
+                .base_url
+                .unwrap_or_else(|| "https://api.imagekit.io".to_owned()),
+            read_only: p.read_only,
+        })
+        .collect()
+}
+
 /// Everything a command needs to talk to ImageKit.
 #[derive(Debug, Clone)]
 pub struct Settings {

@@ -6,7 +6,7 @@ use iktag::jobs::{FileOutcome, Operation, Outcome};
 use iktag::model::{CustomMetadataField, FileDetails};
 use iktag::tui::keymap::Keymap;
 use iktag::tui::state::{
-    Action, AiRemoval, Effect, InputKind, JobStatus, Mode, Pane, SortKey, State, update,
+    AI_NAMES, Action, AiRemoval, Effect, InputKind, JobStatus, Mode, Pane, SortKey, State, update,
 };
 use iktag::tui::ui;
 use ratatui::Terminal;
@@ -44,6 +44,12 @@ fn ch(c: char) -> Action {
 
 fn ctrl(c: char) -> Action {
     Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn up(s: &mut State, n: usize) {
+    for _ in 0..n {
+        update(s, key(KeyCode::Up));
+    }
 }
 
 fn typed(s: &mut State, text: &str) -> Vec<Effect> {
@@ -436,10 +442,10 @@ fn ai_tag_removal_chosen_all_and_below() {
             ["Jacket".to_owned(), "Logo".to_owned()].into()
         ))
     );
-    // Below a confidence, checked for range.
+    // Below a confidence, checked for range (the dialog opens on the first name, row
+    // AI_NAMES; rows 0-2 are all / below / promote, 3-5 auto-tagging).
     update(&mut s, ch('A'));
-    update(&mut s, key(KeyCode::Up));
-    update(&mut s, key(KeyCode::Up));
+    up(&mut s, AI_NAMES - 1);
     typed(&mut s, "500");
     update(&mut s, key(KeyCode::Enter));
     assert!(matches!(&s.mode, Mode::Ai(d) if d.error.is_some()));
@@ -449,14 +455,12 @@ fn ai_tag_removal_chosen_all_and_below() {
     assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::Below(5.0)));
     // Promote the confident ones to tags (runs before any AI-tag removal).
     update(&mut s, ch('A'));
-    update(&mut s, key(KeyCode::Up));
+    up(&mut s, AI_NAMES - 2);
     typed(&mut s, "90");
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.staged.as_ref().unwrap().promote, Some(90.0));
     update(&mut s, ch('A'));
-    for _ in 0..3 {
-        update(&mut s, key(KeyCode::Up));
-    }
+    up(&mut s, AI_NAMES);
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::All));
     let (job, op, ids) = started(&update(&mut s, ch('w')));
@@ -866,7 +870,7 @@ fn list_snapshots_streaming_small_terminal_and_hostile_names() {
 fn mouse_wheel_scrolls_and_a_click_focuses_a_row_or_the_editor() {
     use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut s = loaded();
-    let a = ui::areas(ratatui::layout::Rect::new(0, 0, 120, 40));
+    let a = ui::areas(ratatui::layout::Rect::new(0, 0, 120, 40), false);
     s.list_area = a.list;
     s.editor_area = a.editor;
     let at = |kind, column, row| {
@@ -962,14 +966,11 @@ fn ai_dialog_on_files_without_ai_tags_never_indexes_a_missing_row() {
     update(&mut s, ch('j'));
     update(&mut s, ch('A'));
     assert!(matches!(&s.mode, Mode::Ai(d) if d.names.is_empty() && d.cursor == 0));
-    for k in [
-        KeyCode::Down,
-        KeyCode::Down,
-        KeyCode::Down,
-        KeyCode::Char(' '),
-    ] {
-        update(&mut s, key(k));
+    // Down through every row wraps back to "remove all".
+    for _ in 0..AI_NAMES {
+        update(&mut s, key(KeyCode::Down));
     }
+    update(&mut s, key(KeyCode::Char(' ')));
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::All));
 }

@@ -104,6 +104,16 @@ pub struct BulkOutcome {
     pub replayed: bool,
 }
 
+/// A PATCH /details reply: the file as it is now, and the state of each extension the
+/// request ran (`success`, `pending` — the result will come later —, or `failed`).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Patched {
+    #[serde(flatten)]
+    pub file: FileDetails,
+    #[serde(rename = "extensionStatus", default)]
+    pub extension_status: std::collections::BTreeMap<String, String>,
+}
+
 /// `removeAITags`: some names, or all.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RemoveAiTags {
@@ -532,6 +542,23 @@ impl Client {
         file_id: &str,
         body: &Value,
     ) -> Result<FileDetails, ApiError> {
+        let reply = self
+            .send(
+                Method::PATCH,
+                self.url(&["v1", "files", file_id, "details"]),
+                Some(body),
+            )
+            .await?;
+        Self::parse(&reply, "updated file details")
+    }
+
+    /// PATCH /details and also read the `extensionStatus` of the reply (extension name →
+    /// `success` / `pending` / `failed`; empty when the body asked for no extension).
+    pub async fn update_details_ext(
+        &self,
+        file_id: &str,
+        body: &Value,
+    ) -> Result<Patched, ApiError> {
         let reply = self
             .send(
                 Method::PATCH,

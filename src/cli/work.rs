@@ -577,12 +577,20 @@ fn report(outcomes: &[FileOutcome], summary: &Summary, json_out: bool) {
     }
     let _ = writeln!(
         out,
-        "job {}: {} succeeded, {} failed, {} missing, {} skipped, {} cancelled",
+        "job {}: {} succeeded, {} failed, {} missing, {} skipped, {}{} cancelled",
         summary.job,
         summary.succeeded,
         summary.failed,
         summary.missing,
         summary.skipped,
+        if summary.pending > 0 {
+            format!(
+                "{} pending (extension results arrive later), ",
+                summary.pending
+            )
+        } else {
+            String::new()
+        },
         summary.cancelled
     );
 }
@@ -597,6 +605,9 @@ fn outcome_row(o: &FileOutcome) -> String {
         ),
         Outcome::Missing { note } => note.clone().unwrap_or_else(|| "no such file".into()),
         Outcome::Skipped { reason } => reason.clone(),
+        Outcome::Pending { extensions, .. } => {
+            format!("{}: result arrives later", extensions.join(", "))
+        }
         _ => String::new(),
     };
     format!("{:<10} {}  {}", o.outcome.label(), o.file_id, detail)
@@ -612,6 +623,9 @@ struct OutcomeLine<'a> {
     outcome: &'a str,
     status: Option<u16>,
     error: Option<&'a str>,
+    /// Extensions still `pending` for this file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pending: Option<&'a [String]>,
 }
 
 fn outcome_json(o: &FileOutcome) -> String {
@@ -621,11 +635,16 @@ fn outcome_json(o: &FileOutcome) -> String {
         Outcome::Skipped { reason } => (None, Some(reason.as_str())),
         _ => (None, None),
     };
+    let pending = match &o.outcome {
+        Outcome::Pending { extensions, .. } => Some(extensions.as_slice()),
+        _ => None,
+    };
     serde_json::to_string(&OutcomeLine {
         file_id: &o.file_id,
         outcome: o.outcome.label(),
         status,
         error,
+        pending,
     })
     .unwrap_or_default()
 }
@@ -828,6 +847,7 @@ pub async fn jobs_cmd(common: Common, cmd: Option<JobsCommand>) -> Result<(), Cl
                         outcome: "unapplied",
                         status: None,
                         error: None,
+                        pending: None,
                     };
                     let _ = writeln!(out, "{}", serde_json::to_string(&line).unwrap_or_default());
                 }
@@ -1260,6 +1280,7 @@ pub async fn tui(common: Common) -> Result<(), CliError> {
         keymap: crate::tui::load_keymap().map_err(CliError::usage)?,
         mouse: crate::tui::mouse_from_env(),
         profile: ctx.settings.profile.clone(),
+        profiles: crate::config::profiles(&crate::config::ProcessEnv),
     };
     crate::tui::run(ctx.client, opts)
         .await

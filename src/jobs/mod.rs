@@ -72,6 +72,13 @@ pub enum Operation {
     UpdateDetails {
         body: serde_json::Value,
     },
+    /// Run an auto-tagging extension on each file (`google` or `aws`); each file's
+    /// `extensionStatus` decides its outcome (`pending` files get their AI tags later).
+    AutoTag {
+        source: String,
+        max_tags: u32,
+        min_confidence: u32,
+    },
     Delete,
 }
 
@@ -89,6 +96,7 @@ impl Operation {
             Operation::PromoteAiTags { .. } => "promote AI tags",
             Operation::PatchEach { .. } => "apply plan",
             Operation::UpdateDetails { .. } => "update details",
+            Operation::AutoTag { .. } => "auto-tag",
             Operation::Delete => "delete",
         }
     }
@@ -136,6 +144,14 @@ pub enum Outcome {
     Skipped {
         reason: String,
     },
+    /// The request was applied but an extension answered `pending`: its result (AI tags)
+    /// arrives later (ImageKit sends it to the webhook; a re-read of the file shows it).
+    Pending {
+        extensions: Vec<String>,
+        /// The file's `updatedAt` in the PATCH reply: a later one means the result arrived.
+        #[serde(rename = "updatedAt")]
+        updated_at: crate::model::Timestamp,
+    },
     Cancelled,
 }
 
@@ -146,6 +162,7 @@ impl Outcome {
             Outcome::Failed { .. } => "failed",
             Outcome::Missing { .. } => "missing",
             Outcome::Skipped { .. } => "skipped",
+            Outcome::Pending { .. } => "pending",
             Outcome::Cancelled => "cancelled",
         }
     }
@@ -168,6 +185,8 @@ pub struct Summary {
     pub failed: usize,
     pub missing: usize,
     pub skipped: usize,
+    #[serde(default)]
+    pub pending: usize,
     pub cancelled: usize,
 }
 
@@ -178,12 +197,13 @@ impl Summary {
             Outcome::Failed { .. } => self.failed += 1,
             Outcome::Missing { .. } => self.missing += 1,
             Outcome::Skipped { .. } => self.skipped += 1,
+            Outcome::Pending { .. } => self.pending += 1,
             Outcome::Cancelled => self.cancelled += 1,
         }
     }
 
     pub fn total(&self) -> usize {
-        self.succeeded + self.failed + self.missing + self.skipped + self.cancelled
+        self.succeeded + self.failed + self.missing + self.skipped + self.pending + self.cancelled
     }
 }
 
@@ -329,9 +349,10 @@ pub fn plan_with<'a, K: Known + 'a>(
                 Operation::PatchEach { bodies, .. } => {
                     (!bodies.contains_key(id)).then_some("nothing to change")
                 }
-                Operation::Delete | Operation::RestoreTags | Operation::UpdateDetails { .. } => {
-                    None
-                }
+                Operation::Delete
+                | Operation::RestoreTags
+                | Operation::UpdateDetails { .. }
+                | Operation::AutoTag { .. } => None,
             }
         });
         if let Some(reason) = unchanged {
@@ -364,7 +385,8 @@ pub fn plan_with<'a, K: Known + 'a>(
         | Operation::RestoreTags
         | Operation::PromoteAiTags { .. }
         | Operation::PatchEach { .. }
-        | Operation::UpdateDetails { .. } => 1,
+        | Operation::UpdateDetails { .. }
+        | Operation::AutoTag { .. } => 1,
     };
     let units = targets
         .chunks(size)
@@ -569,7 +591,8 @@ async fn run_bulk(
             | Operation::RestoreTags
             | Operation::PromoteAiTags { .. }
             | Operation::PatchEach { .. }
-            | Operation::UpdateDetails { .. } => {
+            | Operation::UpdateDetails { .. }
+            | Operation::AutoTag { .. } => {
                 return per_file(client, op, &rest, previous).await;
             }
         };
@@ -663,11 +686,22 @@ async fn per_file(
                 continue;
             }
             Operation::UpdateDetails { body } => {
-                push(
-                    &mut out,
-                    id,
-                    outcome_of(client.update_details_json(id, body).await),
-                );
+                let r = client.update_details_ext(id, body).await;
+                push(&mut out, id, extension_outcome(r));
+                continue;
+            }
+            Operation::AutoTag {
+                source,
+                max_tags,
+                min_confidence,
+            } => {
+                let body = UpdateRequest {
+                    auto_tag: vec![(format!("{source}-auto-tagging"), *max_tags, *min_confidence)],
+                    ..Default::default()
+                }
+                .to_json();
+                let r = client.update_details_ext(id, &body).await;
+                push(&mut out, id, extension_outcome(r));
                 continue;
             }
             Operation::RestoreTags => {
@@ -768,6 +802,38 @@ fn push(out: &mut Vec<FileOutcome>, id: &str, outcome: Outcome) {
     });
 }
 
+/// The outcome of a PATCH that may have run extensions: any `failed` extension fails the
+/// file (so it gets a badge and can be retried), any `pending` one makes it pending.
+fn extension_outcome(r: Result<crate::api::Patched, ApiError>) -> Outcome {
+    let (status, updated_at) = match r {
+        Ok(p) => (p.extension_status, p.file.updated_at),
+        Err(e) => return outcome_of::<()>(Err(e)),
+    };
+    let with = |state: &str| -> Vec<String> {
+        status
+            .iter()
+            .filter(|(_, v)| v.as_str() == state)
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    let failed = with("failed");
+    if !failed.is_empty() {
+        return Outcome::Failed {
+            status: None,
+            error: format!("extension failed: {}", failed.join(", ")),
+        };
+    }
+    let pending = with("pending");
+    if pending.is_empty() {
+        Outcome::Succeeded
+    } else {
+        Outcome::Pending {
+            extensions: pending,
+            updated_at,
+        }
+    }
+}
+
 /// The outcome of a single-file call.
 fn outcome_of<T>(r: Result<T, ApiError>) -> Outcome {
     match r {
@@ -836,6 +902,11 @@ pub fn preview(op: &Operation, f: &FileDetails) -> String {
             format!("{add}{}", gone.join(" "))
         }
         Operation::UpdateDetails { body } => format!("PATCH {body}"),
+        Operation::AutoTag {
+            source,
+            max_tags,
+            min_confidence,
+        } => format!("{source} auto-tagging: up to {max_tags} AI tags ≥ {min_confidence}%"),
         Operation::Delete => "delete".into(),
     }
 }

@@ -50,10 +50,12 @@ pub enum Command {
     Cancel,
     Vocabulary,
     Copy,
+    Preview,
+    Profiles,
 }
 
 impl Command {
-    pub const ALL: [Command; 31] = [
+    pub const ALL: [Command; 33] = [
         Command::Help,
         Command::Quit,
         Command::Suspend,
@@ -85,6 +87,8 @@ impl Command {
         Command::Cancel,
         Command::Vocabulary,
         Command::Copy,
+        Command::Preview,
+        Command::Profiles,
     ];
 
     /// The name used in `keymap.toml`.
@@ -121,6 +125,8 @@ impl Command {
             Command::Cancel => "cancel_job",
             Command::Vocabulary => "vocabulary",
             Command::Copy => "copy",
+            Command::Preview => "preview",
+            Command::Profiles => "profiles",
         }
     }
 
@@ -158,6 +164,8 @@ impl Command {
             Command::Cancel => "cancel the running job",
             Command::Vocabulary => "tag vocabulary: counts, near-duplicates, rename, merge",
             Command::Copy => "copy id, path, name, tags or URL (OSC 52: works over SSH)",
+            Command::Preview => "show or hide the focused file's thumbnail",
+            Command::Profiles => "switch to another profile of the config file",
         }
     }
 
@@ -367,6 +375,8 @@ const DEFAULTS: &[(Context, &str, Command)] = &[
     (Context::Global, "c", Command::Cancel),
     (Context::Global, "T", Command::Vocabulary),
     (Context::Global, "y", Command::Copy),
+    (Context::Global, "p", Command::Preview),
+    (Context::Global, "P", Command::Profiles),
     (Context::Global, "esc", Command::Clear),
     (Context::List, "pgdn", Command::PageDown),
     (Context::List, "ctrl-d", Command::PageDown),

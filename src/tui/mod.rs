@@ -5,6 +5,7 @@
 pub mod entry;
 pub mod filter;
 pub mod keymap;
+pub mod preview;
 pub mod state;
 pub mod theme;
 pub mod ui;
@@ -12,6 +13,7 @@ pub mod ui;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ratatui::DefaultTerminal;
@@ -20,10 +22,12 @@ use ratatui::crossterm::event::{
     Event as TermEvent, KeyEventKind,
 };
 use ratatui::crossterm::execute;
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use ratatui_image::picker::Picker;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use self::state::{Action, Effect, State, update};
-use crate::api::{Client, ListQuery};
+use crate::api::{Client, ClientOptions, ListQuery};
+use crate::config::{self, ConfigError, Settings};
 use crate::jobs::{self, CancelHandle, Plan, Summary, journal};
 
 /// How the TUI was started.
@@ -41,6 +45,8 @@ pub struct TuiOptions {
     pub mouse: bool,
     /// The profile in use (shown in the header).
     pub profile: Option<String>,
+    /// The profiles of the config file, for switching inside the TUI.
+    pub profiles: Vec<config::ProfileInfo>,
 }
 
 /// Restores the terminal however the TUI ends (return, `?`, panic unwinding).
@@ -80,10 +86,11 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
         ratatui::try_init().map_err(|e| format!("cannot start the terminal UI: {e}"))?;
     enter(opts.mouse);
     let _guard = Guard { mouse: opts.mouse };
-    let (tx, mut rx) = unbounded_channel::<Action>();
+    // Which graphics previews use (if asked to query the terminal: before anything reads stdin).
+    let picker = preview::picker_from_env();
+    let (keys, mut input) = unbounded_channel::<Action>();
 
     // Terminal events come from a blocking reader thread.
-    let keys = tx.clone();
     std::thread::spawn(move || {
         loop {
             let action = match event::read() {
@@ -99,84 +106,205 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
             }
         }
     });
-    spawn_load(client.clone(), tx.clone());
-    spawn_fields(client.clone(), tx.clone());
-
     let mut state = State::new(opts.demo, opts.read_only);
     state.keymap = opts.keymap.clone();
     state.profile = opts.profile.clone();
+    state.profiles = opts.profiles.clone();
     state.mono = theme::Theme::from_env().mono;
-    let mut cancels: HashMap<u64, CancelHandle> = HashMap::new();
+    let mut runner = Runner::new(client, opts.clone()).with_picker(picker);
+    runner.load();
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         draw(&mut terminal, &mut state)?;
-        // Wait for something to happen; tick only while a job runs (no idle redraws).
-        let first = if state.animating() {
-            tokio::select! {
-                a = rx.recv() => a,
-                _ = ticker.tick() => Some(Action::Tick(Instant::now())),
-            }
-        } else {
-            rx.recv().await
+        // Wait for something to happen; tick only while work is under way (no idle redraws).
+        let animating = state.animating();
+        let first = tokio::select! {
+            a = input.recv() => match a {
+                Some(a) => a,
+                None => break,
+            },
+            a = runner.next() => a,
+            _ = ticker.tick(), if animating => Action::Tick(Instant::now()),
         };
-        let Some(first) = first else { break };
         // Coalesce: apply everything that is already waiting, then draw once.
         let mut effects = update(&mut state, Action::Tick(Instant::now()));
         effects.extend(update(&mut state, first));
-        while let Ok(more) = rx.try_recv() {
+        while let Some(more) = input.try_recv().ok().or_else(|| runner.try_next()) {
             effects.extend(update(&mut state, more));
         }
         for effect in effects {
-            match effect {
-                Effect::Quit => {
-                    for c in cancels.values() {
-                        c.cancel();
-                    }
+            match runner.run(effect) {
+                Some(Effect::Quit) => {
+                    runner.cancel_all();
                     return Ok(());
                 }
-                Effect::RunJob { job, plan } => {
-                    let cancel = CancelHandle::default();
-                    cancels.insert(job, cancel.clone());
-                    spawn_job(client.clone(), job, plan, cancel, &opts, tx.clone());
-                }
-                Effect::Cancel(job) => {
-                    if let Some(c) = cancels.get(&job) {
-                        c.cancel();
-                    }
-                }
-                Effect::Search(q) => spawn_search(client.clone(), q, tx.clone()),
-                Effect::Copy(text) => copy(&text),
-                Effect::CopyUrls(ids) => {
-                    let (client, tx) = (client.clone(), tx.clone());
-                    tokio::spawn(async move {
-                        let action = match client.details_of(&ids).await {
-                            Ok(files) => Action::CopyText(
-                                files
-                                    .into_iter()
-                                    .map(|f| f.url)
-                                    .collect::<Vec<_>>()
-                                    .join("\n"),
-                            ),
-                            Err(e) => Action::CopyFailed(e.to_string()),
-                        };
-                        let _ = tx.send(action);
-                    });
-                }
-                Effect::Refresh(ids) => spawn_refresh(client.clone(), ids, tx.clone()),
-                Effect::Suspend => suspend(&mut terminal, opts.mouse)?,
+                Some(Effect::Copy(text)) => copy(&text),
+                Some(Effect::Suspend) => suspend(&mut terminal, opts.mouse)?,
+                _ => {}
             }
         }
     }
     Ok(())
 }
 
+/// Resolves a profile name to settings (the config file and the environment).
+pub type Resolver = Arc<dyn Fn(&str) -> Result<Settings, ConfigError> + Send + Sync>;
+
+/// Carries out the effects `update` returns: background work on tokio whose results come
+/// back as actions ([`Runner::next`]). The terminal loop and the tests share it.
+///
+/// Switching profile replaces the client and the result channel, so answers still on their
+/// way from the previous library are dropped, never mixed into the new one.
+pub struct Runner {
+    client: Client,
+    opts: TuiOptions,
+    tx: UnboundedSender<Action>,
+    rx: UnboundedReceiver<Action>,
+    cancels: HashMap<u64, CancelHandle>,
+    picker: Picker,
+    media: reqwest::Client,
+    resolve: Resolver,
+}
+
+impl Runner {
+    pub fn new(client: Client, opts: TuiOptions) -> Runner {
+        let (tx, rx) = unbounded_channel();
+        Runner {
+            client,
+            opts,
+            tx,
+            rx,
+            cancels: HashMap::new(),
+            picker: Picker::halfblocks(),
+            media: preview::media_client(),
+            resolve: Arc::new(|name: &str| config::resolve(Some(name))),
+        }
+    }
+
+    /// The graphics protocol previews are drawn with (half-blocks unless set).
+    pub fn with_picker(mut self, picker: Picker) -> Runner {
+        self.picker = picker;
+        self
+    }
+
+    /// How profile names become settings (tests pass their own environment).
+    pub fn with_resolver(mut self, resolve: Resolver) -> Runner {
+        self.resolve = resolve;
+        self
+    }
+
+    /// Starts loading the library and its custom metadata fields.
+    pub fn load(&self) {
+        spawn_load(self.client.clone(), self.tx.clone());
+        spawn_fields(self.client.clone(), self.tx.clone());
+    }
+
+    /// The next result of background work.
+    pub async fn next(&mut self) -> Action {
+        match self.rx.recv().await {
+            Some(a) => a,
+            // The runner holds a sender, so the channel never closes.
+            None => std::future::pending().await,
+        }
+    }
+
+    /// A result that is already waiting, if any.
+    pub fn try_next(&mut self) -> Option<Action> {
+        self.rx.try_recv().ok()
+    }
+
+    /// Switches to another profile: new client, new channel, load the library again.
+    fn switch(&mut self, name: String) {
+        let settings = match (self.resolve)(&name) {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = self.tx.send(Action::ProfileFailed(e.to_string()));
+                return;
+            }
+        };
+        let client = match Client::new(ClientOptions::new(
+            settings.base_url.clone(),
+            settings.key.expose(),
+        )) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = self.tx.send(Action::ProfileFailed(e.to_string()));
+                return;
+            }
+        };
+        self.cancel_all();
+        self.cancels.clear();
+        let (tx, rx) = unbounded_channel();
+        (self.tx, self.rx, self.client) = (tx, rx, client);
+        self.opts.concurrency = settings.concurrency;
+        let _ = self.tx.send(Action::ProfileSwitched {
+            name,
+            read_only: settings.read_only,
+        });
+        self.load();
+    }
+
+    /// Starts one effect. Returns the ones only the terminal can carry out (quit, copy,
+    /// suspend).
+    pub fn run(&mut self, effect: Effect) -> Option<Effect> {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        match effect {
+            Effect::RunJob { job, plan } => {
+                let cancel = CancelHandle::default();
+                self.cancels.insert(job, cancel.clone());
+                spawn_job(client, job, plan, cancel, &self.opts, tx);
+            }
+            Effect::Cancel(job) => {
+                if let Some(c) = self.cancels.get(&job) {
+                    c.cancel();
+                }
+            }
+            Effect::Search(q) => spawn_search(client, q, tx),
+            Effect::CopyUrls(ids) => {
+                tokio::spawn(async move {
+                    let action = match client.details_of(&ids).await {
+                        Ok(files) => Action::CopyText(
+                            files
+                                .into_iter()
+                                .map(|f| f.url)
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ),
+                        Err(e) => Action::CopyFailed(e.to_string()),
+                    };
+                    let _ = tx.send(action);
+                });
+            }
+            Effect::Refresh(ids) => spawn_refresh(client, ids, tx),
+            Effect::Preview { id, cells } => {
+                let (media, picker) = (self.media.clone(), self.picker.clone());
+                tokio::spawn(async move {
+                    let state = preview::load(&client, &media, &picker, &id, cells).await;
+                    let _ = tx.send(Action::PreviewDone { id, state });
+                });
+            }
+            Effect::SwitchProfile(name) => self.switch(name),
+            other @ (Effect::Quit | Effect::Copy(_) | Effect::Suspend) => return Some(other),
+        }
+        None
+    }
+
+    /// Cancels every running job (on quit).
+    pub fn cancel_all(&self) {
+        for c in self.cancels.values() {
+            c.cancel();
+        }
+    }
+}
+
 fn draw(terminal: &mut DefaultTerminal, state: &mut State) -> Result<(), String> {
     let size = terminal.size().map_err(|e| e.to_string())?;
-    let a = ui::areas(size.into());
+    let a = ui::areas(size.into(), state.preview_on);
     state.page_rows = ui::list_rows(size.into()).max(1);
     state.list_area = a.list;
     state.editor_area = a.editor;
+    state.preview_area = ui::preview_inner(size.into());
     // ratatui diffs against the previous frame, so only changed cells reach the terminal
     // (no clear, no full redraw).
     terminal

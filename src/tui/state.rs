@@ -3,7 +3,7 @@
 //! job id); time arrives as `Tick` actions.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -12,8 +12,11 @@ use serde_json::{Map, Value};
 use super::entry::{Entry, Index};
 use super::filter::{Filter, SearchText};
 use super::keymap::{Command, Context, Keymap};
+use super::preview::{PreviewCache, PreviewState};
+use crate::config::ProfileInfo;
 use crate::jobs::{self, FileOutcome, Operation, Outcome, Plan};
 use crate::model::{CustomMetadataField, FieldType, FileDetails};
+use crate::text::untrusted;
 
 /// Everything that can happen.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +55,17 @@ pub enum Action {
     /// URLs fetched for `y u`: copy them.
     CopyText(String),
     CopyFailed(String),
+    /// A file's preview is ready (or cannot be shown, and why).
+    PreviewDone {
+        id: String,
+        state: PreviewState,
+    },
+    /// Now on another profile: its library is loading.
+    ProfileSwitched {
+        name: String,
+        read_only: bool,
+    },
+    ProfileFailed(String),
 }
 
 /// Work for the event loop.
@@ -68,6 +82,13 @@ pub enum Effect {
     Cancel(u64),
     Search(String),
     Refresh(Vec<String>),
+    /// Fetch and prepare the file's thumbnail for an area of `cells` (columns, rows).
+    Preview {
+        id: String,
+        cells: (u16, u16),
+    },
+    /// Resolve this profile and reload the library from it.
+    SwitchProfile(String),
     Suspend,
     Quit,
 }
@@ -233,6 +254,8 @@ pub struct Staged {
     pub ai: Option<AiRemoval>,
     /// Copy AI tags with at least this confidence into the tags.
     pub promote: Option<f64>,
+    /// Run an auto-tagging extension: (google|aws, maxTags, minConfidence).
+    pub auto_tag: Option<(String, u32, u32)>,
     /// PATCH /details fields: description, customCoordinates, customMetadata.
     pub details: Map<String, Value>,
 }
@@ -243,6 +266,7 @@ impl Staged {
             && self.remove.is_empty()
             && self.ai.is_none()
             && self.promote.is_none()
+            && self.auto_tag.is_none()
             && self.details.is_empty()
     }
 
@@ -251,12 +275,34 @@ impl Staged {
             + self.remove.len()
             + usize::from(self.ai.is_some())
             + usize::from(self.promote.is_some())
+            + usize::from(self.auto_tag.is_some())
             + self.details.len()
     }
 }
 
+/// What the last auto-tagging answer said about a file (`extensionStatus`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExtState {
+    /// `pending`: the AI tags come later. `since` is the file's `updatedAt` in that answer
+    /// (a re-read with a later one means they arrived); `first_poll` starts the polling.
+    Pending {
+        extensions: Vec<String>,
+        since: crate::model::Timestamp,
+        first_poll: Option<Instant>,
+    },
+    /// The AI tags are on the file (at once, or after `pending`).
+    Success,
+    Failed,
+}
+
+/// How often and how long pending files are re-read before leaving it to the webhook.
+pub const POLL_EVERY: Duration = Duration::from_secs(2);
+pub const POLL_FOR: Duration = Duration::from_secs(120);
+/// Files re-read per poll.
+const POLL_BATCH: usize = 100;
+
 /// The AI-tag dialog: row 0 "remove all", row 1 "remove below", row 2 "promote at or above",
-/// then one row per AI tag name.
+/// rows 3-5 "auto-tag with google/aws, max tags, min confidence", then one row per AI tag name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AiDialog {
     /// Name, files having it, checked.
@@ -264,7 +310,24 @@ pub struct AiDialog {
     pub cursor: usize,
     pub below: String,
     pub promote: String,
+    /// Auto-tagging with AWS Rekognition instead of Google Vision.
+    pub aws: bool,
+    pub max_tags: String,
+    pub min_confidence: String,
     pub error: Option<String>,
+}
+
+impl AiDialog {
+    /// The text field under the cursor, if it is one.
+    fn field(&mut self) -> Option<&mut String> {
+        match self.cursor {
+            1 => Some(&mut self.below),
+            2 => Some(&mut self.promote),
+            4 => Some(&mut self.max_tags),
+            5 => Some(&mut self.min_confidence),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -334,6 +397,10 @@ pub enum Mode {
     Vocab(VocabView),
     /// `y`: which value to copy.
     Copy,
+    /// `P`: the profiles of the config file.
+    Profiles {
+        cursor: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -362,6 +429,8 @@ pub struct Job {
     pub failed: usize,
     pub skipped: usize,
     pub missing: usize,
+    /// Files whose extension answered `pending`.
+    pub pending: usize,
     pub cancelled: usize,
     pub status: JobStatus,
     /// (file id, name, server error) for failed files.
@@ -423,6 +492,9 @@ pub struct State {
     pub sort: Sort,
     /// Files whose last job failed: (job id, server error text, escaped at render).
     pub errors: HashMap<String, (u64, String)>,
+    /// Auto-tagging status per file, from the answers of auto-tag jobs.
+    pub ext: HashMap<String, ExtState>,
+    last_poll: Option<Instant>,
     pub loading: bool,
     pub load_error: Option<String>,
     pub fields: Vec<CustomMetadataField>,
@@ -436,9 +508,18 @@ pub struct State {
     pub demo: bool,
     pub read_only: bool,
     pub profile: Option<String>,
+    /// The config file's profiles (for `P`).
+    pub profiles: Vec<ProfileInfo>,
     pub keymap: Keymap,
     pub mono: bool,
     pub now: Option<Instant>,
+    /// The preview pane is shown (`p`).
+    pub preview_on: bool,
+    pub previews: PreviewCache,
+    /// The preview's inner area (set from the layout): what thumbnails are fitted to.
+    pub preview_area: Rect,
+    /// The file whose preview is being fetched (one at a time; moving on never waits).
+    preview_inflight: Option<String>,
     /// Rows the list shows (set from the layout, used for paging).
     pub page_rows: usize,
     /// Where the list and editor are on screen (set from the layout, used by the mouse).
@@ -468,6 +549,8 @@ impl State {
                 desc: false,
             },
             errors: HashMap::new(),
+            ext: HashMap::new(),
+            last_poll: None,
             loading: true,
             load_error: None,
             fields: Vec::new(),
@@ -480,9 +563,14 @@ impl State {
             demo,
             read_only,
             profile: None,
+            profiles: Vec::new(),
             keymap: Keymap::default(),
             mono: false,
             now: None,
+            preview_on: false,
+            previews: PreviewCache::default(),
+            preview_area: Rect::default(),
+            preview_inflight: None,
             page_rows: 20,
             list_area: Rect::default(),
             editor_area: Rect::default(),
@@ -517,6 +605,45 @@ impl State {
         self.jobs
             .iter()
             .any(|j| matches!(j.status, JobStatus::Running | JobStatus::Queued))
+            || !self.polled_ids(None).is_empty()
+    }
+
+    /// Pending files still being re-read (at `now`, or at the last tick).
+    fn polled_ids(&self, now: Option<Instant>) -> Vec<String> {
+        self.ext
+            .iter()
+            .filter(|(_, e)| match e {
+                ExtState::Pending { first_poll, .. } => match (first_poll, now.or(self.now)) {
+                    (Some(t), Some(now)) => now.duration_since(*t) < POLL_FOR,
+                    _ => true,
+                },
+                _ => false,
+            })
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// Re-reads pending files every [`POLL_EVERY`], for [`POLL_FOR`] after their answer.
+    fn poll(&mut self, now: Instant) -> Vec<Effect> {
+        for e in self.ext.values_mut() {
+            if let ExtState::Pending { first_poll, .. } = e {
+                first_poll.get_or_insert(now);
+            }
+        }
+        if self
+            .last_poll
+            .is_some_and(|t| now.duration_since(t) < POLL_EVERY)
+        {
+            return Vec::new();
+        }
+        let mut ids = self.polled_ids(Some(now));
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        ids.sort();
+        ids.truncate(POLL_BATCH);
+        self.last_poll = Some(now);
+        vec![Effect::Refresh(ids)]
     }
 
     pub fn context(&self) -> Context {
@@ -722,7 +849,71 @@ pub enum EditorRow {
 
 /// Applies an action. Returns the effects to run.
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
+    let mut effects = update_inner(s, action);
+    effects.extend(want_preview(s));
+    effects
+}
+
+/// Asks for the focused file's preview when the pane shows and it has none for this size.
+fn want_preview(s: &mut State) -> Vec<Effect> {
+    if !s.preview_on || s.preview_inflight.is_some() || s.preview_area.is_empty() {
+        return Vec::new();
+    }
+    let Some(id) = s.focused().map(|f| f.file_id.clone()) else {
+        return Vec::new();
+    };
+    let cells = (s.preview_area.width, s.preview_area.height);
+    let fresh = match s.previews.get(&id) {
+        None => true,
+        Some(PreviewState::Ready(t)) => t.cells != cells,
+        Some(_) => false,
+    };
+    if !fresh {
+        return Vec::new();
+    }
+    if !matches!(s.previews.get(&id), Some(PreviewState::Ready(_))) {
+        s.previews.insert(id.clone(), PreviewState::Loading);
+    }
+    s.preview_inflight = Some(id.clone());
+    vec![Effect::Preview { id, cells }]
+}
+
+/// Back to an empty library on another profile; keys, theme, preview and profiles stay.
+fn switched(s: &mut State, name: String, read_only: bool) {
+    let mut fresh = State::new(false, read_only);
+    fresh.keymap = std::mem::take(&mut s.keymap);
+    fresh.profiles = std::mem::take(&mut s.profiles);
+    fresh.mono = s.mono;
+    fresh.now = s.now;
+    fresh.preview_on = s.preview_on;
+    fresh.page_rows = s.page_rows;
+    (fresh.list_area, fresh.editor_area, fresh.preview_area) =
+        (s.list_area, s.editor_area, s.preview_area);
+    fresh.status = format!(
+        "switched to profile {}: loading its library…",
+        untrusted(&name, 40)
+    );
+    fresh.profile = Some(name);
+    *s = fresh;
+}
+
+fn update_inner(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
+        Action::PreviewDone { id, state } => {
+            if s.preview_inflight.as_deref() == Some(id.as_str()) {
+                s.preview_inflight = None;
+            }
+            s.previews.insert(id, state);
+            Vec::new()
+        }
+        Action::ProfileSwitched { name, read_only } => {
+            switched(s, name, read_only);
+            Vec::new()
+        }
+        Action::ProfileFailed(e) => {
+            s.status = format!("profile not switched: {e}");
+            Vec::new()
+        }
         Action::Page(files) => {
             let fast = s.is_default_view();
             let start = s.files.len();
@@ -780,6 +971,12 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Refreshed(files) => {
             for f in files {
+                // A pending extension's result arrived: the file changed after the answer.
+                if let Some(e @ ExtState::Pending { .. }) = s.ext.get_mut(&f.file_id)
+                    && matches!(e, ExtState::Pending { since, .. } if f.updated_at > *since)
+                {
+                    *e = ExtState::Success;
+                }
                 s.upsert(f);
             }
             s.rebuild();
@@ -792,7 +989,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         Action::JobDone { job, outcomes } => job_done(s, job, outcomes),
         Action::Tick(now) => {
             s.now = Some(now);
-            Vec::new()
+            s.poll(now)
         }
         Action::Resize => {
             s.scroll_into_view();
@@ -831,6 +1028,7 @@ fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
         return;
     };
     let is_delete = s.jobs[ji].op == Operation::Delete;
+    let auto_tag = matches!(s.jobs[ji].op, Operation::AutoTag { .. });
     let mut gone = HashSet::new();
     for o in outcomes {
         let fresh = !last || matches!(o.outcome, Outcome::Skipped { .. } | Outcome::Cancelled);
@@ -854,8 +1052,28 @@ fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
                 s.errors.insert(o.file_id.clone(), (job, text));
                 // Failed files stay selected, so R retries exactly them.
                 s.selected.insert(o.file_id.clone());
+                if auto_tag {
+                    s.ext.insert(o.file_id.clone(), ExtState::Failed);
+                }
+            }
+            Outcome::Pending {
+                extensions,
+                updated_at,
+            } => {
+                j.pending += 1;
+                s.errors.remove(&o.file_id);
+                s.selected.remove(&o.file_id);
+                let pending = ExtState::Pending {
+                    extensions: extensions.clone(),
+                    since: *updated_at,
+                    first_poll: None,
+                };
+                s.ext.insert(o.file_id.clone(), pending);
             }
             Outcome::Succeeded => {
+                if auto_tag {
+                    s.ext.insert(o.file_id.clone(), ExtState::Success);
+                }
                 j.succeeded.push(o.file_id.clone());
                 let restore = j.restore.get(&o.file_id).cloned();
                 s.errors.remove(&o.file_id);
@@ -938,11 +1156,19 @@ fn job_done(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) -> Vec<Effect> 
                 String::new()
             }
         );
+        if j.pending > 0 {
+            s.status += &format!(", {} pending (checking every few seconds)", j.pending);
+        }
         if j.op != Operation::Delete {
             // Show what the server confirmed, not what was hoped for.
             let touched: Vec<String> = outcomes
                 .iter()
-                .filter(|o| matches!(o.outcome, Outcome::Succeeded | Outcome::Failed { .. }))
+                .filter(|o| {
+                    matches!(
+                        o.outcome,
+                        Outcome::Succeeded | Outcome::Failed { .. } | Outcome::Pending { .. }
+                    )
+                })
                 .map(|o| o.file_id.clone())
                 .collect();
             if !touched.is_empty() {
@@ -998,6 +1224,7 @@ fn enqueue(
         failed: 0,
         skipped: 0,
         missing: 0,
+        pending: 0,
         cancelled: 0,
         status: JobStatus::Queued,
         errors: Vec::new(),
@@ -1092,6 +1319,7 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
             }
         },
         Mode::Tasks { cursor } => tasks_key(s, cursor, k),
+        Mode::Profiles { cursor } => profiles_key(s, cursor, k),
         Mode::Vocab(v) => vocab_key(s, v, k),
         Mode::Copy => copy_key(s, k),
     }
@@ -1273,6 +1501,9 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
                     cursor: if none { 0 } else { AI_NAMES },
                     below: String::new(),
                     promote: String::new(),
+                    aws: false,
+                    max_tags: "10".into(),
+                    min_confidence: "70".into(),
                     error: None,
                 });
             }
@@ -1329,6 +1560,62 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
                 s.mode = Mode::Copy;
             }
         }
+        Command::Preview => {
+            s.preview_on = !s.preview_on;
+            // A preview still on its way is dropped when it lands; ask again when shown.
+            s.preview_inflight = None;
+        }
+        Command::Profiles => {
+            if s.profiles.is_empty() {
+                s.status =
+                    "no profiles: add [profiles.NAME] sections to config.toml (see README)".into();
+            } else {
+                let cursor = s
+                    .profiles
+                    .iter()
+                    .position(|p| Some(&p.name) == s.profile.as_ref())
+                    .unwrap_or(0);
+                s.mode = Mode::Profiles { cursor };
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn profiles_key(s: &mut State, cursor: usize, k: KeyEvent) -> Vec<Effect> {
+    let n = s.profiles.len().max(1);
+    match k.code {
+        KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
+            s.mode = Mode::Profiles {
+                cursor: (cursor + 1) % n,
+            }
+        }
+        KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => {
+            s.mode = Mode::Profiles {
+                cursor: (cursor + n - 1) % n,
+            }
+        }
+        KeyCode::Enter => {
+            let Some(p) = s.profiles.get(cursor) else {
+                return Vec::new();
+            };
+            let name = p.name.clone();
+            if s.running().is_some() || s.jobs.iter().any(|j| j.status == JobStatus::Queued) {
+                s.status =
+                    "a job is running: let it finish or cancel it (c) before switching profile"
+                        .into();
+            } else if s.staged.is_some() {
+                s.status =
+                    "changes are staged: apply (w) or discard (X) them before switching profile"
+                        .into();
+            } else if s.profile.as_ref() == Some(&name) && !s.demo {
+                s.status = format!("already on profile {}", untrusted(&name, 40));
+            } else {
+                s.status = format!("switching to profile {}…", untrusted(&name, 40));
+                return vec![Effect::SwitchProfile(name)];
+            }
+        }
+        _ => {}
     }
     Vec::new()
 }
@@ -1613,6 +1900,14 @@ fn apply(s: &mut State) -> Vec<Effect> {
         Some(AiRemoval::Below(c)) => ops.push(Operation::RemoveAiTagsBelow { confidence: *c }),
         None => {}
     }
+    // After any removal, so "remove all, then re-tag" does what it says.
+    if let Some((source, max_tags, min_confidence)) = &st.auto_tag {
+        ops.push(Operation::AutoTag {
+            source: source.clone(),
+            max_tags: *max_tags,
+            min_confidence: *min_confidence,
+        });
+    }
     if !st.details.is_empty() {
         ops.push(Operation::UpdateDetails {
             body: Value::Object(st.details.clone()),
@@ -1800,7 +2095,7 @@ fn sort_key(s: &mut State, mut cursor: usize, k: KeyEvent) {
 }
 
 /// The first AI-tag name row of the dialog.
-pub const AI_NAMES: usize = 3;
+pub const AI_NAMES: usize = 6;
 
 fn confidence(text: &str) -> Option<f64> {
     text.parse::<f64>()
@@ -1810,7 +2105,7 @@ fn confidence(text: &str) -> Option<f64> {
 
 fn ai_key(s: &mut State, mut d: AiDialog, k: KeyEvent) {
     let rows = AI_NAMES + d.names.len();
-    let typing = d.cursor == 1 || d.cursor == 2;
+    let typing = d.field().is_some();
     match k.code {
         KeyCode::Esc => return,
         KeyCode::Down | KeyCode::Tab => d.cursor = (d.cursor + 1) % rows,
@@ -1822,23 +2117,39 @@ fn ai_key(s: &mut State, mut d: AiDialog, k: KeyEvent) {
                 row.2 = !row.2;
             }
         }
-        KeyCode::Char(c) if typing && (c.is_ascii_digit() || c == '.') => {
-            let field = if d.cursor == 1 {
-                &mut d.below
-            } else {
-                &mut d.promote
-            };
-            if field.len() < 8 {
+        KeyCode::Char(' ' | 'h' | 'l') | KeyCode::Left | KeyCode::Right if d.cursor == 3 => {
+            d.aws = !d.aws;
+        }
+        KeyCode::Char(c) if typing && (c.is_ascii_digit() || (c == '.' && d.cursor < 3)) => {
+            if let Some(field) = d.field()
+                && field.len() < 8
+            {
                 field.push(c);
             }
             d.error = None;
         }
         KeyCode::Backspace if typing => {
-            if d.cursor == 1 {
-                d.below.pop();
-            } else {
-                d.promote.pop();
+            if let Some(field) = d.field() {
+                field.pop();
             }
+        }
+        KeyCode::Enter if (3..AI_NAMES).contains(&d.cursor) => {
+            let max = d
+                .max_tags
+                .parse::<u32>()
+                .ok()
+                .filter(|m| (1..=30).contains(m));
+            let min = d.min_confidence.parse::<u32>().ok().filter(|c| *c <= 100);
+            let (Some(max), Some(min)) = (max, min) else {
+                d.error = Some("max tags is 1-30 and min confidence 0-100 (whole numbers)".into());
+                s.mode = Mode::Ai(d);
+                return;
+            };
+            if let Some(ids) = staging_targets(s) {
+                let source = if d.aws { "aws" } else { "google" };
+                staged_for(s, &ids).auto_tag = Some((source.into(), max, min));
+            }
+            return;
         }
         KeyCode::Enter => {
             let bad = "type a confidence between 0 and 100, e.g. 50";

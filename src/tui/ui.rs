@@ -9,9 +9,10 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap}
 
 use super::entry::Entry;
 use super::keymap::{Command, Context};
+use super::preview::PreviewState;
 use super::state::{
-    AiDialog, AiRemoval, EditorRow, Form, Input, InputKind, JobStatus, Mode, Pane, SortKey, State,
-    VocabView,
+    AiDialog, AiRemoval, EditorRow, ExtState, Form, Input, InputKind, JobStatus, Mode, Pane,
+    SortKey, State, VocabView,
 };
 use super::theme::Theme;
 use crate::text::untrusted;
@@ -26,10 +27,20 @@ pub struct Areas {
     pub header: Rect,
     pub list: Rect,
     pub editor: Rect,
+    /// The preview block (empty when the preview is off), above the editor.
+    pub preview: Rect,
     pub bar: Rect,
 }
 
-pub fn areas(area: Rect) -> Areas {
+/// The preview block's height: a third of the body, 8 to 16 rows.
+fn preview_height(body: Rect) -> u16 {
+    (body.height / 3)
+        .clamp(8, 16)
+        .min(body.height.saturating_sub(6))
+}
+
+/// The screen's panes; `preview` splits a preview block off the top of the editor column.
+pub fn areas(area: Rect, preview: bool) -> Areas {
     let [header, body, bar] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
@@ -42,17 +53,33 @@ pub fn areas(area: Rect) -> Areas {
         Constraint::Percentage(100 - list_share),
     ])
     .areas(body);
+    let (preview, editor) = if preview {
+        let [p, e] = Layout::vertical([
+            Constraint::Length(preview_height(editor)),
+            Constraint::Min(3),
+        ])
+        .areas(editor);
+        (p, e)
+    } else {
+        (Rect::default(), editor)
+    };
     Areas {
         header,
         list,
         editor,
+        preview,
         bar,
     }
 }
 
+/// Where the thumbnail goes: the preview block inside its border.
+pub fn preview_inner(area: Rect) -> Rect {
+    Block::bordered().inner(areas(area, true).preview)
+}
+
 /// The number of file rows the list shows for a terminal of this size.
 pub fn list_rows(area: Rect) -> usize {
-    usize::from(areas(area).list.height.saturating_sub(3))
+    usize::from(areas(area, false).list.height.saturating_sub(3))
 }
 
 pub fn human_size(n: u64) -> String {
@@ -84,9 +111,12 @@ pub fn render(f: &mut Frame, s: &State) {
         f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
     }
-    let a = areas(area);
+    let a = areas(area, s.preview_on);
     render_header(f, s, a.header);
     render_list(f, s, a.list);
+    if s.preview_on {
+        render_preview(f, s, a.preview);
+    }
     render_editor(f, s, a.editor);
     render_bar(f, s, a.bar);
     match &s.mode {
@@ -101,7 +131,69 @@ pub fn render(f: &mut Frame, s: &State) {
         Mode::Tasks { cursor } => render_tasks(f, s, *cursor, area),
         Mode::Vocab(v) => render_vocab(f, s, v, area),
         Mode::Copy => {}
+        Mode::Profiles { cursor } => render_profiles(f, s, *cursor, area),
     }
+}
+
+/// The focused file's thumbnail, or what stands in for it.
+fn render_preview(f: &mut Frame, s: &State, area: Rect) {
+    let t = theme(s);
+    let focused = s.focused();
+    let state = focused.and_then(|file| s.previews.get(&file.file_id));
+    let title = match state {
+        Some(PreviewState::Ready(th)) => {
+            format!(" preview · {}×{} {} ", th.width, th.height, th.format)
+        }
+        _ => " preview ".to_owned(),
+    };
+    let block = Block::bordered().title(title).border_style(t.dim());
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let note = |f: &mut Frame, text: String| {
+        f.render_widget(
+            Paragraph::new(Line::styled(text, t.dim())).wrap(Wrap { trim: true }),
+            inner,
+        );
+    };
+    match (focused, state) {
+        (None, _) => note(f, "no file".into()),
+        (Some(_), Some(PreviewState::Ready(th))) if th.cells == (inner.width, inner.height) => {
+            f.render_widget(ratatui_image::Image::new(&th.protocol), inner);
+        }
+        (Some(_), Some(PreviewState::Ready(_))) => note(f, "resizing…".into()),
+        (Some(_), Some(PreviewState::Unavailable(why))) => note(f, untrusted(why, 200)),
+        (Some(_), _) => note(f, "loading preview…".into()),
+    }
+}
+
+fn render_profiles(f: &mut Frame, s: &State, cursor: usize, area: Rect) {
+    let t = theme(s);
+    let mut lines = Vec::new();
+    for (i, p) in s.profiles.iter().enumerate() {
+        let current = s.profile.as_ref() == Some(&p.name);
+        let text = format!(
+            " {} {:<16} {}{}",
+            if current { "▸" } else { " " },
+            untrusted(&p.name, 16),
+            untrusted(&p.base_url, 40),
+            if p.read_only { "  read-only" } else { "" }
+        );
+        lines.push(Line::styled(
+            text,
+            if i == cursor {
+                t.cursor()
+            } else {
+                Style::new()
+            },
+        ));
+    }
+    lines.push(Line::styled(
+        " Enter switches (the library reloads) · Esc closes",
+        t.dim(),
+    ));
+    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let r = centered(area, 76, h);
+    dialog(f, s, r, " profiles ".into(), lines);
 }
 
 fn render_header(f: &mut Frame, s: &State, area: Rect) {
@@ -167,10 +259,12 @@ fn render_list(f: &mut Frame, s: &State, area: Rect) {
             let pos = s.offset + i;
             let selected = s.selected.contains(&file.file_id);
             let failed = s.errors.contains_key(&file.file_id);
-            // Readable without colour: ✗ failed, ● selected.
-            let badge = match (failed, selected) {
-                (true, _) => Span::styled("✗", t.failed()),
-                (false, true) => Span::styled("●", t.selected()),
+            let pending = matches!(s.ext.get(&file.file_id), Some(ExtState::Pending { .. }));
+            // Readable without colour: ✗ failed, ⧗ auto-tagging pending, ● selected.
+            let badge = match (failed, pending, selected) {
+                (true, _, _) => Span::styled("✗", t.failed()),
+                (false, true, _) => Span::styled("⧗", t.dim()),
+                (false, false, true) => Span::styled("●", t.selected()),
                 _ => Span::raw(" "),
             };
             let ai = file
@@ -234,6 +328,48 @@ fn render_list(f: &mut Frame, s: &State, area: Rect) {
     f.render_widget(table, area);
 }
 
+/// "auto-tagging: …" for the targets that ran an auto-tagging job: each file's
+/// `extensionStatus` as it came back (pending ones are re-read until their tags arrive).
+fn extension_line(s: &State, targets: &[String]) -> Option<Line<'static>> {
+    let t = theme(s);
+    let (mut ok, mut pending, mut failed) = (0, 0, 0);
+    let mut waiting: Option<&Vec<String>> = None;
+    for e in targets.iter().filter_map(|id| s.ext.get(id)) {
+        match e {
+            ExtState::Success => ok += 1,
+            ExtState::Failed => failed += 1,
+            ExtState::Pending { extensions, .. } => {
+                pending += 1;
+                waiting = Some(extensions);
+            }
+        }
+    }
+    if ok + pending + failed == 0 {
+        return None;
+    }
+    if targets.len() == 1 {
+        let (text, style) = match (ok, waiting) {
+            (1, _) => ("success: AI tags added".to_owned(), t.added()),
+            (_, Some(exts)) => (
+                format!("pending ({}): checking for the AI tags…", exts.join(", ")),
+                t.dim(),
+            ),
+            _ => ("failed".to_owned(), t.failed()),
+        };
+        return Some(Line::styled(format!("auto-tagging: {text}"), style));
+    }
+    let mut parts = Vec::new();
+    for (n, word) in [(ok, "success"), (pending, "pending"), (failed, "failed")] {
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    Some(Line::styled(
+        format!("auto-tagging: {}", parts.join(" · ")),
+        if failed > 0 { t.failed() } else { t.dim() },
+    ))
+}
+
 fn render_editor(f: &mut Frame, s: &State, area: Rect) {
     let t = theme(s);
     let targets = s.targets();
@@ -271,6 +407,9 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                 break;
             }
         }
+    }
+    if let Some(line) = extension_line(s, &targets) {
+        lines.push(line);
     }
     let m = targets.len();
     let rows = if targets.is_empty() {
@@ -418,6 +557,12 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                 t.added(),
             ));
         }
+        if let Some((source, max, min)) = &st.auto_tag {
+            lines.push(Line::styled(
+                format!("  + auto-tag: {source}, ≤ {max} tags ≥ {min}%"),
+                t.added(),
+            ));
+        }
         for (k, v) in &st.details {
             lines.push(Line::styled(
                 format!("  ~ {k}: {}", untrusted(&crate::text::json_text(v), 80)),
@@ -509,12 +654,13 @@ fn mode_hints(mode: &Mode) -> Option<&'static str> {
         },
         Mode::Help { .. } => "j/k scroll · any other key closes",
         Mode::Sort { .. } => "letter or enter picks · same key again reverses · esc close",
-        Mode::Ai(_) => "↑↓ move · space check · enter stage · esc cancel",
+        Mode::Ai(_) => "↑↓ move · space check/switch · type numbers · enter stage · esc cancel",
         Mode::Form(_) => "↑↓/tab field · type to edit · ^U clear · enter stage · esc cancel",
         Mode::Confirm { .. } => "y confirm · any other key cancels",
         Mode::Delete { .. } => "type the count, enter · any other key cancels",
         Mode::Tasks { .. } => "↑↓ job · r retry failed · c cancel · esc close",
         Mode::Copy => "copy: i id · p path · n name · t tags · u URL · any other key cancels",
+        Mode::Profiles { .. } => "↑↓ profile · enter switch · esc close",
         Mode::Vocab(_) => {
             "enter show files · space mark · n mark near-duplicates · m merge marked · r rename · D remove everywhere · s sort · esc"
         }
@@ -768,6 +914,25 @@ fn render_ai(f: &mut Frame, s: &State, d: &AiDialog, area: Rect) {
             ),
             style(2),
         ),
+        Line::styled(
+            format!(
+                " run auto-tagging with: {}  (space switches)",
+                if d.aws {
+                    "◂ aws ▸"
+                } else {
+                    "◂ google ▸"
+                }
+            ),
+            style(3),
+        ),
+        Line::styled(
+            format!("   max tags: {}▏ (1-30)", untrusted(&d.max_tags, 8)),
+            style(4),
+        ),
+        Line::styled(
+            format!("   min confidence: {}▏ %", untrusted(&d.min_confidence, 8)),
+            style(5),
+        ),
     ];
     if let Some(e) = &d.error {
         lines.push(Line::styled(format!("   {e}"), t.failed()));
@@ -905,6 +1070,14 @@ fn render_tasks(f: &mut Frame, s: &State, cursor: usize, area: Rect) {
                     j.missing
                 ),
                 style,
+            ),
+            Span::styled(
+                if j.pending > 0 {
+                    format!(" · {} pending", j.pending)
+                } else {
+                    String::new()
+                },
+                t.dim(),
             ),
             Span::styled(
                 if j.failed > 0 {

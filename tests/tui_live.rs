@@ -1,0 +1,410 @@
+//! The TUI's update loop wired to a real sandbox: keys go through `update`, effects through
+//! the TUI's own `Runner` (jobs, re-reads, previews over HTTP), and the actions that come
+//! back are fed in again, as the terminal loop does.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use iktag::api::{Client, ClientOptions};
+use iktag::config::{ConfigError, ProfileInfo, Secret, Settings};
+use iktag::sandbox::SeedSource;
+use iktag::sandbox::faults::FaultConfig;
+use iktag::tui::preview::PreviewState;
+use iktag::tui::state::{AI_NAMES, Action, Effect, ExtState, JobStatus, Mode, State, update};
+use iktag::tui::ui;
+use iktag::tui::{Resolver, Runner, TuiOptions};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+struct Live {
+    h: Harness,
+    s: State,
+    runner: Runner,
+}
+
+impl Live {
+    async fn start(faults: FaultConfig) -> Live {
+        Self::with(SeedSource::File(fixture()), faults, None).await
+    }
+
+    async fn with(seed: SeedSource, faults: FaultConfig, resolve: Option<Resolver>) -> Live {
+        let h = Harness::with(seed, faults).await;
+        let client =
+            Client::new(ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY)).unwrap();
+        let opts = TuiOptions {
+            demo: true,
+            concurrency: 1,
+            ..Default::default()
+        };
+        let mut runner = Runner::new(client, opts);
+        if let Some(r) = resolve {
+            runner = runner.with_resolver(r);
+        }
+        runner.load();
+        let mut live = Live {
+            h,
+            s: State::new(true, false),
+            runner,
+        };
+        live.until(|s| !s.loading).await;
+        live
+    }
+
+    /// Applies an action and starts its effects.
+    fn act(&mut self, a: Action) {
+        let effects = update(&mut self.s, a);
+        self.run(effects);
+    }
+
+    fn run(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            self.runner.run(e);
+        }
+    }
+
+    fn key(&mut self, c: KeyCode) {
+        self.act(Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+    }
+
+    fn keys(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// Feeds back the actions that arrive until `done` holds (at most 10 s).
+    async fn until(&mut self, done: impl Fn(&State) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !done(&self.s) {
+            let a = tokio::time::timeout_at(deadline, self.runner.next())
+                .await
+                .expect("the TUI got there within 10 s");
+            self.act(a);
+        }
+    }
+
+    fn screen(&self, w: u16, h: u16) -> String {
+        let mut s = self.s.clone();
+        s.page_rows = ui::list_rows(ratatui::layout::Rect::new(0, 0, w, h));
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| ui::render(f, &s)).unwrap();
+        let buf = t.backend().buffer();
+        (0..h)
+            .map(|y| {
+                (0..w)
+                    .map(|x| buf[(x, y)].symbol().to_owned())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    fn row_of(&self, name: &str) -> String {
+        self.screen(120, 40)
+            .lines()
+            .find(|l| l.starts_with('│') && l.chars().take(30).collect::<String>().contains(name))
+            .unwrap_or_else(|| panic!("{name} is on the screen"))
+            .to_owned()
+    }
+}
+
+fn jobs_idle(s: &State) -> bool {
+    !s.jobs.is_empty()
+        && !s
+            .jobs
+            .iter()
+            .any(|j| matches!(j.status, JobStatus::Queued | JobStatus::Running))
+}
+
+#[tokio::test]
+async fn auto_tagging_shows_each_files_extension_status_as_it_comes_back() {
+    // Every auto-tagging call answers `pending` and delivers its AI tags 300 ms later.
+    let mut live = Live::start(FaultConfig {
+        pending_rate: 1.0,
+        pending_ms: Some(300),
+        ..Default::default()
+    })
+    .await;
+    // The jacket photo, the avatar (images) and the lookbook (a PDF: not auto-tagged).
+    for id in [JACKET_BACK, AVATAR, LOOKBOOK] {
+        let pos = live
+            .s
+            .view
+            .iter()
+            .position(|&i| live.s.files[i].file_id == id);
+        live.s.cursor = pos.expect("file listed");
+        live.key(KeyCode::Char(' '));
+    }
+    let before = live.s.file(JACKET_BACK).map(|f| f.ai_tags.len()).unwrap();
+    // A → the auto-tagging rows: switch to aws, max 4 tags, ≥ 60 %, Enter stages it.
+    live.key(KeyCode::Char('A'));
+    let Mode::Ai(d) = &live.s.mode else {
+        panic!("AI dialog open")
+    };
+    // It opens on the first AI-tag name; the auto-tagging rows are just above.
+    assert_eq!(d.cursor, AI_NAMES);
+    for _ in 3..AI_NAMES {
+        live.key(KeyCode::Up);
+    }
+    live.key(KeyCode::Char(' '));
+    live.key(KeyCode::Down);
+    live.key(KeyCode::Backspace);
+    live.key(KeyCode::Backspace);
+    live.keys("4");
+    live.key(KeyCode::Down);
+    live.key(KeyCode::Backspace);
+    live.key(KeyCode::Backspace);
+    live.keys("60");
+    live.key(KeyCode::Enter);
+    let staged = live.s.staged.clone().expect("staged");
+    assert_eq!(staged.auto_tag, Some(("aws".into(), 4, 60)));
+    let screen = live.screen(120, 40);
+    assert!(
+        screen.contains("+ auto-tag: aws, ≤ 4 tags ≥ 60%"),
+        "the diff shows the staged run: {screen}"
+    );
+    live.key(KeyCode::Char('w'));
+    live.until(jobs_idle).await;
+
+    // As the answers came back: two pending, the PDF failed.
+    assert!(matches!(
+        live.s.ext.get(JACKET_BACK),
+        Some(ExtState::Pending { .. })
+    ));
+    assert!(matches!(
+        live.s.ext.get(AVATAR),
+        Some(ExtState::Pending { .. })
+    ));
+    assert_eq!(live.s.ext.get(LOOKBOOK), Some(&ExtState::Failed));
+    let job = live.s.jobs.last().unwrap();
+    assert_eq!((job.pending, job.failed), (2, 1));
+    assert!(
+        live.row_of("jacket-back").starts_with("│⧗"),
+        "pending badge"
+    );
+    assert!(
+        live.row_of("lookbook").starts_with("│✗"),
+        "failed badge: {}",
+        live.screen(120, 40)
+    );
+    let screen = live.screen(120, 40);
+    // The failed file stays selected (R retries it); the editor says why.
+    assert_eq!(live.s.targets(), vec![LOOKBOOK.to_owned()]);
+    assert!(screen.contains("auto-tagging: failed"), "{screen}");
+    assert!(screen.contains("extension failed:"), "{screen}");
+    assert!(
+        screen.contains("1 failed, 0 missing, 0 skipped, 2 pending"),
+        "{screen}"
+    );
+    assert!(live.s.animating(), "pending files keep the clock running");
+
+    // The loop's ticks re-read the pending files until their tags arrive.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let t0 = Instant::now();
+    live.act(Action::Tick(t0));
+    live.until(|s| {
+        !s.ext
+            .values()
+            .any(|e| matches!(e, ExtState::Pending { .. }))
+    })
+    .await;
+    assert_eq!(live.s.ext.get(JACKET_BACK), Some(&ExtState::Success));
+    assert_eq!(live.s.ext.get(AVATAR), Some(&ExtState::Success));
+    let after = live.s.file(JACKET_BACK).unwrap();
+    assert!(after.ai_tags.len() > before, "aws AI tags arrived");
+    assert!(!live.row_of("jacket-back").starts_with("│⧗"));
+    assert!(!live.s.animating(), "nothing left to poll");
+    // What the server has is what the list shows.
+    let details = live.h.details(JACKET_BACK).await;
+    let aws = details["AITags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["source"] == "aws-auto-tagging")
+        .count();
+    assert!((1..=4).contains(&aws), "maxTags 4 honoured: {aws}");
+}
+
+/// Focuses the first listed file whose path ends with `suffix`.
+fn focus(live: &mut Live, suffix: &str) -> String {
+    let pos = live
+        .s
+        .view
+        .iter()
+        .position(|&i| live.s.files[i].file_path.ends_with(suffix))
+        .unwrap_or_else(|| panic!("a file ending in {suffix}"));
+    live.s.cursor = pos;
+    live.s.focused().unwrap().file_id.clone()
+}
+
+fn preview_of(s: &State, id: &str) -> Option<PreviewState> {
+    s.previews.get(id).cloned()
+}
+
+#[tokio::test]
+async fn previews_decode_every_demo_image_format_off_the_ui_thread() {
+    let mut live = Live::with(SeedSource::Demo, FaultConfig::default(), None).await;
+    live.s.preview_area = ui::preview_inner(ratatui::layout::Rect::new(0, 0, 120, 40));
+    let cells = (live.s.preview_area.width, live.s.preview_area.height);
+    assert!(cells.0 > 10 && cells.1 > 5, "{cells:?}");
+    // `p` shows the pane; the focused file's thumbnail is asked for at once.
+    let first = live.s.focused().unwrap().file_id.clone();
+    live.key(KeyCode::Char('p'));
+    assert!(live.s.preview_on);
+    assert_eq!(preview_of(&live.s, &first), Some(PreviewState::Loading));
+    assert!(live.screen(120, 40).contains("loading preview…"));
+    // Every raster format of the demo library, and SVG (served rasterised, as ImageKit does).
+    for (suffix, format) in [
+        (".jpg", "jpeg"),
+        (".png", "png"),
+        (".webp", "webp"),
+        (".svg", "png"),
+    ] {
+        let id = focus(&mut live, suffix);
+        live.act(Action::Resize);
+        live.until(|s| matches!(s.previews.get(&id), Some(PreviewState::Ready(_))))
+            .await;
+        let Some(PreviewState::Ready(t)) = preview_of(&live.s, &id) else {
+            unreachable!()
+        };
+        assert_eq!(t.format, format, "{suffix}");
+        assert!(
+            t.width >= 32 && t.height >= 32,
+            "{suffix}: {}x{}",
+            t.width,
+            t.height
+        );
+        assert_eq!(t.cells, cells);
+        let screen = live.screen(120, 40);
+        assert!(
+            screen.contains(&format!("{}×{} {format}", t.width, t.height)),
+            "{screen}"
+        );
+    }
+    // Half-blocks draw the picture in the pane, scaled up to fill it.
+    let screen = live.screen(120, 40);
+    let blocks = screen.matches(['▀', '▄']).count();
+    assert!(blocks > 150, "{blocks} half-blocks: {screen}");
+    insta::assert_snapshot!("preview_halfblocks_120x40", screen);
+
+    // A PDF has no preview, and says so.
+    let pdf = focus(&mut live, ".pdf");
+    live.act(Action::Resize);
+    live.until(|s| matches!(s.previews.get(&pdf), Some(PreviewState::Unavailable(_))))
+        .await;
+    assert_eq!(
+        preview_of(&live.s, &pdf),
+        Some(PreviewState::Unavailable(
+            "no preview for application/pdf".into()
+        ))
+    );
+    insta::assert_snapshot!("preview_fallback_pdf_120x40", live.screen(120, 40));
+    // Going back is instant: the cache answers, no new request.
+    let id = focus(&mut live, ".jpg");
+    let effects = update(&mut live.s, Action::Resize);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(matches!(
+        preview_of(&live.s, &id),
+        Some(PreviewState::Ready(_))
+    ));
+    // `p` again hides the pane.
+    live.key(KeyCode::Char('p'));
+    assert!(!live.screen(120, 40).contains("preview"));
+}
+
+fn settings(name: &str, base: &str, read_only: bool) -> Settings {
+    Settings {
+        profile: Some(name.to_owned()),
+        base_url: url::Url::parse(base).unwrap(),
+        key: Secret::new(KEY),
+        read_only,
+        concurrency: 2,
+        config_path: "config.toml".into(),
+        state_dir: "state".into(),
+    }
+}
+
+#[tokio::test]
+async fn switching_profile_reloads_the_library_from_the_other_account() {
+    let other = Harness::with(
+        SeedSource::Generate { files: 25, seed: 3 },
+        FaultConfig::default(),
+    )
+    .await;
+    let other_base = other.base.clone();
+    let resolve: Resolver = std::sync::Arc::new(move |name: &str| match name {
+        "archive" => Ok(settings("archive", &other_base, true)),
+        other => Err(ConfigError::Key(format!(
+            "the environment variable {}_KEY named by key_env is not set",
+            other.to_uppercase()
+        ))),
+    });
+    let mut live = Live::with(
+        SeedSource::File(fixture()),
+        FaultConfig::default(),
+        Some(resolve),
+    )
+    .await;
+    live.s.demo = false;
+    live.s.profile = Some("shop".into());
+    live.s.profiles = ["shop", "archive", "broken"]
+        .iter()
+        .map(|n| ProfileInfo {
+            name: (*n).to_owned(),
+            base_url: "https://api.imagekit.io".into(),
+            read_only: *n == "archive",
+        })
+        .collect();
+    assert_eq!(live.s.files.len(), 6);
+
+    // Staged changes must be applied or discarded first.
+    live.keys("+");
+    live.keys("wip");
+    live.key(KeyCode::Enter);
+    assert!(live.s.staged.is_some());
+    live.key(KeyCode::Char('P'));
+    assert!(matches!(live.s.mode, Mode::Profiles { cursor: 0 }));
+    insta::assert_snapshot!("profiles_dialog_120x40", live.screen(120, 40));
+    live.key(KeyCode::Down);
+    live.key(KeyCode::Enter);
+    assert!(
+        live.s.status.contains("apply (w) or discard (X)"),
+        "{}",
+        live.s.status
+    );
+    live.key(KeyCode::Esc);
+    live.key(KeyCode::Char('X'));
+    live.key(KeyCode::Char('y'));
+    assert!(live.s.staged.is_none());
+
+    // A profile that cannot be used says why and changes nothing.
+    live.key(KeyCode::Char('P'));
+    live.key(KeyCode::Up);
+    live.key(KeyCode::Enter);
+    live.until(|s| s.status.starts_with("profile not switched"))
+        .await;
+    assert!(live.s.status.contains("BROKEN_KEY"), "{}", live.s.status);
+    assert_eq!(live.s.files.len(), 6);
+
+    // The archive: its own 25 files, read-only, named in the header.
+    live.key(KeyCode::Char('P'));
+    live.key(KeyCode::Down);
+    live.key(KeyCode::Enter);
+    live.until(|s| s.profile.as_deref() == Some("archive") && !s.loading)
+        .await;
+    assert_eq!(live.s.files.len(), 25);
+    assert!(live.s.read_only);
+    assert!(live.s.jobs.is_empty() && live.s.selected.is_empty());
+    let header = live.screen(120, 40).lines().next().unwrap().to_owned();
+    assert!(
+        header.contains("archive") && header.contains("READ-ONLY"),
+        "{header}"
+    );
+    assert!(
+        live.s.file(JACKET_FRONT).is_none(),
+        "nothing of the first library is left"
+    );
+}
