@@ -211,5 +211,27 @@ fn filter_keystroke(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, render, filter_keystroke);
+/// A thumbnail as the preview pane gets it: decode the served bytes and encode them for the
+/// terminal (half-blocks, the protocol every terminal has) into the 120×40 preview area.
+fn preview(c: &mut Criterion) {
+    use iktag::tui::preview::{decode, encode};
+    let area = iktag::tui::ui::preview_inner(ratatui::layout::Rect::new(0, 0, 120, 40));
+    let picker = ratatui_image::picker::Picker::halfblocks();
+    let mut g = c.benchmark_group("preview");
+    for (name, bytes) in [
+        ("jpeg", &include_bytes!("../assets/previews/01.jpg")[..]),
+        ("png", &include_bytes!("../assets/previews/01.png")[..]),
+        ("webp", &include_bytes!("../assets/previews/01.webp")[..]),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let (img, format) = decode(bytes).expect("decodes");
+                encode(&picker, img, format, (area.width, area.height)).expect("encodes")
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, render, filter_keystroke, preview);
 criterion_main!(benches);

@@ -675,3 +675,67 @@ async fn an_edited_listing_applies_as_one_job_and_undo_puts_everything_back() {
         original[3]["description"].as_str().unwrap_or_default()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_tagging_reports_each_files_extension_status() {
+    // Every auto-tagging answer is `pending`; the AI tags land 300 ms later.
+    let h = Harness::with(
+        SeedSource::File(fixture()),
+        FaultConfig {
+            pending_rate: 1.0,
+            pending_ms: Some(300),
+            ..Default::default()
+        },
+    )
+    .await;
+    let state = tempfile::tempdir().unwrap();
+    let mut c = iktag(&h, state.path());
+    c.args([
+        "ai-tags",
+        "auto",
+        "--source",
+        "aws",
+        "--max-tags",
+        "3",
+        "--min-confidence",
+        "50",
+        "-q",
+        "type = \"file\"",
+        "--yes",
+        "--json",
+    ]);
+    let out = run(c).await;
+    // The PDF cannot be auto-tagged: a failed file, so exit 3 (partial).
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rows = lines(&out);
+    let summary = rows.pop().unwrap()["summary"].clone();
+    assert_eq!(
+        (summary["pending"].as_u64(), summary["failed"].as_u64()),
+        (Some(5), Some(1)),
+        "{summary}"
+    );
+    for r in &rows {
+        if r["fileId"] == LOOKBOOK {
+            assert_eq!(r["outcome"], "failed");
+            assert_eq!(r["error"], "extension failed: aws-auto-tagging");
+        } else {
+            assert_eq!(r["outcome"], "pending", "{r}");
+            assert_eq!(r["pending"], serde_json::json!(["aws-auto-tagging"]));
+        }
+    }
+    // Pending means later, not never: the AI tags arrive.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let ai = h.details(HIKER).await["AITags"].clone();
+    let aws = ai
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["source"] == "aws-auto-tagging")
+        .count();
+    assert!((1..=3).contains(&aws), "{ai}");
+}

@@ -5,6 +5,7 @@
 use iktag::jobs::{FileOutcome, Operation, Outcome};
 use iktag::model::{CustomMetadataField, FileDetails};
 use iktag::tui::keymap::Keymap;
+use iktag::tui::preview::PreviewState;
 use iktag::tui::state::{
     AI_NAMES, Action, AiRemoval, Effect, InputKind, JobStatus, Mode, Pane, SortKey, State, update,
 };
@@ -1010,4 +1011,39 @@ fn y_copies_ids_paths_names_tags_or_urls_through_osc52() {
     // The header names the profile.
     s.profile = Some("prod".into());
     assert!(row_text(&draw(&s, 120, 40), 0).contains(" prod "));
+}
+
+#[test]
+fn preview_requests_never_queue_up_behind_the_cursor() {
+    let mut s = loaded();
+    s.preview_area = ui::preview_inner(ratatui::layout::Rect::new(0, 0, 120, 40));
+    let effects = update(&mut s, ch('p'));
+    let asked = |e: &[Effect]| -> Vec<String> {
+        e.iter()
+            .filter_map(|e| match e {
+                Effect::Preview { id, .. } => Some(id.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(asked(&effects), [id(1)]);
+    // Moving on while it loads asks for nothing: one fetch at a time.
+    let mut more = Vec::new();
+    for _ in 0..4 {
+        more.extend(update(&mut s, ch('j')));
+    }
+    assert!(asked(&more).is_empty(), "{more:?}");
+    // When it lands, only the file now focused is asked for (not the ones passed over).
+    let done = update(
+        &mut s,
+        Action::PreviewDone {
+            id: id(1),
+            state: PreviewState::Unavailable("test".into()),
+        },
+    );
+    assert_eq!(asked(&done), [id(5)]);
+    // Hiding the pane stops asking; showing it again asks for the focused file.
+    update(&mut s, ch('p'));
+    assert!(asked(&update(&mut s, ch('k'))).is_empty());
+    assert_eq!(asked(&update(&mut s, ch('p'))), [id(4)]);
 }

@@ -165,6 +165,20 @@ pub enum AiTagsCommand {
         #[command(flatten)]
         flags: JobFlags,
     },
+    /// Run the google or aws auto-tagging extension on each file; each file's outcome is
+    /// its extensionStatus (`pending`: the AI tags arrive later)
+    Auto {
+        #[arg(long, value_parser = ["google", "aws"], default_value = "google")]
+        source: String,
+        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=30))]
+        max_tags: u32,
+        #[arg(long, value_name = "C", default_value_t = 70, value_parser = clap::value_parser!(u32).range(0..=100))]
+        min_confidence: u32,
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        flags: JobFlags,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -777,6 +791,21 @@ pub async fn ai_tags(common: Common, cmd: AiTagsCommand) -> Result<(), CliError>
             }
             let (ids, known) = resolve_targets(&ctx, &targets).await?;
             return run_job(&ctx, Operation::PromoteAiTags { min }, ids, known, &flags).await;
+        }
+        AiTagsCommand::Auto {
+            source,
+            max_tags,
+            min_confidence,
+            targets,
+            flags,
+        } => {
+            let (ids, known) = resolve_targets(&ctx, &targets).await?;
+            let op = Operation::AutoTag {
+                source,
+                max_tags,
+                min_confidence,
+            };
+            return run_job(&ctx, op, ids, known, &flags).await;
         }
     };
     let op = match (all, below) {
