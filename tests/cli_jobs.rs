@@ -730,12 +730,6 @@ async fn auto_tagging_reports_each_files_extension_status() {
     }
     // Pending means later, not never: the AI tags arrive.
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let ai = h.details(HIKER).await["AITags"].clone();
-    let aws = ai
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["source"] == "aws-auto-tagging")
-        .count();
-    assert!((1..=3).contains(&aws), "{ai}");
+    let aws = ai_tags_from(&h.details(HIKER).await, "aws-auto-tagging");
+    assert!((1..=3).contains(&aws), "{aws}");
 }

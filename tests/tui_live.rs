@@ -218,13 +218,7 @@ async fn auto_tagging_shows_each_files_extension_status_as_it_comes_back() {
     assert!(!live.row_of("jacket-back").starts_with("│⧗"));
     assert!(!live.s.animating(), "nothing left to poll");
     // What the server has is what the list shows.
-    let details = live.h.details(JACKET_BACK).await;
-    let aws = details["AITags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["source"] == "aws-auto-tagging")
-        .count();
+    let aws = ai_tags_from(&live.h.details(JACKET_BACK).await, "aws-auto-tagging");
     assert!((1..=4).contains(&aws), "maxTags 4 honoured: {aws}");
 }
 

@@ -542,14 +542,7 @@ impl Client {
         file_id: &str,
         body: &Value,
     ) -> Result<FileDetails, ApiError> {
-        let reply = self
-            .send(
-                Method::PATCH,
-                self.url(&["v1", "files", file_id, "details"]),
-                Some(body),
-            )
-            .await?;
-        Self::parse(&reply, "updated file details")
+        self.patch_details(file_id, body).await
     }
 
     /// PATCH /details and also read the `extensionStatus` of the reply (extension name →
@@ -559,6 +552,14 @@ impl Client {
         file_id: &str,
         body: &Value,
     ) -> Result<Patched, ApiError> {
+        self.patch_details(file_id, body).await
+    }
+
+    async fn patch_details<T: serde::de::DeserializeOwned>(
+        &self,
+        file_id: &str,
+        body: &Value,
+    ) -> Result<T, ApiError> {
         let reply = self
             .send(
                 Method::PATCH,

@@ -175,3 +175,10 @@ pub fn strs(v: &Value) -> Vec<String> {
         other => panic!("expected an array of strings, got {other}"),
     }
 }
+
+/// How many of a file's AI tags (details JSON) came from this source.
+pub fn ai_tags_from(details: &Value, source: &str) -> usize {
+    details["AITags"]
+        .as_array()
+        .map_or(0, |a| a.iter().filter(|t| t["source"] == source).count())
+}
