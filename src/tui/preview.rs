@@ -350,6 +350,23 @@ mod tests {
     }
 
     #[test]
+    fn every_format_the_sandbox_serves_decodes_and_draws() {
+        let picker = Picker::halfblocks();
+        for (bytes, format) in [
+            (&include_bytes!("../../assets/previews/02.jpg")[..], "jpeg"),
+            (&include_bytes!("../../assets/previews/02.png")[..], "png"),
+            (&include_bytes!("../../assets/previews/02.webp")[..], "webp"),
+            (&include_bytes!("../../assets/previews/01.gif")[..], "gif"),
+        ] {
+            let (img, f) = decode(bytes).expect(format);
+            assert_eq!(f, format);
+            assert!(img.width() >= 32 && img.height() >= 32);
+            let t = encode(&picker, img, f, (30, 10)).expect(format);
+            assert_eq!(t.cells, (30, 10));
+        }
+    }
+
+    #[test]
     fn garbage_and_unknown_formats_are_errors_not_panics() {
         assert!(decode(b"").is_err());
         assert!(decode(b"\x89PNG\r\n\x1a\n broken").is_err());
