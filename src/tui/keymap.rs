@@ -154,7 +154,7 @@ impl Command {
             Command::Clear => "clear range, selection, then filter",
             Command::AddTag => "stage: add a tag (with completion)",
             Command::RemoveTag => "stage: remove a tag",
-            Command::RemoveAi => "stage: remove AI tags (chosen, all, below) or promote them",
+            Command::RemoveAi => "stage AI-tag work: remove, promote to tags, run auto-tagging",
             Command::Edit => "stage: edit description, coordinates, metadata",
             Command::Delete => "delete files (confirm with the count)",
             Command::Apply => "apply staged changes (starts jobs)",
