@@ -2,6 +2,8 @@
 //! state, insta snapshots of every pane and dialog (ratatui TestBackend) at 120×40 and 80×24,
 //! and buffer assertions for badge styles in colour and NO_COLOR.
 
+use std::time::Duration;
+
 use iktag::jobs::{FileOutcome, Operation, Outcome};
 use iktag::model::{CustomMetadataField, FileDetails};
 use iktag::tui::keymap::Keymap;
@@ -1046,4 +1048,88 @@ fn preview_requests_never_queue_up_behind_the_cursor() {
     update(&mut s, ch('p'));
     assert!(asked(&update(&mut s, ch('k'))).is_empty());
     assert_eq!(asked(&update(&mut s, ch('p'))), [id(4)]);
+}
+
+#[test]
+fn pending_auto_tags_are_re_read_every_2s_until_they_arrive_and_for_2_minutes_at_most() {
+    use iktag::tui::state::{ExtState, POLL_EVERY, POLL_FOR};
+    use std::time::Instant;
+    let mut s = loaded();
+    let t0 = Instant::now();
+    update(&mut s, Action::Tick(t0));
+    // Space selects and moves on: the first two files.
+    update(&mut s, ch(' '));
+    update(&mut s, ch(' '));
+    update(&mut s, ch('A'));
+    up(&mut s, AI_NAMES - 3);
+    update(&mut s, key(KeyCode::Enter));
+    let (job, op, ids) = started(&update(&mut s, ch('w')));
+    assert!(matches!(op, Operation::AutoTag { .. }), "{op:?}");
+    assert_eq!(ids, [id(1), id(2)]);
+    // Each answer carries the file's updatedAt as the PATCH left it.
+    let answered = |n: u8| files()[usize::from(n) - 1].updated_at;
+    let pending = |n| FileOutcome {
+        file_id: id(n),
+        outcome: Outcome::Pending {
+            extensions: vec!["google-auto-tagging".into()],
+            updated_at: answered(n),
+        },
+    };
+    let outcomes = vec![pending(1), pending(2)];
+    update(
+        &mut s,
+        Action::JobProgress {
+            job,
+            outcomes: outcomes.clone(),
+        },
+    );
+    update(&mut s, Action::JobDone { job, outcomes });
+    assert!(s.animating(), "pending files keep the clock running");
+    let refreshes = |e: &[Effect]| -> Vec<Vec<String>> {
+        e.iter()
+            .filter_map(|e| match e {
+                Effect::Refresh(ids) => Some(ids.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    // The first tick re-reads both; the next ones wait for the interval.
+    assert_eq!(
+        refreshes(&update(
+            &mut s,
+            Action::Tick(t0 + Duration::from_millis(100))
+        )),
+        [vec![id(1), id(2)]]
+    );
+    assert!(refreshes(&update(&mut s, Action::Tick(t0 + Duration::from_secs(1)))).is_empty());
+    assert_eq!(
+        refreshes(&update(
+            &mut s,
+            Action::Tick(t0 + POLL_EVERY + Duration::from_millis(200))
+        )),
+        [vec![id(1), id(2)]]
+    );
+    // The first file's AI tags arrived (it changed after the answer); the second did not.
+    let mut arrived = files()[0].clone();
+    arrived.updated_at = iktag::model::Timestamp::from_millis(answered(1).millis() + 1);
+    let unchanged = files()[1].clone();
+    update(&mut s, Action::Refreshed(vec![arrived, unchanged]));
+    assert_eq!(s.ext.get(&id(1)), Some(&ExtState::Success));
+    assert!(matches!(s.ext.get(&id(2)), Some(ExtState::Pending { .. })));
+    assert_eq!(
+        refreshes(&update(
+            &mut s,
+            Action::Tick(t0 + POLL_EVERY * 2 + Duration::from_millis(300))
+        )),
+        [vec![id(2)]]
+    );
+    // After two minutes it is left to the webhook: no more re-reads, no more ticking, badge kept.
+    let late = t0 + POLL_FOR + POLL_EVERY * 2;
+    assert!(refreshes(&update(&mut s, Action::Tick(late))).is_empty());
+    assert!(!s.animating());
+    assert!(
+        row_text(&draw(&s, 120, 40), 4).starts_with("│⧗"),
+        "{}",
+        screen(&draw(&s, 120, 40))
+    );
 }

@@ -301,6 +301,17 @@ pub const POLL_FOR: Duration = Duration::from_secs(120);
 /// Files re-read per poll.
 const POLL_BATCH: usize = 100;
 
+/// Is this file still re-read for its pending result (at `now`; unknown time: yes)?
+fn polled(e: &ExtState, now: Option<Instant>) -> bool {
+    match e {
+        ExtState::Pending { first_poll, .. } => match (first_poll, now) {
+            (Some(t), Some(now)) => now.duration_since(*t) < POLL_FOR,
+            _ => true,
+        },
+        _ => false,
+    }
+}
+
 /// The AI-tag dialog: row 0 "remove all", row 1 "remove below", row 2 "promote at or above",
 /// rows 3-5 "auto-tag with google/aws, max tags, min confidence", then one row per AI tag name.
 #[derive(Debug, Clone, PartialEq)]
@@ -605,38 +616,27 @@ impl State {
         self.jobs
             .iter()
             .any(|j| matches!(j.status, JobStatus::Running | JobStatus::Queued))
-            || !self.polled_ids(None).is_empty()
-    }
-
-    /// Pending files still being re-read (at `now`, or at the last tick).
-    fn polled_ids(&self, now: Option<Instant>) -> Vec<String> {
-        self.ext
-            .iter()
-            .filter(|(_, e)| match e {
-                ExtState::Pending { first_poll, .. } => match (first_poll, now.or(self.now)) {
-                    (Some(t), Some(now)) => now.duration_since(*t) < POLL_FOR,
-                    _ => true,
-                },
-                _ => false,
-            })
-            .map(|(id, _)| id.clone())
-            .collect()
+            || self.ext.values().any(|e| polled(e, self.now))
     }
 
     /// Re-reads pending files every [`POLL_EVERY`], for [`POLL_FOR`] after their answer.
+    /// Runs on every tick, so it looks at the files only once per interval.
     fn poll(&mut self, now: Instant) -> Vec<Effect> {
-        for e in self.ext.values_mut() {
-            if let ExtState::Pending { first_poll, .. } = e {
-                first_poll.get_or_insert(now);
-            }
-        }
         if self
             .last_poll
             .is_some_and(|t| now.duration_since(t) < POLL_EVERY)
         {
             return Vec::new();
         }
-        let mut ids = self.polled_ids(Some(now));
+        let mut ids = Vec::new();
+        for (id, e) in self.ext.iter_mut() {
+            if let ExtState::Pending { first_poll, .. } = e {
+                first_poll.get_or_insert(now);
+            }
+            if polled(e, Some(now)) {
+                ids.push(id.clone());
+            }
+        }
         if ids.is_empty() {
             return Vec::new();
         }
@@ -1066,7 +1066,7 @@ fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
                 let pending = ExtState::Pending {
                     extensions: extensions.clone(),
                     since: *updated_at,
-                    first_poll: None,
+                    first_poll: s.now,
                 };
                 s.ext.insert(o.file_id.clone(), pending);
             }
