@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use iktag::sandbox::requests::LoggedRequest;
 use serde_json::{Value, json};
 
 const HELP: &str = "For support kindly contact us at support@imagekit.io.";
@@ -894,4 +895,112 @@ async fn add_tags_that_would_overflow_one_file_fail_only_that_file() {
         "the failed file is untouched"
     );
     assert_eq!(strs(&h.details(AVATAR).await["tags"]).len(), 2);
+}
+
+// ----------------------------------------------------------------------------- request log
+
+fn logged(method: &str, path: &str, status: u16) -> LoggedRequest {
+    LoggedRequest {
+        method: method.to_owned(),
+        path: path.to_owned(),
+        status,
+    }
+}
+
+#[tokio::test]
+async fn request_log_counts_every_v1_request_and_nothing_else() {
+    let h = Harness::start().await;
+    let r = h.get("/_sandbox/requests").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body, json!({"total": 0, "recent": []}));
+    assert_eq!(h.sandbox.requests(), 0);
+
+    assert_eq!(h.get("/v1/files?limit=1&skip=0").await.status, 200);
+    let r = h
+        .send(
+            h.http
+                .post(h.url("/v1/files/addTags"))
+                .json(&json!({"fileIds": [LOGO], "tags": ["logged"]})),
+        )
+        .await;
+    assert_eq!(r.status, 401, "no key: {}", r.body);
+    let r = h
+        .post(
+            "/v1/files/addTags",
+            json!({"fileIds": [LOGO], "tags": ["logged"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // Not counted: media, the admin routes (with or without the key).
+    let media = h
+        .http
+        .get(h.url("/demo/brand/logo.png?updatedAt=1"))
+        .send()
+        .await
+        .expect("media reaches the sandbox");
+    assert_eq!(media.status(), 200);
+    assert_eq!(h.get("/_sandbox/faults").await.status, 200);
+    let r = h.send(h.http.get(h.url("/_sandbox/requests"))).await;
+    assert_eq!(r.status, 401, "the log needs the key: {}", r.body);
+
+    let r = h.get("/_sandbox/requests").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body,
+        json!({
+            "total": 3,
+            "recent": [
+                {"method": "GET", "path": "/v1/files", "status": 200},
+                {"method": "POST", "path": "/v1/files/addTags", "status": 401},
+                {"method": "POST", "path": "/v1/files/addTags", "status": 200},
+            ]
+        })
+    );
+    assert_eq!(h.sandbox.requests(), 3);
+    assert_eq!(
+        h.sandbox.request_log(),
+        vec![
+            logged("GET", "/v1/files", 200),
+            logged("POST", "/v1/files/addTags", 401),
+            logged("POST", "/v1/files/addTags", 200),
+        ]
+    );
+
+    let r = h.delete("/_sandbox/requests").await;
+    assert_eq!(r.status, 204);
+    assert_eq!(r.body, Value::Null);
+    assert_eq!(h.sandbox.requests(), 0);
+    assert!(h.sandbox.request_log().is_empty());
+    let r = h.get("/_sandbox/requests").await;
+    assert_eq!(r.body, json!({"total": 0, "recent": []}));
+}
+
+#[tokio::test]
+async fn request_log_counts_injected_faults_dropped_connections_and_unknown_v1_paths() {
+    let h = Harness::start().await;
+    h.put_faults(json!({"errorRate": 1.0})).await;
+    let failed = h.get("/v1/files").await.status;
+    assert!((500..=503).contains(&failed), "{failed}");
+    h.put_faults(json!({"resetRate": 1.0})).await;
+    let err = h
+        .http
+        .get(h.url("/v1/files"))
+        .basic_auth(KEY, None::<&str>)
+        .send()
+        .await
+        .expect_err("the connection is dropped");
+    assert!(!err.is_status(), "{err}");
+    h.put_faults(json!({})).await;
+    assert_eq!(h.get("/v1/nope").await.status, 404);
+    assert_eq!(h.sandbox.requests(), 3);
+    assert_eq!(
+        h.sandbox.request_log(),
+        vec![
+            logged("GET", "/v1/files", failed),
+            logged("GET", "/v1/files", 0),
+            logged("GET", "/v1/nope", 404),
+        ],
+        "a dropped connection is logged with status 0"
+    );
 }

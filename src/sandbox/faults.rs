@@ -218,10 +218,16 @@ fn is_single_write(method: &Method, path: &str) -> bool {
         || (method == Method::DELETE && path.starts_with("/v1/files/"))
 }
 
+/// Marks a response whose connection a fault drops: the client gets no status at all.
+#[derive(Debug, Clone, Copy)]
+pub struct DroppedConnection;
+
 /// A body that fails on first poll: hyper then closes the connection without a response.
 fn dropped_connection() -> Response {
     let stream = failing_stream();
-    Response::new(Body::from_stream(stream))
+    let mut resp = Response::new(Body::from_stream(stream));
+    resp.extensions_mut().insert(DroppedConnection);
+    resp
 }
 
 fn failing_stream() -> impl futures_core::Stream<Item = Result<Bytes, std::io::Error>> {

@@ -1,6 +1,7 @@
 //! The sandbox: a local ImageKit-compatible HTTP server.
 //!
-//! Request path: request id → auth → fault layer → handler → store transaction.
+//! Request path: request id → request log → auth → fault layer → handler → store transaction.
+//! The request log ([`requests`]) counts `/v1` requests only, whatever their outcome.
 //! `/_sandbox/*` admin routes skip the fault layer but still need the key.
 //! Media URLs (`/demo/…`, see [`media`]) are public, like a CDN: no key, no faults.
 
@@ -10,6 +11,7 @@ pub mod error;
 pub mod extensions;
 pub mod faults;
 pub mod media;
+pub mod requests;
 pub mod search;
 pub mod seed;
 pub mod store;
@@ -29,6 +31,7 @@ use tokio::net::TcpListener;
 
 use self::error::ApiError;
 use self::faults::{FaultConfig, Faults};
+use self::requests::{LoggedRequest, RequestLog, RequestsReport};
 use self::store::Store;
 
 /// Where the library comes from when the database is new.
@@ -73,6 +76,8 @@ pub struct AppState {
     store: RwLock<Store>,
     pub key: String,
     pub faults: Faults,
+    /// Every `/v1` request, counted and logged by [`requests::record`].
+    pub requests: RequestLog,
     next_request: AtomicU64,
     /// The bound address, once serving (media URLs fall back to it without a `Host`).
     local_addr: OnceLock<SocketAddr>,
@@ -156,6 +161,7 @@ pub fn app(store: Store, key: String, faults: FaultConfig) -> (Router, Shared) {
         store: RwLock::new(store),
         key,
         faults: Faults::new(faults),
+        requests: RequestLog::new(),
         next_request: AtomicU64::new(1),
         local_addr: OnceLock::new(),
     });
@@ -172,6 +178,10 @@ pub fn app(store: Store, key: String, faults: FaultConfig) -> (Router, Shared) {
         ));
     let admin = Router::new()
         .route("/_sandbox/faults", get(get_faults).put(put_faults))
+        .route(
+            "/_sandbox/requests",
+            get(get_requests).delete(delete_requests),
+        )
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_key,
@@ -182,6 +192,11 @@ pub fn app(store: Store, key: String, faults: FaultConfig) -> (Router, Shared) {
         .merge(media::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // Outside auth and faults, so 401/403 and injected faults are counted too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            requests::record,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), request_id))
         .with_state(state.clone());
     (router, state)
@@ -219,6 +234,15 @@ async fn put_faults(
     tracing::info!(?cfg, "fault settings changed");
     state.faults.set(cfg.clone());
     Ok(Json(cfg))
+}
+
+async fn get_requests(State(state): State<Shared>) -> Json<RequestsReport> {
+    Json(state.requests.report())
+}
+
+async fn delete_requests(State(state): State<Shared>) -> StatusCode {
+    state.requests.reset();
+    StatusCode::NO_CONTENT
 }
 
 /// Adds `x-ik-requestId` to every response.
@@ -297,6 +321,22 @@ impl Sandbox {
     /// `http://127.0.0.1:PORT`: what `IMAGE_KIT_BASE_URL` should be.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// How many `/v1` requests have reached the sandbox since it started (or the last
+    /// [`reset_requests`](Self::reset_requests)), whatever their outcome.
+    pub fn requests(&self) -> u64 {
+        self.state.requests.total()
+    }
+
+    /// The last [`requests::RECENT`] `/v1` requests, oldest first.
+    pub fn request_log(&self) -> Vec<LoggedRequest> {
+        self.state.requests.recent()
+    }
+
+    /// Sets the request count back to 0 and empties the log.
+    pub fn reset_requests(&self) {
+        self.state.requests.reset();
     }
 
     /// Stops accepting, finishes in-flight requests, and waits for the server to end.
