@@ -239,13 +239,17 @@ pub fn resolve_with(profile: Option<&str>, env: &dyn Env) -> Result<Settings, Co
         .map(|n| format!(" (profile {n:?} in {shown})"))
         .unwrap_or_default();
 
-    let concurrency = match prof.concurrency {
-        None => 8,
-        Some(c) if (1..=64).contains(&c) => c as usize,
-        Some(c) => {
+    use crate::jobs::policy::{CONCURRENCY_DEFAULT, CONCURRENCY_MAX, CONCURRENCY_MIN};
+    let concurrency = match prof.concurrency.map(usize::try_from) {
+        None => CONCURRENCY_DEFAULT,
+        Some(Ok(c)) if (CONCURRENCY_MIN..=CONCURRENCY_MAX).contains(&c) => c,
+        Some(_) => {
             return Err(ConfigError::File {
                 path: shown,
-                message: format!("concurrency must be between 1 and 64, got {c}{in_profile}"),
+                message: format!(
+                    "concurrency must be between {CONCURRENCY_MIN} and {CONCURRENCY_MAX}, got {}{in_profile}",
+                    prof.concurrency.unwrap_or_default()
+                ),
             });
         }
     };

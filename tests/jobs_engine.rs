@@ -242,7 +242,11 @@ async fn journal_holds_the_plan_and_outcomes_but_never_the_key() {
     let ids = all_ids(&c).await;
     let dir = tempfile::tempdir().unwrap();
     let p = jobs::plan(Operation::Delete, &ids, &HashMap::new()).unwrap();
-    let j = journal::Journal::create(dir.path(), &p, &h.base).unwrap();
+    let header = journal::Header {
+        library: Some(iktag::jobs::Library::new(&h.base, None, KEY, false)),
+        ..Default::default()
+    };
+    let j = journal::Journal::create(dir.path(), &p, &header).unwrap();
     let outcomes = jobs::run(&c, &p, 2, &CancelHandle::default(), Some(&j), None).await;
     let mut summary = jobs::Summary {
         job: j.id.clone(),

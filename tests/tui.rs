@@ -105,11 +105,23 @@ fn snap(name: &str, s: &State) {
 /// The job the last effects started, with its plan's ids.
 fn started(effects: &[Effect]) -> (u64, Operation, Vec<String>) {
     match effects.iter().find(|e| matches!(e, Effect::RunJob { .. })) {
-        Some(Effect::RunJob { job, plan }) => {
+        Some(Effect::RunJob { job, plan, .. }) => {
             let mut ids: Vec<String> = plan.units.iter().flat_map(|u| u.ids.clone()).collect();
             ids.sort();
             (*job, plan.op.clone(), ids)
         }
+        _ => panic!("no job started: {effects:?}"),
+    }
+}
+
+/// The calls of the job the last effects started: each unit's operation and files.
+fn calls(effects: &[Effect]) -> Vec<(Operation, Vec<String>)> {
+    match effects.iter().find(|e| matches!(e, Effect::RunJob { .. })) {
+        Some(Effect::RunJob { plan, .. }) => plan
+            .units
+            .iter()
+            .map(|u| (plan.op_of(u).clone(), u.ids.clone()))
+            .collect(),
         _ => panic!("no job started: {effects:?}"),
     }
 }
@@ -208,7 +220,12 @@ fn staged_tags_are_a_diff_until_applied_then_one_job_each() {
             ],
         },
     );
-    assert!(next.contains(&Effect::Refresh(vec![id(2)])), "{next:?}");
+    // The files are read back by the job's lifecycle (the runner sends them as
+    // `Refreshed` before `JobDone`), not by a second request from the TUI.
+    assert!(
+        !next.iter().any(|e| matches!(e, Effect::Refresh(_))),
+        "{next:?}"
+    );
     let (_, op, ids) = started(&next);
     assert_eq!(
         op,
@@ -466,7 +483,17 @@ fn ai_tag_removal_chosen_all_and_below() {
     up(&mut s, AI_NAMES);
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::All));
-    let (job, op, ids) = started(&update(&mut s, ch('w')));
+    // Removing AI tags cannot be undone: `w` asks first, saying so with the count.
+    let asked = update(&mut s, ch('w'));
+    assert!(!asked.iter().any(|e| matches!(e, Effect::RunJob { .. })));
+    match &s.mode {
+        Mode::Confirm { message, .. } => assert_eq!(
+            message,
+            "remove all AI tags on 6 files? This cannot be undone: ImageKit cannot put removed AI tags back. Apply?"
+        ),
+        other => panic!("asks first: {other:?}"),
+    }
+    let (job, op, ids) = started(&update(&mut s, ch('y')));
     assert_eq!(op, Operation::PromoteAiTags { min: 90.0 });
     assert_eq!(ids, [id(1), id(5)], "Jacket 97.1 and Mountain 99.1");
     let next = update(
@@ -560,8 +587,19 @@ fn detail_form_validates_like_the_server_and_stages_only_changes() {
         serde_json::Value::Object(st.details),
         json!({"description": "Front view", "customMetadata": {"season": "winter", "rating": 4.0}})
     );
+    // Each file's previous values are recorded with the change, so `u` can put them back.
     let (_, op, _) = started(&update(&mut s, ch('w')));
-    assert!(matches!(op, Operation::UpdateDetails { .. }));
+    let Operation::PatchEach { bodies, before } = op else {
+        panic!("{op:?}")
+    };
+    assert_eq!(bodies.len(), 1);
+    let previous = before.values().next().unwrap();
+    assert_eq!(previous["description"], json!(""), "{previous}");
+    assert_eq!(
+        previous["customMetadata"],
+        json!({"season": "summer", "rating": null}),
+        "{previous}"
+    );
 }
 
 #[test]
@@ -631,17 +669,28 @@ fn undo_restores_the_previous_tags_of_the_files_the_last_tag_job_changed() {
     let Mode::Confirm { message, .. } = &s.mode else {
         panic!("undo asks first")
     };
-    assert!(message.contains("1 files"), "{message}");
+    assert!(
+        message.contains("Undo “−jacket on 2 files”: put back what it changed on 1 file?"),
+        "{message}"
+    );
     snap("undo_confirm", &s);
     // The inverse is a bulk call: put "jacket" back on the one file it came off.
-    let (job, op, ids) = started(&update(&mut s, ch('y')));
-    assert_eq!(
-        op,
-        Operation::AddTags {
-            tags: vec!["jacket".into()]
-        }
+    let effects = update(&mut s, ch('y'));
+    let (job, op, _) = started(&effects);
+    assert!(
+        matches!(&op, Operation::Undo { label, .. } if label == "undo −jacket on 2 files"),
+        "{op:?}"
     );
-    assert_eq!(ids, [id(1)], "only the file that changed");
+    assert_eq!(
+        calls(&effects),
+        [(
+            Operation::AddTags {
+                tags: vec!["jacket".into()]
+            },
+            vec![id(1)]
+        )],
+        "only the file that changed"
+    );
     let done = vec![outcome(id(1), true)];
     update(
         &mut s,
@@ -683,16 +732,28 @@ fn undo_restores_the_previous_tags_of_the_files_the_last_tag_job_changed() {
     }
     update(&mut s, ch('u'));
     let effects = update(&mut s, ch('y'));
-    let (_, op, ids) = started(&effects);
-    // red was already there (the add skipped nothing server-side but changed nothing):
-    // only summer-sale goes back.
+    // red was already there (the add changed nothing): only summer-sale goes back.
     assert_eq!(
-        op,
-        Operation::AddTags {
-            tags: vec!["summer-sale".into()]
-        }
+        calls(&effects),
+        [(
+            Operation::AddTags {
+                tags: vec!["summer-sale".into()]
+            },
+            vec![id(1)]
+        )]
     );
-    assert_eq!(ids, [id(1)]);
+    let job = s.running().map(|j| j.id).unwrap();
+    update(
+        &mut s,
+        Action::JobDone {
+            job,
+            outcomes: vec![outcome(id(1), true)],
+        },
+    );
+    // Both applies are undone and undos are never undone by `u` (no redo): nothing left.
+    assert!(update(&mut s, ch('u')).is_empty());
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.status, "nothing to undo: nothing left to undo");
 }
 
 #[test]
@@ -935,7 +996,15 @@ fn vocabulary_view_groups_near_duplicates_filters_and_merges() {
     update(&mut s, ch('n'));
     update(&mut s, ch('m'));
     typed(&mut s, "sale");
-    let (_, op, ids) = started(&update(&mut s, key(KeyCode::Enter)));
+    // The merge is staged like every reversible change: in the diff, sent only on `w`.
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert_eq!(s.mode, Mode::Normal);
+    assert!(
+        screen(&draw(&s, 120, 40)).contains("→ sale (3 files)"),
+        "{}",
+        screen(&draw(&s, 120, 40))
+    );
+    let (_, op, ids) = started(&update(&mut s, ch('w')));
     assert_eq!(
         op,
         Operation::MergeTags {
@@ -1063,7 +1132,14 @@ fn pending_auto_tags_are_re_read_every_2s_until_they_arrive_and_for_2_minutes_at
     update(&mut s, ch('A'));
     up(&mut s, AI_NAMES - 3);
     update(&mut s, key(KeyCode::Enter));
-    let (job, op, ids) = started(&update(&mut s, ch('w')));
+    // Auto-tagging cannot be undone: `w` asks first.
+    update(&mut s, ch('w'));
+    assert!(
+        matches!(&s.mode, Mode::Confirm { message, .. } if message.contains("cannot be undone")),
+        "{:?}",
+        s.mode
+    );
+    let (job, op, ids) = started(&update(&mut s, ch('y')));
     assert!(matches!(op, Operation::AutoTag { .. }), "{op:?}");
     assert_eq!(ids, [id(1), id(2)]);
     // Each answer carries the file's updatedAt as the PATCH left it.

@@ -160,13 +160,23 @@ async fn auto_tagging_shows_each_files_extension_status_as_it_comes_back() {
     live.keys("60");
     live.key(KeyCode::Enter);
     let staged = live.s.staged.clone().expect("staged");
-    assert_eq!(staged.auto_tag, Some(("aws".into(), 4, 60)));
+    assert_eq!(
+        staged.auto_tag,
+        Some(iktag::jobs::AutoTagParams::new("aws", 4, 60).unwrap())
+    );
     let screen = live.screen(120, 40);
     assert!(
         screen.contains("+ auto-tag: aws, ≤ 4 tags ≥ 60%"),
         "the diff shows the staged run: {screen}"
     );
     live.key(KeyCode::Char('w'));
+    // Auto-tagging cannot be undone: it asks first, then runs on y.
+    assert!(
+        matches!(&live.s.mode, Mode::Confirm { message, .. } if message.contains("cannot be undone")),
+        "{:?}",
+        live.s.mode
+    );
+    live.key(KeyCode::Char('y'));
     live.until(jobs_idle).await;
 
     // As the answers came back: two pending, the PDF failed.

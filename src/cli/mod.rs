@@ -3,6 +3,8 @@
 //! Exit codes: 0 done; 1 failed; 2 usage or configuration error;
 //! 3 finished with some files failed.
 
+mod jobs;
+mod run;
 mod sandbox;
 mod work;
 
@@ -46,12 +48,12 @@ pub enum Command {
     Update(work::UpdateArgs),
     /// Delete files (asks for the count to be typed)
     Rm(work::RmArgs),
-    /// List recorded jobs, show one, or resume an interrupted one
+    /// List recorded jobs, show one, resume an interrupted one or retry its failed files
     Jobs {
         #[command(subcommand)]
         command: Option<work::JobsCommand>,
     },
-    /// Apply the inverse of a finished tag job
+    /// Put back what a job changed (same library only, once; files changed since are left alone)
     Undo(work::UndoArgs),
     /// Apply an edited `iktag ls --json` listing back to the library as one job
     Apply(work::ApplyArgs),
@@ -98,8 +100,8 @@ pub fn main() -> ExitCode {
             Command::AiTags(cmd) => work::ai_tags(common, cmd).await,
             Command::Rm(args) => work::rm(common, args).await,
             Command::Update(args) => work::update(common, args).await,
-            Command::Jobs { command } => work::jobs_cmd(common, command).await,
-            Command::Undo(args) => work::undo(common, args).await,
+            Command::Jobs { command } => jobs::jobs_cmd(common, command).await,
+            Command::Undo(args) => jobs::undo(common, args).await,
             Command::Apply(args) => work::apply(common, args).await,
             Command::Sandbox(args) => sandbox::run(args).await,
             Command::Demo(args) => sandbox::demo(args, common).await,

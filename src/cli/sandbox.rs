@@ -187,17 +187,27 @@ pub async fn demo(args: DemoArgs, common: super::work::Common) -> Result<(), Cli
         .await
         .map_err(|e| CliError::failed(e.to_string()))?;
     let url = url::Url::parse(&sandbox.base_url()).map_err(|e| CliError::failed(e.to_string()))?;
-    let client = crate::api::Client::new(crate::api::ClientOptions::new(url, cfg.key.clone()))
-        .map_err(|e| CliError::failed(e.to_string()))?;
+    let client =
+        crate::api::Client::new(crate::api::ClientOptions::new(url.clone(), cfg.key.clone()))
+            .map_err(|e| CliError::failed(e.to_string()))?;
     let opts = crate::tui::TuiOptions {
         demo: true,
         read_only: common.read_only,
-        concurrency: common.concurrency.map_or(8, usize::from),
+        concurrency: common
+            .concurrency
+            .map_or(crate::jobs::policy::CONCURRENCY_DEFAULT, usize::from),
         state_dir: crate::config::state_dir(&crate::config::ProcessEnv).ok(),
         keymap: crate::tui::load_keymap().map_err(CliError::usage)?,
         mouse: crate::tui::mouse_from_env(),
         profile: None,
         profiles: crate::config::profiles(&crate::config::ProcessEnv),
+        // Marked as the demo: its jobs can never be undone or resumed anywhere else.
+        library: Some(crate::jobs::Library::new(
+            url.as_str(),
+            None,
+            &cfg.key,
+            true,
+        )),
     };
     let result = crate::tui::run(client, opts).await;
     sandbox.stop().await;

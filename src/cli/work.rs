@@ -5,21 +5,20 @@
 //! 2 usage or configuration, 3 finished with some files failed or cancelled.
 
 use std::collections::HashMap;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde_json::json;
 
 use super::CliError;
-use crate::api::{Client, ClientOptions, ListQuery};
-use crate::config::{self, Settings};
-use crate::jobs::{self, CancelHandle, Event, FileOutcome, Operation, Outcome, Summary, journal};
+use crate::api::ListQuery;
+use crate::config;
+use crate::jobs::{AutoTagParams, Operation};
 use crate::model::FileDetails;
 use crate::text::untrusted;
 
-/// Exit code when some files failed or were cancelled.
-pub const EXIT_PARTIAL: u8 = 3;
+pub use super::jobs::{JobsCommand, UndoArgs};
+use super::run::{Ctx, api_failed, context, run_job};
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct Common {
@@ -30,7 +29,9 @@ pub struct Common {
     #[arg(long, global = true)]
     pub read_only: bool,
     /// Requests in flight at once (default: profile, else 8)
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(
+        crate::jobs::policy::CONCURRENCY_MIN as i64..=crate::jobs::policy::CONCURRENCY_MAX as i64
+    ))]
     pub concurrency: Option<u16>,
 }
 
@@ -168,17 +169,32 @@ pub enum AiTagsCommand {
     /// Run the google or aws auto-tagging extension on each file; each file's outcome is
     /// its extensionStatus (`pending`: the AI tags arrive later)
     Auto {
-        #[arg(long, value_parser = ["google", "aws"], default_value = "google")]
+        #[arg(long, value_parser = AutoTagParams::SOURCES, default_value = "google")]
         source: String,
-        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=30))]
-        max_tags: u32,
-        #[arg(long, value_name = "C", default_value_t = 70, value_parser = clap::value_parser!(u32).range(0..=100))]
-        min_confidence: u32,
+        #[command(flatten)]
+        limits: AutoTagLimits,
         #[command(flatten)]
         targets: Targets,
         #[command(flatten)]
         flags: JobFlags,
     },
+}
+
+/// Auto-tagging limits (checked by [`AutoTagParams`], the same rule as in the TUI).
+#[derive(Debug, Args, Clone)]
+pub struct AutoTagLimits {
+    /// At most this many AI tags per file (1-30)
+    #[arg(long, value_name = "N", default_value_t = AutoTagParams::MAX_TAGS_DEFAULT)]
+    pub max_tags: u32,
+    /// Only AI tags with at least this confidence (0-100)
+    #[arg(long, value_name = "C", default_value_t = AutoTagParams::MIN_CONFIDENCE_DEFAULT)]
+    pub min_confidence: u32,
+}
+
+impl AutoTagLimits {
+    fn params(&self, source: &str) -> Result<AutoTagParams, CliError> {
+        AutoTagParams::new(source, self.max_tags, self.min_confidence).map_err(CliError::usage)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -187,62 +203,6 @@ pub struct RmArgs {
     pub targets: Targets,
     #[command(flatten)]
     pub flags: JobFlags,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum JobsCommand {
-    /// List recorded jobs, newest first
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Show one job: its plan and every recorded outcome
-    Show {
-        id: String,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Finish the files a job did not get to (after a crash or cancel)
-    Resume {
-        id: String,
-        #[command(flatten)]
-        flags: JobFlags,
-    },
-}
-
-#[derive(Debug, Args)]
-pub struct UndoArgs {
-    /// The job to undo (see `iktag jobs`)
-    pub id: String,
-    #[command(flatten)]
-    pub flags: JobFlags,
-}
-
-struct Ctx {
-    settings: Settings,
-    client: Client,
-    read_only: bool,
-    concurrency: usize,
-}
-
-fn context(common: &Common) -> Result<Ctx, CliError> {
-    let settings =
-        config::resolve(common.profile.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
-    let client = Client::new(ClientOptions::new(
-        settings.base_url.clone(),
-        settings.key.expose(),
-    ))
-    .map_err(|e| CliError::usage(e.to_string()))?;
-    Ok(Ctx {
-        read_only: common.read_only || settings.read_only,
-        concurrency: common.concurrency.map_or(settings.concurrency, usize::from),
-        settings,
-        client,
-    })
-}
-
-fn api_failed(e: impl std::fmt::Display) -> CliError {
-    CliError::failed(e.to_string())
 }
 
 // ------------------------------------------------------------------------------------- ls
@@ -370,297 +330,6 @@ async fn resolve_targets(
         ids,
         files.into_iter().map(|f| (f.file_id.clone(), f)).collect(),
     ))
-}
-
-// ---------------------------------------------------------------------------- job runs
-
-fn confirm(question: &str) -> Result<bool, CliError> {
-    if !std::io::stdin().is_terminal() {
-        return Ok(true);
-    }
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::failed(format!("cannot read the answer: {e}")))?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
-}
-
-/// Deleting asks for the number of files to be typed, and refuses without a terminal.
-fn confirm_delete(count: usize) -> Result<bool, CliError> {
-    if !std::io::stdin().is_terminal() {
-        return Err(CliError::usage(
-            "refusing to delete without a terminal to confirm on; pass --yes to delete from a script",
-        ));
-    }
-    eprint!("Delete {count} files permanently? This cannot be undone. Type {count} to confirm: ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::failed(format!("cannot read the answer: {e}")))?;
-    Ok(answer.trim() == count.to_string())
-}
-
-async fn run_job(
-    ctx: &Ctx,
-    op: Operation,
-    ids: Vec<String>,
-    known: HashMap<String, FileDetails>,
-    flags: &JobFlags,
-) -> Result<(), CliError> {
-    if ids.is_empty() {
-        eprintln!("no files to change");
-        return Ok(());
-    }
-    let plan = jobs::plan(op, &ids, &known).map_err(|e| CliError::usage(e.to_string()))?;
-    run_plan(ctx, plan, &known, flags).await
-}
-
-async fn run_plan(
-    ctx: &Ctx,
-    plan: jobs::Plan,
-    known: &HashMap<String, FileDetails>,
-    flags: &JobFlags,
-) -> Result<(), CliError> {
-    if ctx.read_only {
-        return Err(CliError::usage(format!(
-            "refusing to {}: read-only mode (--read-only or the profile's read_only)",
-            plan.op.name()
-        )));
-    }
-    let changing: usize = plan.units.iter().map(|u| u.ids.len()).sum();
-    if flags.dry_run {
-        print_plan(&plan, known, flags.json);
-        return Ok(());
-    }
-    if !flags.yes {
-        let ok = if plan.op == Operation::Delete {
-            confirm_delete(changing)?
-        } else {
-            let undo = if plan.op.reversible() {
-                ""
-            } else {
-                " This cannot be undone."
-            };
-            confirm(&format!(
-                "{} on {changing} files ({} calls)?{undo}",
-                plan.op.name(),
-                plan.units.len()
-            ))?
-        };
-        if !ok {
-            eprintln!("cancelled; nothing was changed");
-            return Err(CliError {
-                code: 1,
-                message: "not confirmed".into(),
-            });
-        }
-    }
-    execute(ctx, plan, flags.json).await
-}
-
-fn print_plan(plan: &jobs::Plan, known: &HashMap<String, FileDetails>, json: bool) {
-    let mut out = std::io::stdout().lock();
-    if json {
-        let _ = writeln!(out, "{}", json!({"plan": plan}));
-        return;
-    }
-    let changing: usize = plan.units.iter().map(|u| u.ids.len()).sum();
-    let _ = writeln!(
-        out,
-        "dry run: {} on {changing} files in {} calls; {} files need no change",
-        plan.op.name(),
-        plan.units.len(),
-        plan.skipped.len()
-    );
-    for id in plan.units.iter().flat_map(|u| &u.ids) {
-        let line = match known.get(id) {
-            Some(f) => format!(
-                "  {id}  {}  {}",
-                untrusted(&f.file_path, 60),
-                untrusted(&jobs::preview(&plan.op, f), 300)
-            ),
-            None => format!("  {id}  would change"),
-        };
-        let _ = writeln!(out, "{line}");
-    }
-    for (id, why) in &plan.skipped {
-        let _ = writeln!(out, "  {id}  skip: {why}");
-    }
-}
-
-async fn execute(ctx: &Ctx, plan: jobs::Plan, json_out: bool) -> Result<(), CliError> {
-    let dir = ctx.settings.state_dir.join("jobs");
-    let journal = journal::Journal::create(&dir, &plan, ctx.settings.base_url.as_str())
-        .map_err(|e| CliError::failed(e.to_string()))?;
-    let total = plan.file_count() as u64;
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let b = indicatif::ProgressBar::new(total);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} · {msg} · eta {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let cancel = CancelHandle::default();
-    let on_ctrl_c = cancel.clone();
-    let ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\ncancelling: no new calls start; calls in flight finish and are recorded");
-            on_ctrl_c.cancel();
-        }
-    });
-    let progress_bar = bar.clone();
-    let progress = tokio::spawn(async move {
-        let mut failed = 0usize;
-        let started = std::time::Instant::now();
-        let mut done = 0usize;
-        while let Some(Event::Done(batch)) = rx.recv().await {
-            done += batch.len();
-            failed += batch
-                .iter()
-                .filter(|o| matches!(o.outcome, Outcome::Failed { .. }))
-                .count();
-            if let Some(b) = &progress_bar {
-                let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
-                b.inc(batch.len() as u64);
-                b.set_message(format!("{failed} failed · {rate:.0} files/s"));
-            }
-        }
-    });
-    let outcomes = jobs::run(
-        &ctx.client,
-        &plan,
-        ctx.concurrency,
-        &cancel,
-        Some(&journal),
-        Some(tx),
-    )
-    .await;
-    let _ = progress.await;
-    ctrl_c.abort();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    let mut summary = Summary {
-        job: journal.id.clone(),
-        ..Default::default()
-    };
-    outcomes.iter().for_each(|o| summary.add(&o.outcome));
-    if let Err(e) = journal.finished(&summary) {
-        tracing::error!(error = %e, "cannot finish the job journal");
-    }
-    report(&outcomes, &summary, json_out);
-    if summary.failed > 0 || summary.cancelled > 0 {
-        return Err(CliError {
-            code: EXIT_PARTIAL,
-            message: format!(
-                "job {}: {} failed, {} cancelled; `iktag jobs show {}` lists them",
-                summary.job, summary.failed, summary.cancelled, summary.job
-            ),
-        });
-    }
-    Ok(())
-}
-
-fn report(outcomes: &[FileOutcome], summary: &Summary, json_out: bool) {
-    let mut out = std::io::stdout().lock();
-    if json_out {
-        for o in outcomes {
-            let _ = writeln!(out, "{}", outcome_json(o));
-        }
-        #[derive(serde::Serialize)]
-        struct SummaryLine<'a> {
-            summary: &'a Summary,
-        }
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string(&SummaryLine { summary }).unwrap_or_default()
-        );
-        return;
-    }
-    for o in outcomes
-        .iter()
-        .filter(|o| !matches!(o.outcome, Outcome::Succeeded | Outcome::Skipped { .. }))
-    {
-        let _ = writeln!(out, "{}", outcome_row(o));
-    }
-    let _ = writeln!(
-        out,
-        "job {}: {} succeeded, {} failed, {} missing, {} skipped, {}{} cancelled",
-        summary.job,
-        summary.succeeded,
-        summary.failed,
-        summary.missing,
-        summary.skipped,
-        if summary.pending > 0 {
-            format!(
-                "{} pending (extension results arrive later), ",
-                summary.pending
-            )
-        } else {
-            String::new()
-        },
-        summary.cancelled
-    );
-}
-
-/// One table row: outcome, file id, and the server's message or a note.
-fn outcome_row(o: &FileOutcome) -> String {
-    let detail = match &o.outcome {
-        Outcome::Failed { status, error } => format!(
-            "{}{}",
-            status.map(|s| format!("{s} ")).unwrap_or_default(),
-            untrusted(error, 200)
-        ),
-        Outcome::Missing { note } => note.clone().unwrap_or_else(|| "no such file".into()),
-        Outcome::Skipped { reason } => reason.clone(),
-        Outcome::Pending { extensions, .. } => {
-            format!("{}: result arrives later", extensions.join(", "))
-        }
-        _ => String::new(),
-    };
-    format!("{:<10} {}  {}", o.outcome.label(), o.file_id, detail)
-        .trim_end()
-        .to_owned()
-}
-
-/// One `--json` outcome line, fields in the documented order.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OutcomeLine<'a> {
-    file_id: &'a str,
-    outcome: &'a str,
-    status: Option<u16>,
-    error: Option<&'a str>,
-    /// Extensions still `pending` for this file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pending: Option<&'a [String]>,
-}
-
-fn outcome_json(o: &FileOutcome) -> String {
-    let (status, error) = match &o.outcome {
-        Outcome::Failed { status, error } => (*status, Some(error.as_str())),
-        Outcome::Missing { note } => (Some(404), note.as_deref()),
-        Outcome::Skipped { reason } => (None, Some(reason.as_str())),
-        _ => (None, None),
-    };
-    let pending = match &o.outcome {
-        Outcome::Pending { extensions, .. } => Some(extensions.as_slice()),
-        _ => None,
-    };
-    serde_json::to_string(&OutcomeLine {
-        file_id: &o.file_id,
-        outcome: o.outcome.label(),
-        status,
-        error,
-        pending,
-    })
-    .unwrap_or_default()
 }
 
 pub async fn tags(common: Common, cmd: TagsCommand) -> Result<(), CliError> {
@@ -794,17 +463,12 @@ pub async fn ai_tags(common: Common, cmd: AiTagsCommand) -> Result<(), CliError>
         }
         AiTagsCommand::Auto {
             source,
-            max_tags,
-            min_confidence,
+            limits,
             targets,
             flags,
         } => {
+            let op = limits.params(&source)?.operation();
             let (ids, known) = resolve_targets(&ctx, &targets).await?;
-            let op = Operation::AutoTag {
-                source,
-                max_tags,
-                min_confidence,
-            };
             return run_job(&ctx, op, ids, known, &flags).await;
         }
     };
@@ -828,157 +492,6 @@ pub async fn rm(common: Common, args: RmArgs) -> Result<(), CliError> {
     let ctx = context(&common)?;
     let (ids, known) = resolve_targets(&ctx, &args.targets).await?;
     run_job(&ctx, Operation::Delete, ids, known, &args.flags).await
-}
-
-pub async fn jobs_cmd(common: Common, cmd: Option<JobsCommand>) -> Result<(), CliError> {
-    let settings =
-        config::resolve(common.profile.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
-    let dir = settings.state_dir.join("jobs");
-    let mut out = std::io::stdout().lock();
-    match cmd.unwrap_or(JobsCommand::List { json: false }) {
-        JobsCommand::List { json } => {
-            for r in journal::list(&dir).map_err(|e| CliError::failed(e.to_string()))? {
-                let state = match &r.finished {
-                    Some(s) => format!(
-                        "{} ok, {} failed, {} missing",
-                        s.succeeded, s.failed, s.missing
-                    ),
-                    None => format!("unfinished: {} files not applied", r.unapplied().len()),
-                };
-                if json {
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        json!({"job": r.id, "op": r.plan.op, "createdAt": r.created_at, "files": r.plan.file_count(), "finished": r.finished, "unapplied": r.unapplied().len()})
-                    );
-                } else {
-                    let _ = writeln!(
-                        out,
-                        "{}  {:<18} {:>6} files  {}",
-                        r.id,
-                        r.plan.op.name(),
-                        r.plan.file_count(),
-                        state
-                    );
-                }
-            }
-            Ok(())
-        }
-        JobsCommand::Show { id, json } => {
-            let r = journal::load(&dir, &id).map_err(|e| CliError::usage(e.to_string()))?;
-            if json {
-                for o in r.outcomes.values() {
-                    let _ = writeln!(out, "{}", outcome_json(o));
-                }
-                for id in r.unapplied() {
-                    let line = OutcomeLine {
-                        file_id: &id,
-                        outcome: "unapplied",
-                        status: None,
-                        error: None,
-                        pending: None,
-                    };
-                    let _ = writeln!(out, "{}", serde_json::to_string(&line).unwrap_or_default());
-                }
-            } else {
-                let _ = writeln!(
-                    out,
-                    "job {} · {} · {} files · against {}",
-                    r.id,
-                    r.plan.op.name(),
-                    r.plan.file_count(),
-                    r.base_url
-                );
-                for o in r.outcomes.values() {
-                    let _ = writeln!(out, "{}", outcome_row(o));
-                }
-                for id in r.unapplied() {
-                    let _ = writeln!(out, "{:<10} {id}", "unapplied");
-                }
-            }
-            Ok(())
-        }
-        JobsCommand::Resume { id, flags } => {
-            drop(out);
-            let ctx = context(&common)?;
-            let r = journal::load(&dir, &id).map_err(|e| CliError::usage(e.to_string()))?;
-            let rest = r.unapplied();
-            if rest.is_empty() {
-                eprintln!("job {id} has nothing left to apply");
-                return Ok(());
-            }
-            eprintln!("resuming job {id}: {} files not applied yet", rest.len());
-            run_job(&ctx, r.plan.op.clone(), rest, HashMap::new(), &flags).await
-        }
-    }
-}
-
-pub async fn undo(common: Common, args: UndoArgs) -> Result<(), CliError> {
-    let ctx = context(&common)?;
-    let dir = ctx.settings.state_dir.join("jobs");
-    let r = journal::load(&dir, &args.id).map_err(|e| CliError::usage(e.to_string()))?;
-    let done: Vec<String> = r
-        .outcomes
-        .values()
-        .filter(|o| o.outcome == Outcome::Succeeded)
-        .map(|o| o.file_id.clone())
-        .collect();
-    let inverse = match &r.plan.op {
-        Operation::AddTags { tags } => Operation::RemoveTags { tags: tags.clone() },
-        Operation::RemoveTags { tags } => Operation::AddTags { tags: tags.clone() },
-        Operation::PatchEach { bodies, before } => {
-            let keep = |m: &std::collections::BTreeMap<String, serde_json::Value>| {
-                m.iter()
-                    .filter(|(id, _)| done.contains(id))
-                    .map(|(id, v)| (id.clone(), v.clone()))
-                    .collect::<std::collections::BTreeMap<_, _>>()
-            };
-            let inverse = Operation::PatchEach {
-                bodies: keep(before),
-                before: keep(bodies),
-            };
-            eprintln!(
-                "undoing job {}: putting back the previous values on the {} files it changed",
-                r.id,
-                done.len()
-            );
-            return run_job(&ctx, inverse, done, HashMap::new(), &args.flags).await;
-        }
-        Operation::ReplaceTags { .. }
-        | Operation::MergeTags { .. }
-        | Operation::PromoteAiTags { .. } => {
-            let mut plan = jobs::plan(Operation::RestoreTags, &done, &HashMap::new())
-                .map_err(|e| CliError::usage(e.to_string()))?;
-            let changed: std::collections::HashSet<&String> = done.iter().collect();
-            plan.previous_tags = r
-                .plan
-                .previous_tags
-                .iter()
-                .filter(|(id, _)| changed.contains(id))
-                .map(|(id, t)| (id.clone(), t.clone()))
-                .collect();
-            eprintln!(
-                "undoing job {}: restoring the previous tags of the {} files it changed",
-                r.id,
-                done.len()
-            );
-            return run_plan(&ctx, plan, &HashMap::new(), &args.flags).await;
-        }
-        other => {
-            return Err(CliError::usage(format!(
-                "job {} ({}) cannot be undone: AI-tag removal, delete and detail updates are irreversible",
-                r.id,
-                other.name(),
-            )));
-        }
-    };
-    eprintln!(
-        "undoing job {}: {} on the {} files it changed",
-        r.id,
-        inverse.name(),
-        done.len()
-    );
-    run_job(&ctx, inverse, done, HashMap::new(), &args.flags).await
 }
 
 #[derive(Debug, Args)]
@@ -1030,81 +543,6 @@ fn read_plan(path: &PathBuf) -> Result<Vec<serde_json::Value>, CliError> {
         .collect()
 }
 
-/// The PATCH body that turns `now` into what `want` says, and the body that turns it back.
-fn plan_diff(
-    want: &serde_json::Value,
-    now: &FileDetails,
-) -> (
-    serde_json::Map<String, serde_json::Value>,
-    serde_json::Map<String, serde_json::Value>,
-) {
-    use serde_json::{Map, Value};
-    let list = |v: &[String]| {
-        if v.is_empty() {
-            Value::Null
-        } else {
-            Value::from(v.to_vec())
-        }
-    };
-    let (mut body, mut before) = (Map::new(), Map::new());
-    if let Some(t) = want.get("tags") {
-        let wanted: Vec<String> = t
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if wanted != now.tags {
-            body.insert("tags".into(), list(&wanted));
-            before.insert("tags".into(), list(&now.tags));
-        }
-    }
-    if let Some(c) = want.get("customCoordinates") {
-        let current = now
-            .custom_coordinates
-            .clone()
-            .map_or(Value::Null, Value::String);
-        if *c != current {
-            body.insert("customCoordinates".into(), c.clone());
-            before.insert("customCoordinates".into(), current);
-        }
-    }
-    if let Some(Value::Object(m)) = want.get("customMetadata") {
-        let (mut to, mut back) = (Map::new(), Map::new());
-        let keys: std::collections::BTreeSet<&String> =
-            m.keys().chain(now.custom_metadata.keys()).collect();
-        for k in keys {
-            let (w, c) = (
-                m.get(k).cloned().unwrap_or(Value::Null),
-                now.custom_metadata.get(k).cloned().unwrap_or(Value::Null),
-            );
-            if w != c {
-                to.insert(k.clone(), w);
-                back.insert(k.clone(), c);
-            }
-        }
-        if !to.is_empty() {
-            body.insert("customMetadata".into(), Value::Object(to));
-            before.insert("customMetadata".into(), Value::Object(back));
-        }
-    }
-    if let Some(d) = want.get("description") {
-        let current = Value::String(now.description.clone().unwrap_or_default());
-        let wanted = if d.is_null() {
-            Value::String(String::new())
-        } else {
-            d.clone()
-        };
-        if wanted != current {
-            body.insert("description".into(), wanted);
-            before.insert("description".into(), current);
-        }
-    }
-    (body, before)
-}
-
 pub async fn apply(common: Common, args: ApplyArgs) -> Result<(), CliError> {
     let ctx = context(&common)?;
     let wanted = read_plan(&args.file)?;
@@ -1121,8 +559,15 @@ pub async fn apply(common: Common, args: ApplyArgs) -> Result<(), CliError> {
     );
     for w in &wanted {
         let id = w["fileId"].as_str().unwrap_or_default();
-        let Some(now) = known.get(id) else { continue };
-        let (b, p) = plan_diff(w, now);
+        let (Some(now), Some(want)) = (known.get(id), w.as_object()) else {
+            continue;
+        };
+        let (b, p) = crate::jobs::detail_diff(
+            want,
+            &crate::jobs::Known::tag_list(now),
+            &crate::jobs::Known::fields(now),
+            true,
+        );
         if !b.is_empty() {
             bodies.insert(id.to_owned(), serde_json::Value::Object(b));
             before.insert(id.to_owned(), serde_json::Value::Object(p));
@@ -1168,12 +613,10 @@ pub struct UpdateArgs {
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
     /// Run an auto-tagging extension
-    #[arg(long, value_parser = ["google", "aws"])]
+    #[arg(long, value_parser = AutoTagParams::SOURCES)]
     pub auto_tag: Option<String>,
-    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=30))]
-    pub max_tags: u32,
-    #[arg(long, value_name = "C", default_value_t = 80, value_parser = clap::value_parser!(u32).range(0..=100))]
-    pub min_confidence: u32,
+    #[command(flatten)]
+    pub limits: AutoTagLimits,
     /// Print the updated file as JSON
     #[arg(long)]
     pub json: bool,
@@ -1215,17 +658,13 @@ pub async fn update(common: Common, args: UpdateArgs) -> Result<(), CliError> {
         },
         custom_metadata: (!meta.is_empty()).then_some(meta),
         description: args.description.clone(),
-        auto_tag: args
-            .auto_tag
-            .iter()
-            .map(|s| {
-                (
-                    format!("{s}-auto-tagging"),
-                    args.max_tags,
-                    args.min_confidence,
-                )
-            })
-            .collect(),
+        auto_tag: match &args.auto_tag {
+            Some(source) => {
+                let p = args.limits.params(source)?;
+                vec![(p.extension(), p.max_tags, p.min_confidence)]
+            }
+            None => Vec::new(),
+        },
         ..Default::default()
     };
     if req == crate::api::UpdateRequest::default() {
@@ -1310,6 +749,7 @@ pub async fn tui(common: Common) -> Result<(), CliError> {
         mouse: crate::tui::mouse_from_env(),
         profile: ctx.settings.profile.clone(),
         profiles: crate::config::profiles(&crate::config::ProcessEnv),
+        library: Some(ctx.library.clone()),
     };
     crate::tui::run(ctx.client, opts)
         .await

@@ -1,9 +1,12 @@
 //! The job journal: one JSON-lines file per job, written and flushed to disk before and
 //! after each unit, so a killed process leaves an exact record of what was applied.
 //!
-//! Lines: `{"type":"job",…plan…}`, then `{"type":"start","unit":N,"ids":[…]}` and
-//! `{"type":"done","unit":N,"outcomes":[…]}` per unit, then `{"type":"end","summary":…}`.
-//! The journal never holds the private key.
+//! Lines: `{"type":"job",…plan, library, origin, paths…}`, then
+//! `{"type":"start","unit":N,"ids":[…]}` and `{"type":"done","unit":N,"outcomes":[…]}` per
+//! unit, then `{"type":"after","files":{id:{updatedAt,tags}}}` (the confirmed files as read
+//! back, what undo checks for conflicts) and `{"type":"end","summary":…}`.
+//! The journal never holds the private key, only its fingerprint ([`Library`]).
+//! Journals of earlier versions (no library, origin or paths) still load.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, OpenOptions};
@@ -13,8 +16,74 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use super::{FileOutcome, Plan, Summary};
+use super::{FileOutcome, Library, Plan, Summary};
 use crate::model::Timestamp;
+
+/// What a job is: new work, or the undo, resume or retry of an earlier job.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Origin {
+    #[default]
+    New,
+    Undo {
+        of: String,
+        /// Other jobs undone together with `of` (one TUI apply of several jobs).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        with: Vec<String>,
+    },
+    Resume {
+        of: String,
+    },
+    Retry {
+        of: String,
+    },
+}
+
+impl Origin {
+    /// The job this one continues or reverses.
+    pub fn parent(&self) -> Option<&str> {
+        match self {
+            Origin::New => None,
+            Origin::Undo { of, .. } | Origin::Resume { of } | Origin::Retry { of } => Some(of),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Origin::New => String::new(),
+            Origin::Undo { of, with } if with.is_empty() => format!("undo of {of}"),
+            Origin::Undo { of, with } => format!("undo of {of} and {}", with.join(", ")),
+            Origin::Resume { of } => format!("resume of {of}"),
+            Origin::Retry { of } => format!("retry of {of}"),
+        }
+    }
+}
+
+/// A file as the server confirmed it after the job (undo compares against it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileState {
+    pub updated_at: Timestamp,
+    pub tags: Vec<String>,
+}
+
+impl FileState {
+    pub fn of(f: &crate::model::FileDetails) -> FileState {
+        FileState {
+            updated_at: f.updated_at,
+            tags: f.tags.clone(),
+        }
+    }
+}
+
+/// What the journal records about a job besides its plan.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    pub library: Option<Library>,
+    pub origin: Origin,
+    /// File id → path, at plan time.
+    pub paths: BTreeMap<String, String>,
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
@@ -25,7 +94,13 @@ enum Line {
         base_url: String,
         #[serde(rename = "createdAt")]
         created_at: Timestamp,
-        plan: Plan,
+        plan: Box<Plan>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        library: Option<Box<Library>>,
+        #[serde(default)]
+        origin: Origin,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        paths: BTreeMap<String, String>,
     },
     Start {
         unit: usize,
@@ -34,6 +109,9 @@ enum Line {
     Done {
         unit: usize,
         outcomes: Vec<FileOutcome>,
+    },
+    After {
+        files: BTreeMap<String, FileState>,
     },
     End {
         summary: Summary,
@@ -84,7 +162,7 @@ pub fn new_job_id() -> String {
 
 impl Journal {
     /// Creates the journal and writes the plan, flushed, before any unit runs.
-    pub fn create(dir: &Path, plan: &Plan, base_url: &str) -> Result<Journal, JournalError> {
+    pub fn create(dir: &Path, plan: &Plan, header: &Header) -> Result<Journal, JournalError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let id = new_job_id();
         let path = dir.join(format!("{id}.jsonl"));
@@ -100,9 +178,16 @@ impl Journal {
         };
         j.write(&Line::Job {
             id,
-            base_url: base_url.to_owned(),
+            base_url: header
+                .library
+                .as_ref()
+                .map(|l| l.base_url.clone())
+                .unwrap_or_default(),
             created_at: Timestamp::now(),
-            plan: plan.clone(),
+            plan: Box::new(plan.clone()),
+            library: header.library.clone().map(Box::new),
+            origin: header.origin.clone(),
+            paths: header.paths.clone(),
         })?;
         Ok(j)
     }
@@ -133,6 +218,11 @@ impl Journal {
         })
     }
 
+    /// The confirmed files as read back after the run.
+    pub fn after(&self, files: BTreeMap<String, FileState>) -> Result<(), JournalError> {
+        self.write(&Line::After { files })
+    }
+
     pub fn finished(&self, summary: &Summary) -> Result<(), JournalError> {
         self.write(&Line::End {
             summary: summary.clone(),
@@ -148,6 +238,12 @@ pub struct JobRecord {
     pub base_url: String,
     pub created_at: Timestamp,
     pub plan: Plan,
+    /// `None`: written by an earlier version that did not record it.
+    pub library: Option<Library>,
+    pub origin: Origin,
+    pub paths: BTreeMap<String, String>,
+    /// The confirmed files as read back after the job (empty if it never ended).
+    pub after: BTreeMap<String, FileState>,
     /// Outcomes of the units that finished, by file.
     pub outcomes: BTreeMap<String, FileOutcome>,
     /// Units that started but have no recorded end (the process died meanwhile).
@@ -204,6 +300,9 @@ pub fn load(dir: &Path, id: &str) -> Result<JobRecord, JournalError> {
                     base_url,
                     created_at,
                     plan,
+                    library,
+                    origin,
+                    paths,
                 },
                 None,
             ) => {
@@ -212,7 +311,11 @@ pub fn load(dir: &Path, id: &str) -> Result<JobRecord, JournalError> {
                     path: path.clone(),
                     base_url,
                     created_at,
-                    plan,
+                    plan: *plan,
+                    library: library.map(|l| *l),
+                    origin,
+                    paths,
+                    after: BTreeMap::new(),
                     outcomes: BTreeMap::new(),
                     interrupted_units: Vec::new(),
                     finished: None,
@@ -227,6 +330,7 @@ pub fn load(dir: &Path, id: &str) -> Result<JobRecord, JournalError> {
                     r.outcomes.insert(o.file_id.clone(), o);
                 }
             }
+            (Line::After { files }, Some(r)) => r.after.extend(files),
             (Line::End { summary }, Some(r)) => r.finished = Some(summary),
             _ => {
                 return Err(JournalError::Corrupt {
@@ -286,7 +390,11 @@ mod tests {
             &Default::default(),
         )
         .unwrap();
-        let j = Journal::create(dir.path(), &p, "http://127.0.0.1:1").unwrap();
+        let header = Header {
+            library: Some(Library::new("http://127.0.0.1:1", None, "k", false)),
+            ..Default::default()
+        };
+        let j = Journal::create(dir.path(), &p, &header).unwrap();
         j.unit_started(0, &p.units[0].ids).unwrap();
         j.unit_started(1, &p.units[1].ids).unwrap();
         let done: Vec<FileOutcome> = p.units[0]

@@ -6,7 +6,16 @@
 //! Every file ends with exactly one [`Outcome`]; success is reported only for files the
 //! server confirmed.
 
+pub mod inverse;
 pub mod journal;
+pub mod library;
+pub mod lifecycle;
+pub mod policy;
+mod preview;
+
+pub use library::Library;
+pub use policy::{Ask, AutoTagParams};
+pub use preview::{detail_diff, preview};
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -80,6 +89,16 @@ pub enum Operation {
         min_confidence: u32,
     },
     Delete,
+    /// An undo (see [`inverse`]): units with their own operation are bulk tag calls; units
+    /// without one are per-file PATCH bodies from `bodies` (`before`: what undoing it puts
+    /// back). `label` says what is undone.
+    Undo {
+        label: String,
+        #[serde(default)]
+        bodies: std::collections::BTreeMap<String, serde_json::Value>,
+        #[serde(default)]
+        before: std::collections::BTreeMap<String, serde_json::Value>,
+    },
 }
 
 impl Operation {
@@ -98,6 +117,7 @@ impl Operation {
             Operation::UpdateDetails { .. } => "update details",
             Operation::AutoTag { .. } => "auto-tag",
             Operation::Delete => "delete",
+            Operation::Undo { .. } => "undo",
         }
     }
 
@@ -111,6 +131,7 @@ impl Operation {
                 | Operation::MergeTags { .. }
                 | Operation::PromoteAiTags { .. }
                 | Operation::PatchEach { .. }
+                | Operation::Undo { .. }
         )
     }
 
@@ -153,6 +174,10 @@ pub enum Outcome {
         updated_at: crate::model::Timestamp,
     },
     Cancelled,
+    /// Undo left the file alone: it changed after the job (`changed` says how).
+    Conflict {
+        changed: String,
+    },
 }
 
 impl Outcome {
@@ -164,6 +189,7 @@ impl Outcome {
             Outcome::Skipped { .. } => "skipped",
             Outcome::Pending { .. } => "pending",
             Outcome::Cancelled => "cancelled",
+            Outcome::Conflict { .. } => "conflict",
         }
     }
 }
@@ -188,6 +214,8 @@ pub struct Summary {
     #[serde(default)]
     pub pending: usize,
     pub cancelled: usize,
+    #[serde(default)]
+    pub conflict: usize,
 }
 
 impl Summary {
@@ -199,11 +227,27 @@ impl Summary {
             Outcome::Skipped { .. } => self.skipped += 1,
             Outcome::Pending { .. } => self.pending += 1,
             Outcome::Cancelled => self.cancelled += 1,
+            Outcome::Conflict { .. } => self.conflict += 1,
         }
     }
 
+    pub fn of(job: &str, outcomes: &[FileOutcome]) -> Summary {
+        let mut s = Summary {
+            job: job.to_owned(),
+            ..Default::default()
+        };
+        outcomes.iter().for_each(|o| s.add(&o.outcome));
+        s
+    }
+
     pub fn total(&self) -> usize {
-        self.succeeded + self.failed + self.missing + self.skipped + self.pending + self.cancelled
+        self.succeeded
+            + self.failed
+            + self.missing
+            + self.skipped
+            + self.pending
+            + self.cancelled
+            + self.conflict
     }
 }
 
@@ -211,6 +255,9 @@ impl Summary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
     pub ids: Vec<String>,
+    /// This unit's own operation (an undo mixes several); `None`: the plan's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<Operation>,
 }
 
 /// A planned job.
@@ -227,7 +274,58 @@ pub struct Plan {
 
 impl Plan {
     pub fn file_count(&self) -> usize {
-        self.units.iter().map(|u| u.ids.len()).sum::<usize>() + self.skipped.len()
+        self.changing() + self.skipped.len()
+    }
+
+    /// Files that calls will be sent for (a file in two units of an undo counts once).
+    pub fn changing(&self) -> usize {
+        if self.units.iter().any(|u| u.op.is_some()) {
+            let ids: std::collections::HashSet<&str> = self
+                .units
+                .iter()
+                .flat_map(|u| u.ids.iter().map(String::as_str))
+                .collect();
+            return ids.len();
+        }
+        self.units.iter().map(|u| u.ids.len()).sum()
+    }
+
+    /// The operation a unit runs.
+    pub fn op_of<'a>(&'a self, unit: &'a Unit) -> &'a Operation {
+        unit.op.as_ref().unwrap_or(&self.op)
+    }
+
+    /// The same plan for only these files (resume, retry, undo without conflicts): units
+    /// keep their operation, empty ones go, nothing is skipped.
+    pub fn restrict(&self, keep: &std::collections::HashSet<&str>) -> Plan {
+        let units: Vec<Unit> = self
+            .units
+            .iter()
+            .filter_map(|u| {
+                let ids: Vec<String> = u
+                    .ids
+                    .iter()
+                    .filter(|id| keep.contains(id.as_str()))
+                    .cloned()
+                    .collect();
+                (!ids.is_empty()).then(|| Unit {
+                    ids,
+                    op: u.op.clone(),
+                })
+            })
+            .collect();
+        let previous_tags = self
+            .previous_tags
+            .iter()
+            .filter(|(id, _)| keep.contains(id.as_str()))
+            .map(|(id, t)| (id.clone(), t.clone()))
+            .collect();
+        Plan {
+            op: self.op.clone(),
+            units,
+            skipped: Vec::new(),
+            previous_tags,
+        }
     }
 }
 
@@ -248,12 +346,7 @@ fn check_tags(tags: &[String], allow_empty_list: bool) -> Result<(), PlanError> 
     if tags.is_empty() && !allow_empty_list {
         return Err(PlanError::NoTags);
     }
-    if tags.iter().any(|t| t.trim().is_empty()) {
-        return Err(PlanError::EmptyTag);
-    }
-    if let Some(t) = tags.iter().find(|t| t.contains('%')) {
-        return Err(PlanError::Percent(t.clone()));
-    }
+    tags.iter().try_for_each(|t| policy::check_tag(t))?;
     let total: usize = tags.iter().map(|t| t.chars().count()).sum();
     if total > MAX_TAG_CHARS {
         return Err(PlanError::TooLong(total));
@@ -276,11 +369,35 @@ pub trait Known {
     fn tag_list(&self) -> Vec<&str>;
     /// AI tag names with their confidence.
     fn ai_list(&self) -> Vec<(&str, f64)>;
+    /// The file's path (journaled beside its id).
+    fn path(&self) -> &str;
+    /// Description, custom coordinates and custom metadata (what detail edits change).
+    fn fields(&self) -> Fields;
+}
+
+/// The detail fields of a file that detail edits change and undo puts back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields {
+    pub description: Option<String>,
+    pub coordinates: Option<String>,
+    pub metadata: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Known for FileDetails {
     fn tag_list(&self) -> Vec<&str> {
         self.tags.iter().map(String::as_str).collect()
+    }
+
+    fn path(&self) -> &str {
+        &self.file_path
+    }
+
+    fn fields(&self) -> Fields {
+        Fields {
+            description: self.description.clone(),
+            coordinates: self.custom_coordinates.clone(),
+            metadata: self.custom_metadata.clone(),
+        }
     }
 
     fn ai_list(&self) -> Vec<(&str, f64)> {
@@ -352,6 +469,7 @@ pub fn plan_with<'a, K: Known + 'a>(
                 Operation::Delete
                 | Operation::RestoreTags
                 | Operation::UpdateDetails { .. }
+                | Operation::Undo { .. }
                 | Operation::AutoTag { .. } => None,
             }
         });
@@ -360,7 +478,9 @@ pub fn plan_with<'a, K: Known + 'a>(
             continue;
         }
         if let (
-            Operation::ReplaceTags { .. }
+            Operation::AddTags { .. }
+            | Operation::RemoveTags { .. }
+            | Operation::ReplaceTags { .. }
             | Operation::MergeTags { .. }
             | Operation::PromoteAiTags { .. },
             Some(f),
@@ -386,11 +506,15 @@ pub fn plan_with<'a, K: Known + 'a>(
         | Operation::PromoteAiTags { .. }
         | Operation::PatchEach { .. }
         | Operation::UpdateDetails { .. }
+        | Operation::Undo { .. }
         | Operation::AutoTag { .. } => 1,
     };
     let units = targets
         .chunks(size)
-        .map(|c| Unit { ids: c.to_vec() })
+        .map(|c| Unit {
+            ids: c.to_vec(),
+            op: None,
+        })
         .collect();
     Ok(Plan {
         op,
@@ -440,7 +564,9 @@ pub async fn run(
             },
         })
         .collect();
-    let permits = Arc::new(Semaphore::new(concurrency.clamp(1, 64)));
+    let permits = Arc::new(Semaphore::new(
+        concurrency.clamp(policy::CONCURRENCY_MIN, policy::CONCURRENCY_MAX),
+    ));
     let previous = Arc::new(plan.previous_tags.clone());
     let mut set = tokio::task::JoinSet::new();
     for (n, unit) in plan.units.iter().enumerate() {
@@ -469,7 +595,7 @@ pub async fn run(
         }
         let (client, op, unit, events, previous) = (
             client.clone(),
-            plan.op.clone(),
+            plan.op_of(unit).clone(),
             unit.clone(),
             events.clone(),
             previous.clone(),
@@ -592,6 +718,7 @@ async fn run_bulk(
             | Operation::PromoteAiTags { .. }
             | Operation::PatchEach { .. }
             | Operation::UpdateDetails { .. }
+            | Operation::Undo { .. }
             | Operation::AutoTag { .. } => {
                 return per_file(client, op, &rest, previous).await;
             }
@@ -675,7 +802,7 @@ async fn per_file(
     let mut out = Vec::new();
     for id in ids {
         let req = match op {
-            Operation::PatchEach { bodies, .. } => {
+            Operation::PatchEach { bodies, .. } | Operation::Undo { bodies, .. } => {
                 let outcome = match bodies.get(id) {
                     Some(body) => outcome_of(client.update_details_json(id, body).await),
                     None => Outcome::Skipped {
@@ -843,71 +970,6 @@ fn outcome_of<T>(r: Result<T, ApiError>) -> Outcome {
             status: e.status(),
             error: e.to_string(),
         },
-    }
-}
-
-/// What the operation would do to this file, for a dry run: `+tag −tag`, `AI −name(41.5)`.
-pub fn preview(op: &Operation, f: &FileDetails) -> String {
-    let ai_removed = |keep: &dyn Fn(&crate::model::AiTag) -> bool| -> String {
-        f.ai_tags
-            .iter()
-            .filter(|t| !keep(t))
-            .map(|t| format!("AI −{}({:.1})", t.name, t.confidence))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let marked = |tags: &[String], sign: char, want: bool| -> String {
-        tags.iter()
-            .filter(|t| f.tags.contains(t) == want)
-            .map(|t| format!("{sign}{t}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    match op {
-        Operation::AddTags { tags } => marked(tags, '+', false),
-        Operation::RemoveTags { tags } => marked(tags, '−', true),
-        Operation::ReplaceTags { tags } => {
-            format!("[{}] → [{}]", f.tags.join(", "), tags.join(", "))
-        }
-        Operation::RemoveAiTags { names } => ai_removed(&|t| !names.contains(&t.name)),
-        Operation::RemoveAllAiTags => ai_removed(&|_| false),
-        Operation::RemoveAiTagsBelow { confidence } => ai_removed(&|t| t.confidence >= *confidence),
-        Operation::RestoreTags => "restore previous tags".into(),
-        Operation::PatchEach { bodies, .. } => match bodies.get(&f.file_id) {
-            Some(serde_json::Value::Object(b)) => b
-                .iter()
-                .map(|(k, v)| format!("{k} → {v}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-            _ => "no change".into(),
-        },
-        Operation::PromoteAiTags { min } => f
-            .ai_tags
-            .iter()
-            .filter(|t| t.confidence >= *min && !f.tags.contains(&t.name))
-            .map(|t| format!("+{}({:.1})", t.name, t.confidence))
-            .collect::<Vec<_>>()
-            .join(" "),
-        Operation::MergeTags { from, into } => {
-            let gone: Vec<String> = from
-                .iter()
-                .filter(|t| f.tags.contains(t) && *t != into)
-                .map(|t| format!("−{t}"))
-                .collect();
-            let add = if f.tags.contains(into) {
-                String::new()
-            } else {
-                format!("+{into} ")
-            };
-            format!("{add}{}", gone.join(" "))
-        }
-        Operation::UpdateDetails { body } => format!("PATCH {body}"),
-        Operation::AutoTag {
-            source,
-            max_tags,
-            min_confidence,
-        } => format!("{source} auto-tagging: up to {max_tags} AI tags ≥ {min_confidence}%"),
-        Operation::Delete => "delete".into(),
     }
 }
 

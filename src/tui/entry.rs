@@ -228,6 +228,18 @@ impl Known for Entry {
         self.tags.iter().collect()
     }
 
+    fn path(&self) -> &str {
+        &self.file_path
+    }
+
+    fn fields(&self) -> crate::jobs::Fields {
+        crate::jobs::Fields {
+            description: self.description(),
+            coordinates: self.custom_coordinates.as_deref().map(str::to_owned),
+            metadata: self.custom_metadata(),
+        }
+    }
+
     fn ai_list(&self) -> Vec<(&str, f64)> {
         self.ai_tags
             .iter()

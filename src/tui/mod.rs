@@ -7,6 +7,7 @@ pub mod filter;
 pub mod keymap;
 pub mod preview;
 pub mod state;
+pub mod tasks;
 pub mod theme;
 pub mod ui;
 
@@ -28,7 +29,8 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use self::state::{Action, Effect, State, update};
 use crate::api::{Client, ClientOptions, ListQuery};
 use crate::config::{self, ConfigError, Settings};
-use crate::jobs::{self, CancelHandle, Plan, Summary, journal};
+use crate::jobs::lifecycle::{self, RunSpec};
+use crate::jobs::{CancelHandle, Library, Plan};
 
 /// How the TUI was started.
 #[derive(Debug, Clone, Default)]
@@ -47,6 +49,8 @@ pub struct TuiOptions {
     pub profile: Option<String>,
     /// The profiles of the config file, for switching inside the TUI.
     pub profiles: Vec<config::ProfileInfo>,
+    /// The library jobs run against (journaled with each job).
+    pub library: Option<Library>,
 }
 
 /// Restores the terminal however the TUI ends (return, `?`, panic unwinding).
@@ -238,6 +242,12 @@ impl Runner {
         let (tx, rx) = unbounded_channel();
         (self.tx, self.rx, self.client) = (tx, rx, client);
         self.opts.concurrency = settings.concurrency;
+        self.opts.library = Some(Library::new(
+            settings.base_url.as_str(),
+            Some(&name),
+            settings.key.expose(),
+            false,
+        ));
         let _ = self.tx.send(Action::ProfileSwitched {
             name,
             read_only: settings.read_only,
@@ -250,10 +260,24 @@ impl Runner {
     pub fn run(&mut self, effect: Effect) -> Option<Effect> {
         let (client, tx) = (self.client.clone(), self.tx.clone());
         match effect {
-            Effect::RunJob { job, plan } => {
+            Effect::RunJob {
+                job,
+                plan,
+                origin,
+                guard,
+                paths,
+            } => {
                 let cancel = CancelHandle::default();
                 self.cancels.insert(job, cancel.clone());
-                spawn_job(client, job, plan, cancel, &self.opts, tx);
+                let spec = RunSpec {
+                    library: self.opts.library.clone(),
+                    dir: self.opts.state_dir.as_ref().map(|d| d.join("jobs")),
+                    origin,
+                    guard,
+                    paths,
+                    concurrency: self.opts.concurrency.max(1),
+                };
+                spawn_job(client, job, *plan, spec, cancel, tx);
             }
             Effect::Cancel(job) => {
                 if let Some(c) = self.cancels.get(&job) {
@@ -425,48 +449,54 @@ fn spawn_refresh(client: Client, ids: Vec<String>, tx: UnboundedSender<Action>) 
     });
 }
 
+/// Runs a job through the lifecycle (the same path as the command line): progress as it
+/// goes, then the journal's id, the files as read back, and every outcome.
 fn spawn_job(
     client: Client,
     job: u64,
     plan: Plan,
+    spec: RunSpec,
     cancel: CancelHandle,
-    opts: &TuiOptions,
     tx: UnboundedSender<Action>,
 ) {
-    let (concurrency, state_dir) = (opts.concurrency.max(1), opts.state_dir.clone());
     tokio::spawn(async move {
-        let journal = state_dir.and_then(|d| {
-            journal::Journal::create(&d.join("jobs"), &plan, client.base_url().as_str())
-                .map_err(|e| tracing::warn!(error = %e, "job not journaled"))
-                .ok()
-        });
         let (etx, mut erx) = unbounded_channel();
         let forward = {
             let tx = tx.clone();
             tokio::spawn(async move {
-                while let Some(jobs::Event::Done(outcomes)) = erx.recv().await {
+                while let Some(crate::jobs::Event::Done(outcomes)) = erx.recv().await {
                     let _ = tx.send(Action::JobProgress { job, outcomes });
                 }
             })
         };
-        let outcomes = jobs::run(
-            &client,
-            &plan,
-            concurrency,
-            &cancel,
-            journal.as_ref(),
-            Some(etx),
-        )
-        .await;
+        let finished = lifecycle::execute(&client, &plan, &spec, &cancel, Some(etx)).await;
         let _ = forward.await;
-        if let Some(j) = &journal {
-            let mut summary = Summary {
-                job: j.id.clone(),
-                ..Default::default()
-            };
-            outcomes.iter().for_each(|o| summary.add(&o.outcome));
-            let _ = j.finished(&summary);
-        }
+        let outcomes = match finished {
+            Ok(f) => {
+                if let Some(id) = f.job {
+                    let _ = tx.send(Action::JobJournaled { job, id });
+                }
+                if !f.fresh.is_empty() {
+                    let _ = tx.send(Action::Refreshed(f.fresh));
+                }
+                f.outcomes
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "job not started: its journal cannot be written");
+                let error = format!("not sent: {e}");
+                plan.units
+                    .iter()
+                    .flat_map(|u| &u.ids)
+                    .map(|id| crate::jobs::FileOutcome {
+                        file_id: id.clone(),
+                        outcome: crate::jobs::Outcome::Failed {
+                            status: None,
+                            error: error.clone(),
+                        },
+                    })
+                    .collect()
+            }
+        };
         let _ = tx.send(Action::JobDone { job, outcomes });
     });
 }

@@ -13,8 +13,12 @@ use super::entry::{Entry, Index};
 use super::filter::{Filter, SearchText};
 use super::keymap::{Command, Context, Keymap};
 use super::preview::{PreviewCache, PreviewState};
+pub use super::tasks::{Job, JobStatus, UndoUnit};
+use super::tasks::{cancel, enqueue, job_done, new_unit, pump, record, retry};
 use crate::config::ProfileInfo;
-use crate::jobs::{self, FileOutcome, Operation, Outcome, Plan};
+use crate::jobs::journal::Origin;
+use crate::jobs::lifecycle::Guard;
+use crate::jobs::{self, AutoTagParams, FileOutcome, Operation, Plan};
 use crate::model::{CustomMetadataField, FieldType, FileDetails};
 use crate::text::untrusted;
 
@@ -50,6 +54,11 @@ pub enum Action {
     },
     /// Fresh details of files a job touched: the list shows what the server confirmed.
     Refreshed(Vec<FileDetails>),
+    /// The job runs journaled under this id (undo and retry refer to it).
+    JobJournaled {
+        job: u64,
+        id: String,
+    },
     Tick(Instant),
     Resize,
     /// URLs fetched for `y u`: copy them.
@@ -71,9 +80,14 @@ pub enum Action {
 /// Work for the event loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Run a job through `jobs::lifecycle` (journaled, guarded for undo, read back).
     RunJob {
         job: u64,
-        plan: Plan,
+        plan: Box<Plan>,
+        origin: Origin,
+        guard: Option<Guard>,
+        /// File id → path, for the journal.
+        paths: BTreeMap<String, String>,
     },
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
@@ -254,10 +268,13 @@ pub struct Staged {
     pub ai: Option<AiRemoval>,
     /// Copy AI tags with at least this confidence into the tags.
     pub promote: Option<f64>,
-    /// Run an auto-tagging extension: (google|aws, maxTags, minConfidence).
-    pub auto_tag: Option<(String, u32, u32)>,
+    /// Run an auto-tagging extension.
+    pub auto_tag: Option<AutoTagParams>,
     /// PATCH /details fields: description, customCoordinates, customMetadata.
     pub details: Map<String, Value>,
+    /// Vocabulary changes (merge, rename, remove everywhere), each on the files that have
+    /// the tags (not `ids`).
+    pub vocab: Vec<(Operation, Vec<String>)>,
 }
 
 impl Staged {
@@ -268,6 +285,7 @@ impl Staged {
             && self.promote.is_none()
             && self.auto_tag.is_none()
             && self.details.is_empty()
+            && self.vocab.is_empty()
     }
 
     pub fn count(&self) -> usize {
@@ -277,6 +295,7 @@ impl Staged {
             + usize::from(self.promote.is_some())
             + usize::from(self.auto_tag.is_some())
             + self.details.len()
+            + self.vocab.len()
     }
 }
 
@@ -374,9 +393,10 @@ pub struct Form {
 pub enum ConfirmAction {
     Quit,
     Discard,
-    Undo,
-    /// Remove this tag from every file that has it.
-    RemoveEverywhere(String),
+    /// Undo this unit (a group of jobs).
+    Undo(u64),
+    /// Apply what is staged although part of it cannot be undone.
+    Apply,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -414,71 +434,6 @@ pub enum Mode {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobStatus {
-    Queued,
-    Running,
-    Done,
-    Cancelled,
-}
-
-/// A queued, running or finished job.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Job {
-    pub id: u64,
-    /// Jobs started by one apply share a group (undo restores the group).
-    pub group: u64,
-    pub op: Operation,
-    plan: Option<Plan>,
-    /// The plan's recorded previous tags (restore jobs), kept for retries.
-    restore: HashMap<String, Vec<String>>,
-    /// Tags of the targets when the job was made (what undo puts back).
-    pub previous: HashMap<String, Vec<String>>,
-    pub total: usize,
-    pub done: usize,
-    pub succeeded: Vec<String>,
-    pub failed: usize,
-    pub skipped: usize,
-    pub missing: usize,
-    /// Files whose extension answered `pending`.
-    pub pending: usize,
-    pub cancelled: usize,
-    pub status: JobStatus,
-    /// (file id, name, server error) for failed files.
-    pub errors: Vec<(String, String, String)>,
-    pub started: Option<Instant>,
-    pub ended: Option<Instant>,
-    pub undone: bool,
-}
-
-impl Job {
-    /// Files per second and seconds left, once there is something to measure.
-    pub fn rate(&self, now: Option<Instant>) -> Option<(f64, f64)> {
-        let start = self.started?;
-        let end = self.ended.or(now)?;
-        let secs = end.duration_since(start).as_secs_f64();
-        // Cancelled files were never sent: they do not count towards the rate.
-        let sent = self.done.saturating_sub(self.cancelled);
-        if secs < 0.05 || sent == 0 {
-            return None;
-        }
-        let rate = sent as f64 / secs;
-        Some((rate, (self.total.saturating_sub(self.done)) as f64 / rate))
-    }
-
-    fn is_tag_job(&self) -> bool {
-        matches!(
-            self.op,
-            Operation::AddTags { .. }
-                | Operation::RemoveTags { .. }
-                | Operation::ReplaceTags { .. }
-                | Operation::RestoreTags
-                | Operation::MergeTags { .. }
-                | Operation::PromoteAiTags { .. }
-        )
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct State {
     pub files: Vec<Entry>,
@@ -514,6 +469,8 @@ pub struct State {
     /// Tags the vocabulary view is renaming or merging (waiting for the new name).
     pub vocab_merge: Vec<String>,
     pub jobs: Vec<Job>,
+    /// Undo units, oldest first (one per apply, undo, retry, vocabulary change).
+    pub undo: Vec<UndoUnit>,
     next_id: u64,
     pub status: String,
     pub demo: bool,
@@ -569,6 +526,7 @@ impl State {
             staged: None,
             vocab_merge: Vec::new(),
             jobs: Vec::new(),
+            undo: Vec::new(),
             next_id: 1,
             status: String::new(),
             demo,
@@ -723,7 +681,7 @@ impl State {
         }
     }
 
-    fn remove_files(&mut self, gone: &HashSet<String>) {
+    pub(super) fn remove_files(&mut self, gone: &HashSet<String>) {
         if gone.is_empty() {
             return;
         }
@@ -826,16 +784,18 @@ impl State {
         v
     }
 
-    fn new_id(&mut self) -> u64 {
+    /// Shows a file with these tags (a confirmed change, before the read-back lands).
+    pub(super) fn set_tags(&mut self, id: &str, tags: &[String]) {
+        if let Some(i) = self.index.get(id, &self.files) {
+            self.files[i].tags = super::entry::Tags::new(tags);
+            self.text_stale = true;
+        }
+    }
+
+    pub(super) fn new_id(&mut self) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
         id
-    }
-
-    fn tag_snapshot(&self, ids: &[String]) -> HashMap<String, Vec<String>> {
-        ids.iter()
-            .filter_map(|id| self.file(id).map(|f| (id.clone(), f.tags.to_vec())))
-            .collect()
     }
 }
 
@@ -982,6 +942,12 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Effect> {
             s.rebuild();
             Vec::new()
         }
+        Action::JobJournaled { job, id } => {
+            if let Some(j) = s.jobs.iter_mut().find(|j| j.id == job) {
+                j.journal = Some(id);
+            }
+            Vec::new()
+        }
         Action::JobProgress { job, outcomes } => {
             record(s, job, &outcomes, false);
             Vec::new()
@@ -1019,220 +985,6 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Effect> {
             key(s, k)
         }
     }
-}
-
-/// Applies outcomes to the files and the job. `last`: the final list (only skipped and
-/// cancelled outcomes are new there; the rest came as progress).
-fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
-    let Some(ji) = s.jobs.iter().position(|j| j.id == job) else {
-        return;
-    };
-    let is_delete = s.jobs[ji].op == Operation::Delete;
-    let auto_tag = matches!(s.jobs[ji].op, Operation::AutoTag { .. });
-    let mut gone = HashSet::new();
-    for o in outcomes {
-        let fresh = !last || matches!(o.outcome, Outcome::Skipped { .. } | Outcome::Cancelled);
-        if !fresh {
-            continue;
-        }
-        let name = s
-            .file(&o.file_id)
-            .map(|f| f.name().to_owned())
-            .unwrap_or_else(|| o.file_id.clone());
-        let j = &mut s.jobs[ji];
-        j.done += 1;
-        match &o.outcome {
-            Outcome::Failed { status, error } => {
-                let text = match status {
-                    Some(code) => format!("{code} {error}"),
-                    None => error.clone(),
-                };
-                j.failed += 1;
-                j.errors.push((o.file_id.clone(), name, text.clone()));
-                s.errors.insert(o.file_id.clone(), (job, text));
-                // Failed files stay selected, so R retries exactly them.
-                s.selected.insert(o.file_id.clone());
-                if auto_tag {
-                    s.ext.insert(o.file_id.clone(), ExtState::Failed);
-                }
-            }
-            Outcome::Pending {
-                extensions,
-                updated_at,
-            } => {
-                j.pending += 1;
-                s.errors.remove(&o.file_id);
-                s.selected.remove(&o.file_id);
-                let pending = ExtState::Pending {
-                    extensions: extensions.clone(),
-                    since: *updated_at,
-                    first_poll: s.now,
-                };
-                s.ext.insert(o.file_id.clone(), pending);
-            }
-            Outcome::Succeeded => {
-                if auto_tag {
-                    s.ext.insert(o.file_id.clone(), ExtState::Success);
-                }
-                j.succeeded.push(o.file_id.clone());
-                let restore = j.restore.get(&o.file_id).cloned();
-                s.errors.remove(&o.file_id);
-                s.selected.remove(&o.file_id);
-                if is_delete {
-                    gone.insert(o.file_id.clone());
-                }
-                // The server confirmed it: show it now (a refresh follows at the end).
-                apply_locally(s, ji, &o.file_id, restore);
-            }
-            Outcome::Missing { .. } => {
-                j.missing += 1;
-                // The server says the file no longer exists.
-                gone.insert(o.file_id.clone());
-            }
-            Outcome::Skipped { .. } => {
-                j.skipped += 1;
-                s.errors.remove(&o.file_id);
-                s.selected.remove(&o.file_id);
-            }
-            Outcome::Cancelled => j.cancelled += 1,
-        }
-    }
-    s.remove_files(&gone);
-}
-
-/// Applies a confirmed tag change to the file as the list shows it.
-fn apply_locally(s: &mut State, job: usize, id: &str, restore: Option<Vec<String>>) {
-    let Some(i) = s.index.get(id, &s.files) else {
-        return;
-    };
-    let mut tags = s.files[i].tags.to_vec();
-    match &s.jobs[job].op {
-        Operation::AddTags { tags: add } => {
-            for t in add {
-                if !tags.contains(t) {
-                    tags.push(t.clone());
-                }
-            }
-        }
-        Operation::RemoveTags { tags: rm } => tags.retain(|t| !rm.contains(t)),
-        Operation::ReplaceTags { tags: new } => tags = new.clone(),
-        Operation::MergeTags { from, into } => {
-            tags.retain(|t| !from.contains(t) || t == into);
-            if !tags.contains(into) {
-                tags.push(into.clone());
-            }
-        }
-        Operation::RestoreTags => match restore {
-            Some(r) => tags = r,
-            None => return,
-        },
-        _ => return,
-    }
-    s.files[i].tags = super::entry::Tags::new(&tags);
-    s.text_stale = true;
-}
-
-fn job_done(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) -> Vec<Effect> {
-    record(s, job, &outcomes, true);
-    let mut effects = Vec::new();
-    if let Some(j) = s.jobs.iter_mut().find(|j| j.id == job) {
-        j.ended = s.now;
-        j.status = if j.cancelled > 0 {
-            JobStatus::Cancelled
-        } else {
-            JobStatus::Done
-        };
-        j.done = j.total.max(j.done);
-        s.status = format!(
-            "{}: {} succeeded, {} failed, {} missing, {} skipped{}",
-            j.op.name(),
-            j.succeeded.len(),
-            j.failed,
-            j.missing,
-            j.skipped,
-            if j.cancelled > 0 {
-                format!(", {} cancelled", j.cancelled)
-            } else {
-                String::new()
-            }
-        );
-        if j.pending > 0 {
-            s.status += &format!(", {} pending (checking every few seconds)", j.pending);
-        }
-        if j.op != Operation::Delete {
-            // Show what the server confirmed, not what was hoped for.
-            let touched: Vec<String> = outcomes
-                .iter()
-                .filter(|o| {
-                    matches!(
-                        o.outcome,
-                        Outcome::Succeeded | Outcome::Failed { .. } | Outcome::Pending { .. }
-                    )
-                })
-                .map(|o| o.file_id.clone())
-                .collect();
-            if !touched.is_empty() {
-                effects.push(Effect::Refresh(touched));
-            }
-        }
-    }
-    effects.extend(pump(s));
-    effects
-}
-
-/// Starts the next queued job if none runs.
-fn pump(s: &mut State) -> Vec<Effect> {
-    if s.running().is_some() {
-        return Vec::new();
-    }
-    let now = s.now;
-    let Some(j) = s.jobs.iter_mut().find(|j| j.status == JobStatus::Queued) else {
-        return Vec::new();
-    };
-    j.status = JobStatus::Running;
-    j.started = now;
-    match j.plan.take() {
-        Some(plan) => vec![Effect::RunJob { job: j.id, plan }],
-        None => Vec::new(),
-    }
-}
-
-/// Plans a job and queues it. `restore`: previous tags for a restore job.
-fn enqueue(
-    s: &mut State,
-    op: Operation,
-    ids: &[String],
-    group: u64,
-    restore: Option<HashMap<String, Vec<String>>>,
-) -> Result<(), String> {
-    let mut plan = jobs::plan_with(op.clone(), ids, |id| s.file(id)).map_err(|e| e.to_string())?;
-    if let Some(r) = &restore {
-        plan.previous_tags = r.clone();
-    }
-    let previous = s.tag_snapshot(ids);
-    let id = s.new_id();
-    s.jobs.push(Job {
-        id,
-        group,
-        op,
-        total: plan.file_count(),
-        restore: plan.previous_tags.clone(),
-        plan: Some(plan),
-        previous,
-        done: 0,
-        succeeded: Vec::new(),
-        failed: 0,
-        skipped: 0,
-        missing: 0,
-        pending: 0,
-        cancelled: 0,
-        status: JobStatus::Queued,
-        errors: Vec::new(),
-        started: None,
-        ended: None,
-        undone: false,
-    });
-    Ok(())
 }
 
 fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
@@ -1283,11 +1035,8 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
             if matches!(k.code, KeyCode::Char('y' | 'Y')) && !ctrl {
                 return confirmed(s, action);
             }
-            if matches!(action, ConfirmAction::RemoveEverywhere(_)) {
-                s.mode = Mode::Vocab(vocab_view(s, false));
-            }
-            let _ = message;
-            s.status = "cancelled".into();
+            let _ = (message, action);
+            s.status = "cancelled: nothing was sent".into();
             Vec::new()
         }
         Mode::Delete { ids, mut typed } => match k.code {
@@ -1304,8 +1053,8 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
                 Vec::new()
             }
             KeyCode::Enter if typed == ids.len().to_string() => {
-                let group = s.new_id();
-                match enqueue(s, Operation::Delete, &ids, group, None) {
+                let group = new_unit(s, format!("delete {}", files_label(ids.len())));
+                match enqueue(s, Operation::Delete, &ids, group) {
                     Ok(()) => pump(s),
                     Err(e) => {
                         s.status = format!("not started: {e}");
@@ -1502,8 +1251,8 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
                     below: String::new(),
                     promote: String::new(),
                     aws: false,
-                    max_tags: "10".into(),
-                    min_confidence: "70".into(),
+                    max_tags: AutoTagParams::MAX_TAGS_DEFAULT.to_string(),
+                    min_confidence: AutoTagParams::MIN_CONFIDENCE_DEFAULT.to_string(),
                     error: None,
                 });
             }
@@ -1540,16 +1289,29 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
             }
         }
         Command::Retry => return retry(s, None),
-        Command::Undo => match undo_candidate(s) {
-            Some((name, files)) => {
+        Command::Undo => match super::tasks::undo_candidate(s) {
+            Ok((group, label, files)) => {
+                let lost = s
+                    .jobs
+                    .iter()
+                    .filter(|j| j.group == group && !j.op.reversible())
+                    .map(|j| j.op.name())
+                    .collect::<BTreeSet<_>>();
+                let lost = if lost.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<&str> = lost.into_iter().collect();
+                    format!(" ({} cannot be undone and stays.)", names.join(", "))
+                };
                 s.mode = Mode::Confirm {
                     message: format!(
-                        "Undo “{name}”: put back the previous tags of the {files} files it changed?"
+                        "Undo “{label}”: put back what it changed on {}? Files changed since are left alone.{lost}",
+                        files_label(files)
                     ),
-                    action: ConfirmAction::Undo,
+                    action: ConfirmAction::Undo(group),
                 }
             }
-            None => s.status = "nothing to undo: no tag job changed files yet".into(),
+            Err(why) => s.status = format!("nothing to undo: {why}"),
         },
         Command::Cancel => return cancel(s, None),
         Command::Vocabulary => s.mode = Mode::Vocab(vocab_view(s, false)),
@@ -1620,80 +1382,6 @@ fn profiles_key(s: &mut State, cursor: usize, k: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-fn cancel(s: &mut State, only: Option<u64>) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    for j in s.jobs.iter_mut() {
-        if only.is_some_and(|id| id != j.id) {
-            continue;
-        }
-        match j.status {
-            JobStatus::Running => {
-                effects.push(Effect::Cancel(j.id));
-                s.status = format!("cancelling “{}”: running calls finish first", j.op.name());
-            }
-            JobStatus::Queued => {
-                j.status = JobStatus::Cancelled;
-                j.cancelled = j.total;
-                j.done = j.total;
-                j.plan = None;
-            }
-            _ => {}
-        }
-    }
-    if effects.is_empty() && s.status.is_empty() {
-        s.status = "no job is running".into();
-    }
-    effects
-}
-
-fn retry(s: &mut State, only: Option<u64>) -> Vec<Effect> {
-    let mut by_job: BTreeMap<u64, Vec<String>> = BTreeMap::new();
-    for (id, (job, _)) in &s.errors {
-        if only.is_none_or(|j| j == *job) {
-            by_job.entry(*job).or_default().push(id.clone());
-        }
-    }
-    if by_job.is_empty() {
-        s.status = "nothing to retry: no file has failed".into();
-        return Vec::new();
-    }
-    let group = s.new_id();
-    let mut n = 0;
-    for (job, mut ids) in by_job {
-        ids.sort();
-        let Some(j) = s.jobs.iter().find(|j| j.id == job) else {
-            continue;
-        };
-        let (op, restore) = (j.op.clone(), j.restore.clone());
-        let restore = (!restore.is_empty()).then_some(restore);
-        n += ids.len();
-        if let Err(e) = enqueue(s, op, &ids, group, restore) {
-            s.status = format!("retry not started: {e}");
-            return Vec::new();
-        }
-    }
-    s.status = format!("retrying {n} failed files");
-    pump(s)
-}
-
-/// The last tag job's name and how many files undo would restore.
-fn undo_candidate(s: &State) -> Option<(String, usize)> {
-    let j =
-        s.jobs.iter().rev().find(|j| {
-            j.is_tag_job() && matches!(j.status, JobStatus::Done | JobStatus::Cancelled)
-        })?;
-    if j.undone {
-        return None;
-    }
-    let files: HashSet<&String> = s
-        .jobs
-        .iter()
-        .filter(|x| x.group == j.group && x.is_tag_job())
-        .flat_map(|x| &x.succeeded)
-        .collect();
-    (!files.is_empty()).then(|| (j.op.name().to_owned(), files.len()))
-}
-
 fn confirmed(s: &mut State, action: ConfirmAction) -> Vec<Effect> {
     match action {
         ConfirmAction::Quit => vec![Effect::Quit],
@@ -1702,113 +1390,18 @@ fn confirmed(s: &mut State, action: ConfirmAction) -> Vec<Effect> {
             s.status = "staged changes discarded".into();
             Vec::new()
         }
-        ConfirmAction::RemoveEverywhere(tag) => {
-            let ids = files_with(s, std::slice::from_ref(&tag));
-            let group = s.new_id();
-            match enqueue(
-                s,
-                Operation::RemoveTags { tags: vec![tag] },
-                &ids,
-                group,
-                None,
-            ) {
-                Ok(()) => pump(s),
-                Err(e) => {
-                    s.status = format!("not started: {e}");
-                    Vec::new()
-                }
-            }
-        }
-        ConfirmAction::Undo => {
-            let Some(j) = s.jobs.iter().rev().find(|j| {
-                j.is_tag_job() && matches!(j.status, JobStatus::Done | JobStatus::Cancelled)
-            }) else {
-                return Vec::new();
-            };
-            let group = j.group;
-            let mut files = BTreeSet::new();
-            let mut previous = HashMap::new();
-            for x in s
-                .jobs
-                .iter_mut()
-                .filter(|x| x.group == group && x.is_tag_job())
-            {
-                x.undone = true;
-                for id in &x.succeeded {
-                    files.insert(id.clone());
-                    // The earliest snapshot of the group is what the files had before it.
-                    if let Some(t) = x.previous.get(id) {
-                        previous.entry(id.clone()).or_insert_with(|| t.clone());
-                    }
-                }
-            }
-            let ids: Vec<String> = files.into_iter().collect();
-            let g = s.new_id();
-            let result = match bulk_inverse(s, group, &ids, &previous) {
-                Some(jobs) => jobs
-                    .into_iter()
-                    .try_for_each(|(op, ids)| enqueue(s, op, &ids, g, None)),
-                None => enqueue(s, Operation::RestoreTags, &ids, g, Some(previous)),
-            };
-            match result {
-                Ok(()) => pump(s),
-                Err(e) => {
-                    s.status = format!("undo not started: {e}");
-                    Vec::new()
-                }
-            }
-        }
+        ConfirmAction::Undo(group) => super::tasks::undo(s, group),
+        ConfirmAction::Apply => run_staged(s),
     }
 }
 
-/// The inverse of an add/remove-tags group as a few bulk calls (50 files each) instead of a
-/// PATCH per file: files are grouped by exactly which tags to take off and put back, from
-/// the tags they had before. `None` when the group replaced tags or the files differ too much.
-fn bulk_inverse(
-    s: &State,
-    group: u64,
-    ids: &[String],
-    previous: &HashMap<String, Vec<String>>,
-) -> Option<Vec<(Operation, Vec<String>)>> {
-    let jobs: Vec<&Job> = s
-        .jobs
-        .iter()
-        .filter(|x| x.group == group && x.is_tag_job())
-        .collect();
-    let mut by_change: BTreeMap<(Vec<String>, Vec<String>), Vec<String>> = BTreeMap::new();
-    for id in ids {
-        let before = previous.get(id)?;
-        let (mut take_off, mut put_back) = (BTreeSet::new(), BTreeSet::new());
-        for j in jobs.iter().filter(|j| j.succeeded.contains(id)) {
-            match &j.op {
-                Operation::AddTags { tags } => {
-                    take_off.extend(tags.iter().filter(|t| !before.contains(t)).cloned())
-                }
-                Operation::RemoveTags { tags } => {
-                    put_back.extend(tags.iter().filter(|t| before.contains(t)).cloned())
-                }
-                _ => return None,
-            }
-        }
-        let key = (
-            take_off.into_iter().collect(),
-            put_back.into_iter().collect(),
-        );
-        by_change.entry(key).or_default().push(id.clone());
+/// `1 file`, `12 files`.
+pub fn files_label(n: usize) -> String {
+    if n == 1 {
+        "1 file".into()
+    } else {
+        format!("{n} files")
     }
-    if by_change.len() > 8 {
-        return None;
-    }
-    let mut out = Vec::new();
-    for ((take_off, put_back), ids) in by_change {
-        if !take_off.is_empty() {
-            out.push((Operation::RemoveTags { tags: take_off }, ids.clone()));
-        }
-        if !put_back.is_empty() {
-            out.push((Operation::AddTags { tags: put_back }, ids));
-        }
-    }
-    Some(out)
 }
 
 /// The targets for a new staged change, or `None` (with a status) when other files have
@@ -1820,6 +1413,7 @@ fn staging_targets(s: &mut State) -> Option<Vec<String>> {
         return None;
     }
     if let Some(st) = &s.staged
+        && !st.ids.is_empty()
         && st.ids != ids
     {
         s.status = format!(
@@ -1833,10 +1427,11 @@ fn staging_targets(s: &mut State) -> Option<Vec<String>> {
 }
 
 fn staged_for<'a>(s: &'a mut State, ids: &[String]) -> &'a mut Staged {
-    s.staged.get_or_insert_with(|| Staged {
-        ids: ids.to_vec(),
-        ..Default::default()
-    })
+    let st = s.staged.get_or_insert_with(Staged::default);
+    if st.ids.is_empty() {
+        st.ids = ids.to_vec();
+    }
+    st
 }
 
 fn tidy_staged(s: &mut State) {
@@ -1872,21 +1467,16 @@ fn toggle_ai_name(s: &mut State, ids: &[String], name: &str) {
     tidy_staged(s);
 }
 
-fn apply(s: &mut State) -> Vec<Effect> {
-    let Some(st) = s.staged.take() else {
-        s.status = "nothing staged: stage changes with + - A e first".into();
-        return Vec::new();
-    };
+/// The jobs staged changes become, in the order they run, each with its files.
+fn staged_ops(s: &State, st: &Staged) -> Vec<(Operation, Vec<String>)> {
     let mut ops = Vec::new();
     if !st.remove.is_empty() {
-        ops.push(Operation::RemoveTags {
-            tags: st.remove.iter().cloned().collect(),
-        });
+        let tags = st.remove.iter().cloned().collect();
+        ops.push(Operation::RemoveTags { tags });
     }
     if !st.add.is_empty() {
-        ops.push(Operation::AddTags {
-            tags: st.add.iter().cloned().collect(),
-        });
+        let tags = st.add.iter().cloned().collect();
+        ops.push(Operation::AddTags { tags });
     }
     // Promote before any AI-tag removal, so removed AI tags can still be promoted.
     if let Some(min) = st.promote {
@@ -1901,29 +1491,111 @@ fn apply(s: &mut State) -> Vec<Effect> {
         None => {}
     }
     // After any removal, so "remove all, then re-tag" does what it says.
-    if let Some((source, max_tags, min_confidence)) = &st.auto_tag {
-        ops.push(Operation::AutoTag {
-            source: source.clone(),
-            max_tags: *max_tags,
-            min_confidence: *min_confidence,
-        });
+    if let Some(p) = &st.auto_tag {
+        ops.push(p.operation());
     }
     if !st.details.is_empty() {
-        ops.push(Operation::UpdateDetails {
-            body: Value::Object(st.details.clone()),
-        });
+        // Each file's previous values are recorded, so undo puts them back exactly.
+        let (mut bodies, mut before) = (BTreeMap::new(), BTreeMap::new());
+        for f in st.ids.iter().filter_map(|id| s.file(id)) {
+            let (b, p) = jobs::detail_diff(
+                &st.details,
+                &jobs::Known::tag_list(f),
+                &jobs::Known::fields(f),
+                false,
+            );
+            if !b.is_empty() {
+                bodies.insert(f.file_id.clone(), Value::Object(b));
+                before.insert(f.file_id.clone(), Value::Object(p));
+            }
+        }
+        ops.push(Operation::PatchEach { bodies, before });
     }
-    // Plan everything first: nothing starts unless every part can.
-    for op in &ops {
-        if let Err(e) = jobs::plan_with(op.clone(), &st.ids, |id| s.file(id)) {
+    let mut out: Vec<(Operation, Vec<String>)> =
+        ops.into_iter().map(|op| (op, st.ids.clone())).collect();
+    out.extend(st.vocab.iter().cloned());
+    out
+}
+
+/// What an apply does, as the undo history names it: `−font +cc on 1 file`.
+pub fn staged_label(st: &Staged) -> String {
+    let mut parts: Vec<String> = st.remove.iter().map(|t| format!("−{t}")).collect();
+    parts.extend(st.add.iter().map(|t| format!("+{t}")));
+    if let Some(c) = st.promote {
+        parts.push(format!("promote AI ≥ {c}"));
+    }
+    match &st.ai {
+        Some(AiRemoval::All) => parts.push("AI −all".into()),
+        Some(AiRemoval::Below(c)) => parts.push(format!("AI −below {c}")),
+        Some(AiRemoval::Names(n)) => parts.push(format!(
+            "AI −{}",
+            n.iter().cloned().collect::<Vec<_>>().join(" −")
+        )),
+        None => {}
+    }
+    if let Some(p) = &st.auto_tag {
+        parts.push(format!("auto-tag {}", p.source));
+    }
+    if !st.details.is_empty() {
+        let keys: Vec<&str> = st.details.keys().map(String::as_str).collect();
+        parts.push(format!("edit {}", keys.join(", ")));
+    }
+    let mut text = parts.join(" ");
+    if !st.ids.is_empty() && !text.is_empty() {
+        text += &format!(" on {}", files_label(st.ids.len()));
+    }
+    for (op, ids) in &st.vocab {
+        let what = match op {
+            Operation::MergeTags { from, into } => format!("{} → {into}", from.join(", ")),
+            Operation::RemoveTags { tags } => format!("−{} everywhere", tags.join(" −")),
+            other => other.name().to_owned(),
+        };
+        if !text.is_empty() {
+            text += "; ";
+        }
+        text += &format!("{what} on {}", files_label(ids.len()));
+    }
+    untrusted(&text, 120)
+}
+
+/// `w`: plans everything staged (nothing starts unless every part can); asks first when
+/// a part cannot be undone (the job policy), else runs.
+fn apply(s: &mut State) -> Vec<Effect> {
+    let Some(st) = &s.staged else {
+        s.status = "nothing staged: stage changes with + - A e first".into();
+        return Vec::new();
+    };
+    let ops = staged_ops(s, st);
+    for (op, ids) in &ops {
+        if let Err(e) = jobs::plan_with(op.clone(), ids, |id| s.file(id)) {
             s.status = format!("not applied: {e}");
-            s.staged = Some(st);
             return Vec::new();
         }
     }
-    let group = s.new_id();
-    for op in ops {
-        if let Err(e) = enqueue(s, op, &st.ids, group, None) {
+    let irreversible: Vec<String> = ops
+        .iter()
+        .filter(|(op, _)| op.ask() != jobs::Ask::Reversible)
+        .map(|(op, ids)| jobs::policy::irreversible_question(op, ids.len()))
+        .collect();
+    if irreversible.is_empty() {
+        return run_staged(s);
+    }
+    s.mode = Mode::Confirm {
+        message: format!("{} Apply?", irreversible.join(" ")),
+        action: ConfirmAction::Apply,
+    };
+    Vec::new()
+}
+
+/// Queues what is staged as one undo unit.
+fn run_staged(s: &mut State) -> Vec<Effect> {
+    let Some(st) = s.staged.take() else {
+        return Vec::new();
+    };
+    let ops = staged_ops(s, &st);
+    let group = new_unit(s, staged_label(&st));
+    for (op, ids) in ops {
+        if let Err(e) = enqueue(s, op, &ids, group) {
             s.status = format!("not applied: {e}");
             return Vec::new();
         }
@@ -2013,16 +1685,16 @@ fn submit(s: &mut State, mut input: Input) -> Vec<Effect> {
             };
             let from = std::mem::take(&mut s.vocab_merge);
             let ids = files_with(s, &from);
-            let op = Operation::MergeTags { from, into };
-            let group = s.new_id();
-            match enqueue(s, op, &ids, group, None) {
-                Ok(()) => pump(s),
-                Err(e) => {
-                    input.error = Some(e);
-                    s.mode = Mode::Input(input);
-                    Vec::new()
-                }
+            let op = Operation::MergeTags {
+                from: from.clone(),
+                into,
+            };
+            if let Err(e) = stage_vocab(s, op, ids) {
+                input.error = Some(e);
+                s.vocab_merge = from;
+                s.mode = Mode::Input(input);
             }
+            Vec::new()
         }
         InputKind::AddTag | InputKind::RemoveTag => {
             // Enter on an empty line takes the highlighted completion.
@@ -2034,18 +1706,8 @@ fn submit(s: &mut State, mut input: Input) -> Vec<Effect> {
             } else {
                 text
             };
-            let problem = if tag.contains('%') {
-                Some("ImageKit does not allow '%' in tags".to_owned())
-            } else if tag.chars().count() > jobs::MAX_TAG_CHARS {
-                Some(format!(
-                    "a tag can be at most {} characters",
-                    jobs::MAX_TAG_CHARS
-                ))
-            } else {
-                None
-            };
-            if let Some(p) = problem {
-                input.error = Some(p);
+            if let Err(e) = jobs::policy::check_tag(&tag) {
+                input.error = Some(e.to_string());
                 s.mode = Mode::Input(input);
                 return Vec::new();
             }
@@ -2055,6 +1717,21 @@ fn submit(s: &mut State, mut input: Input) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Stages a vocabulary change (merge, rename, remove everywhere) on the files it touches;
+/// like every reversible change it runs on `w` and shows in the staged diff.
+fn stage_vocab(s: &mut State, op: Operation, ids: Vec<String>) -> Result<(), String> {
+    let plan = jobs::plan_with(op.clone(), &ids, |id| s.file(id)).map_err(|e| e.to_string())?;
+    let n = plan.changing();
+    let st = s.staged.get_or_insert_with(Staged::default);
+    st.vocab.push((op, ids));
+    let label = staged_label(st);
+    s.status = format!(
+        "staged ({} files change): {label} · w applies, X discards",
+        n
+    );
+    Ok(())
 }
 
 fn sort_key(s: &mut State, mut cursor: usize, k: KeyEvent) {
@@ -2134,20 +1811,17 @@ fn ai_key(s: &mut State, mut d: AiDialog, k: KeyEvent) {
             }
         }
         KeyCode::Enter if (3..AI_NAMES).contains(&d.cursor) => {
-            let max = d
-                .max_tags
-                .parse::<u32>()
-                .ok()
-                .filter(|m| (1..=30).contains(m));
-            let min = d.min_confidence.parse::<u32>().ok().filter(|c| *c <= 100);
-            let (Some(max), Some(min)) = (max, min) else {
-                d.error = Some("max tags is 1-30 and min confidence 0-100 (whole numbers)".into());
-                s.mode = Mode::Ai(d);
-                return;
+            let source = if d.aws { "aws" } else { "google" };
+            let params = match AutoTagParams::parse(source, &d.max_tags, &d.min_confidence) {
+                Ok(p) => p,
+                Err(e) => {
+                    d.error = Some(e);
+                    s.mode = Mode::Ai(d);
+                    return;
+                }
             };
             if let Some(ids) = staging_targets(s) {
-                let source = if d.aws { "aws" } else { "google" };
-                staged_for(s, &ids).auto_tag = Some((source.into(), max, min));
+                staged_for(s, &ids).auto_tag = Some(params);
             }
             return;
         }
@@ -2604,14 +2278,11 @@ fn vocab_key(s: &mut State, mut v: VocabView, k: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Char('D') => {
             if let Some(r) = row.filter(|r| !r.ai) {
-                s.mode = Mode::Confirm {
-                    message: format!(
-                        "Remove the tag “{}” from all {} files that have it? (undo with u)",
-                        r.tag, r.files
-                    ),
-                    action: ConfirmAction::RemoveEverywhere(r.tag),
-                };
-                return Vec::new();
+                let ids = files_with(s, std::slice::from_ref(&r.tag));
+                let op = Operation::RemoveTags { tags: vec![r.tag] };
+                if let Err(e) = stage_vocab(s, op, ids) {
+                    s.status = format!("not staged: {e}");
+                }
             }
         }
         _ => {}

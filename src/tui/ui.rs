@@ -557,9 +557,12 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                 t.added(),
             ));
         }
-        if let Some((source, max, min)) = &st.auto_tag {
+        if let Some(p) = &st.auto_tag {
             lines.push(Line::styled(
-                format!("  + auto-tag: {source}, ≤ {max} tags ≥ {min}%"),
+                format!(
+                    "  + auto-tag: {}, ≤ {} tags ≥ {}%",
+                    p.source, p.max_tags, p.min_confidence
+                ),
                 t.added(),
             ));
         }
@@ -569,7 +572,7 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
                 t.added(),
             ));
         }
-    } else if let Some(st) = &s.staged {
+    } else if let Some(st) = s.staged.as_ref().filter(|st| !st.ids.is_empty()) {
         lines.push(Line::styled(
             format!(
                 "{} changes staged for {} other files",
@@ -578,6 +581,27 @@ fn render_editor(f: &mut Frame, s: &State, area: Rect) {
             ),
             t.heading(),
         ));
+    }
+    if let Some(st) = s.staged.as_ref().filter(|st| !st.vocab.is_empty()) {
+        lines.push(Line::styled(
+            "staged in the vocabulary (w · X)",
+            t.heading(),
+        ));
+        for (op, ids) in &st.vocab {
+            let (text, style) = match op {
+                crate::jobs::Operation::MergeTags { from, into } => {
+                    (format!("  ⇒ {} → {into}", from.join(", ")), t.added())
+                }
+                crate::jobs::Operation::RemoveTags { tags } => {
+                    (format!("  − {} everywhere", tags.join(", ")), t.removed())
+                }
+                other => (format!("  {}", other.name()), t.added()),
+            };
+            lines.push(Line::styled(
+                format!("{} ({} files)", untrusted(&text, 80), ids.len()),
+                style,
+            ));
+        }
     }
     // Keep the editor cursor visible.
     let height = usize::from(area.height.saturating_sub(2));
@@ -680,14 +704,14 @@ fn job_line(s: &State) -> Vec<Span<'static>> {
             .filter(|x| x.status == JobStatus::Queued)
             .count();
         let mut text = match j.status {
-            JobStatus::Running => format!("▶ {} {}/{}", j.op.name(), j.done, j.total),
+            JobStatus::Running => format!("▶ {} {}/{}", j.title(), j.done, j.total),
             JobStatus::Cancelled => format!(
                 "■ {} cancelled {}/{}",
-                j.op.name(),
+                j.title(),
                 j.done.saturating_sub(j.cancelled),
                 j.total
             ),
-            _ => format!("✓ {} {}/{}", j.op.name(), j.done, j.total),
+            _ => format!("✓ {} {}/{}", j.title(), j.done, j.total),
         };
         if let Some((rate, eta)) = j.rate(s.now) {
             text.push_str(&format!(" · {rate:.0}/s"));
@@ -714,7 +738,7 @@ fn job_line(s: &State) -> Vec<Span<'static>> {
             spans.push(Span::raw(" │ "));
         }
         spans.push(Span::styled(
-            format!("{} staged for {} files", st.count(), st.ids.len()),
+            format!("staged: {}", crate::tui::state::staged_label(st)),
             t.added(),
         ));
     }
@@ -1061,7 +1085,7 @@ fn render_tasks(f: &mut Frame, s: &State, cursor: usize, area: Rect) {
                 format!(
                     "#{:<3} {:<30} {:<9} {}/{} · {} ok · {} skipped · {} missing{rate}",
                     j.id,
-                    j.op.name(),
+                    untrusted(&j.title(), 30),
                     state,
                     j.done,
                     j.total,
@@ -1087,6 +1111,14 @@ fn render_tasks(f: &mut Frame, s: &State, cursor: usize, area: Rect) {
                 },
                 t.failed(),
             ),
+            Span::styled(
+                if j.conflicts > 0 {
+                    format!(" · {} changed since: left alone", j.conflicts)
+                } else {
+                    String::new()
+                },
+                t.failed(),
+            ),
         ]));
     }
     if let Some(j) = s.jobs.get(cursor)
@@ -1094,7 +1126,10 @@ fn render_tasks(f: &mut Frame, s: &State, cursor: usize, area: Rect) {
     {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            format!("failed files of #{} (r retries them):", j.id),
+            format!(
+                "failed and conflicting files of #{} (r retries failed ones):",
+                j.id
+            ),
             t.heading(),
         ));
         for (_, name, err) in j.errors.iter().take(50) {

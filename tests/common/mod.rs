@@ -1,7 +1,8 @@
 //! Test helpers: a real sandbox on an ephemeral loopback port and an HTTP client for it.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use iktag::sandbox::faults::FaultConfig;
@@ -181,4 +182,43 @@ pub fn ai_tags_from(details: &Value, source: &str) -> usize {
     details["AITags"]
         .as_array()
         .map_or(0, |a| a.iter().filter(|t| t["source"] == source).count())
+}
+
+// ------------------------------------------------------------- the binary, as scripts run it
+
+/// `iktag` against the harness's sandbox, with its own config and state directory.
+pub fn iktag(h: &Harness, state: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_iktag"));
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", state)
+        .env("IKTAG_CONFIG_DIR", state)
+        .env("IKTAG_STATE_DIR", state)
+        .env("IMAGE_KIT_BASE_URL", &h.base)
+        .env("IMAGEKIT_PRIVATE_KEY", KEY)
+        .env("IKTAG_LOG", "debug")
+        .stdin(Stdio::null());
+    c
+}
+
+/// The command exited 0 (its stderr is the failure message otherwise).
+pub fn succeeded(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().expect("iktag runs"))
+        .await
+        .unwrap()
+}
+
+pub fn lines(o: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
 }

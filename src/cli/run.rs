@@ -1,0 +1,390 @@
+//! One way to run a job from the command line: confirm as the job policy says, run it
+//! through `jobs::lifecycle` (journaled, read back), show progress on stderr and report
+//! outcomes on stdout. Every command that changes files ends here.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{IsTerminal, Write};
+
+use serde_json::json;
+
+use super::CliError;
+use super::work::{Common, JobFlags};
+use crate::api::{Client, ClientOptions};
+use crate::config::{self, Settings};
+use crate::jobs::lifecycle::{self, Guard, Prepared, RunSpec};
+use crate::jobs::policy::irreversible_question;
+use crate::jobs::{self, Ask, CancelHandle, Event, FileOutcome, Library, Outcome, Summary};
+use crate::model::FileDetails;
+use crate::text::untrusted;
+
+/// Exit code when some files failed or were cancelled.
+pub const EXIT_PARTIAL: u8 = 3;
+
+pub struct Ctx {
+    pub settings: Settings,
+    pub client: Client,
+    pub library: Library,
+    pub read_only: bool,
+    pub concurrency: usize,
+}
+
+pub fn context(common: &Common) -> Result<Ctx, CliError> {
+    let settings =
+        config::resolve(common.profile.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let client = Client::new(ClientOptions::new(
+        settings.base_url.clone(),
+        settings.key.expose(),
+    ))
+    .map_err(|e| CliError::usage(e.to_string()))?;
+    let library = Library::new(
+        settings.base_url.as_str(),
+        settings.profile.as_deref(),
+        settings.key.expose(),
+        false,
+    );
+    Ok(Ctx {
+        read_only: common.read_only || settings.read_only,
+        concurrency: common.concurrency.map_or(settings.concurrency, usize::from),
+        settings,
+        client,
+        library,
+    })
+}
+
+pub fn api_failed(e: impl std::fmt::Display) -> CliError {
+    CliError::failed(e.to_string())
+}
+
+fn ask(question: &str) -> Result<bool, CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(true);
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::failed(format!("cannot read the answer: {e}")))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// Deleting asks for the number of files to be typed, and refuses without a terminal.
+fn confirm_delete(count: usize) -> Result<bool, CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(
+            "refusing to delete without a terminal to confirm on; pass --yes to delete from a script",
+        ));
+    }
+    eprint!("Delete {count} files permanently? This cannot be undone. Type {count} to confirm: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::failed(format!("cannot read the answer: {e}")))?;
+    Ok(answer.trim() == count.to_string())
+}
+
+/// Asks what the job policy says to ask ([`jobs::Operation::ask`]).
+fn confirm(plan: &jobs::Plan) -> Result<bool, CliError> {
+    let changing = plan.changing();
+    match plan.op.ask() {
+        Ask::TypeCount => confirm_delete(changing),
+        Ask::Irreversible => ask(&irreversible_question(&plan.op, changing)),
+        Ask::Reversible => ask(&format!(
+            "{} on {changing} files ({} calls)? `iktag undo` can reverse it.",
+            plan.op.name(),
+            plan.units.len()
+        )),
+    }
+}
+
+/// Plans `op` over the targets and runs it as a new job.
+pub async fn run_job(
+    ctx: &Ctx,
+    op: jobs::Operation,
+    ids: Vec<String>,
+    known: HashMap<String, FileDetails>,
+    flags: &JobFlags,
+) -> Result<(), CliError> {
+    if ids.is_empty() {
+        eprintln!("no files to change");
+        return Ok(());
+    }
+    let plan = jobs::plan(op, &ids, &known).map_err(|e| CliError::usage(e.to_string()))?;
+    let paths = known
+        .values()
+        .map(|f| (f.file_id.clone(), f.file_path.clone()))
+        .collect();
+    let prepared = Prepared {
+        plan,
+        origin: Default::default(),
+        guard: None,
+        paths,
+        notes: Vec::new(),
+    };
+    run_prepared(ctx, prepared, &known, flags).await
+}
+
+/// Confirms (unless `--yes`) and runs a prepared job; `--dry-run` prints the per-file diff.
+pub async fn run_prepared(
+    ctx: &Ctx,
+    p: Prepared,
+    known: &HashMap<String, FileDetails>,
+    flags: &JobFlags,
+) -> Result<(), CliError> {
+    if ctx.read_only {
+        return Err(CliError::usage(format!(
+            "refusing to {}: read-only mode (--read-only or the profile's read_only)",
+            p.plan.op.name()
+        )));
+    }
+    for n in &p.notes {
+        eprintln!("note: {}", untrusted(n, 300));
+    }
+    if flags.dry_run {
+        print_plan(&p.plan, known, p.guard.as_ref(), &p.paths, flags.json);
+        return Ok(());
+    }
+    if !flags.yes && !confirm(&p.plan)? {
+        eprintln!("cancelled; nothing was changed");
+        return Err(CliError {
+            code: 1,
+            message: "not confirmed".into(),
+        });
+    }
+    execute(ctx, p, flags.json).await
+}
+
+/// The files of a plan as the server has them now (for a dry run's diff).
+pub async fn current(
+    ctx: &Ctx,
+    plan: &jobs::Plan,
+) -> Result<HashMap<String, FileDetails>, CliError> {
+    let mut ids: Vec<String> = plan.units.iter().flat_map(|u| u.ids.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let files = ctx.client.details_of(&ids).await.map_err(api_failed)?;
+    Ok(files.into_iter().map(|f| (f.file_id.clone(), f)).collect())
+}
+
+fn print_plan(
+    plan: &jobs::Plan,
+    known: &HashMap<String, FileDetails>,
+    guard: Option<&Guard>,
+    paths: &BTreeMap<String, String>,
+    json: bool,
+) {
+    let mut out = std::io::stdout().lock();
+    if json {
+        let _ = writeln!(out, "{}", json!({"plan": plan}));
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "dry run: {} on {} files in {} calls; {} files need no change",
+        plan.op.name(),
+        plan.changing(),
+        plan.units.len(),
+        plan.skipped.len()
+    );
+    for unit in &plan.units {
+        let op = plan.op_of(unit);
+        for id in &unit.ids {
+            let path = paths.get(id).map_or("", String::as_str);
+            let line = match known.get(id) {
+                Some(f) => {
+                    let conflict = guard
+                        .and_then(|g| g.get(id))
+                        .and_then(|want| lifecycle::moved(want, f));
+                    match conflict {
+                        Some(c) => format!("conflict: {c}; left alone unless --force"),
+                        None => jobs::preview(op, f),
+                    }
+                }
+                None if guard.is_some() => "missing: the file is gone".into(),
+                None => "would change".into(),
+            };
+            let path = untrusted(known.get(id).map_or(path, |f| f.file_path.as_str()), 60);
+            let _ = writeln!(out, "  {id}  {path}  {}", untrusted(&line, 300));
+        }
+    }
+    for (id, why) in &plan.skipped {
+        let _ = writeln!(out, "  {id}  skip: {why}");
+    }
+}
+
+async fn execute(ctx: &Ctx, p: Prepared, json_out: bool) -> Result<(), CliError> {
+    let total = p.plan.file_count() as u64;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} · {msg} · eta {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let cancel = CancelHandle::default();
+    let on_ctrl_c = cancel.clone();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\ncancelling: no new calls start; calls in flight finish and are recorded");
+            on_ctrl_c.cancel();
+        }
+    });
+    let progress_bar = bar.clone();
+    let progress = tokio::spawn(async move {
+        let mut failed = 0usize;
+        let started = std::time::Instant::now();
+        let mut done = 0usize;
+        while let Some(Event::Done(batch)) = rx.recv().await {
+            done += batch.len();
+            failed += batch
+                .iter()
+                .filter(|o| matches!(o.outcome, Outcome::Failed { .. }))
+                .count();
+            if let Some(b) = &progress_bar {
+                let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+                b.inc(batch.len() as u64);
+                b.set_message(format!("{failed} failed · {rate:.0} files/s"));
+            }
+        }
+    });
+    let spec = RunSpec {
+        library: Some(ctx.library.clone()),
+        dir: Some(ctx.settings.state_dir.join("jobs")),
+        origin: p.origin,
+        guard: p.guard,
+        paths: p.paths,
+        concurrency: ctx.concurrency,
+    };
+    let finished = lifecycle::execute(&ctx.client, &p.plan, &spec, &cancel, Some(tx))
+        .await
+        .map_err(|e| CliError::failed(e.to_string()))?;
+    let _ = progress.await;
+    ctrl_c.abort();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let summary = finished.summary;
+    report(&finished.outcomes, &summary, json_out);
+    if summary.failed > 0 || summary.cancelled > 0 || summary.conflict > 0 {
+        return Err(CliError {
+            code: EXIT_PARTIAL,
+            message: format!(
+                "job {}: {} failed, {} cancelled, {} conflicts; `iktag jobs show {}` lists them",
+                summary.job, summary.failed, summary.cancelled, summary.conflict, summary.job
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn report(outcomes: &[FileOutcome], summary: &Summary, json_out: bool) {
+    let mut out = std::io::stdout().lock();
+    if json_out {
+        for o in outcomes {
+            let _ = writeln!(out, "{}", outcome_json(o));
+        }
+        let _ = writeln!(out, "{}", json!({ "summary": summary }));
+        return;
+    }
+    for o in outcomes
+        .iter()
+        .filter(|o| !matches!(o.outcome, Outcome::Succeeded | Outcome::Skipped { .. }))
+    {
+        let _ = writeln!(out, "{}", outcome_row(o, None));
+    }
+    let pending = if summary.pending > 0 {
+        format!(
+            "{} pending (extension results arrive later), ",
+            summary.pending
+        )
+    } else {
+        String::new()
+    };
+    let conflict = if summary.conflict > 0 {
+        format!(
+            ", {} conflicts (changed since the job; --force undoes them anyway)",
+            summary.conflict
+        )
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "job {}: {} succeeded, {} failed, {} missing, {} skipped, {pending}{} cancelled{conflict}",
+        summary.job,
+        summary.succeeded,
+        summary.failed,
+        summary.missing,
+        summary.skipped,
+        summary.cancelled
+    );
+}
+
+/// One table row: outcome, file id, its path if known, and the server's message or a note.
+pub fn outcome_row(o: &FileOutcome, path: Option<&str>) -> String {
+    let detail = match &o.outcome {
+        Outcome::Failed { status, error } => format!(
+            "{}{}",
+            status.map(|s| format!("{s} ")).unwrap_or_default(),
+            untrusted(error, 200)
+        ),
+        Outcome::Missing { note } => note.clone().unwrap_or_else(|| "no such file".into()),
+        Outcome::Skipped { reason } => reason.clone(),
+        Outcome::Pending { extensions, .. } => {
+            format!("{}: result arrives later", extensions.join(", "))
+        }
+        Outcome::Conflict { changed } => untrusted(changed, 300),
+        _ => String::new(),
+    };
+    let path = path
+        .map(|p| format!("  {}", untrusted(p, 60)))
+        .unwrap_or_default();
+    format!("{:<10} {}{path}  {}", o.outcome.label(), o.file_id, detail)
+        .trim_end()
+        .to_owned()
+}
+
+/// One `--json` outcome line, fields in the documented order.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutcomeLine<'a> {
+    pub file_id: &'a str,
+    pub outcome: &'a str,
+    pub status: Option<u16>,
+    pub error: Option<&'a str>,
+    /// Extensions still `pending` for this file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'a str>,
+}
+
+pub fn outcome_json_at(o: &FileOutcome, path: Option<&str>) -> String {
+    let (status, error) = match &o.outcome {
+        Outcome::Failed { status, error } => (*status, Some(error.as_str())),
+        Outcome::Missing { note } => (Some(404), note.as_deref()),
+        Outcome::Skipped { reason } => (None, Some(reason.as_str())),
+        Outcome::Conflict { changed } => (None, Some(changed.as_str())),
+        _ => (None, None),
+    };
+    let pending = match &o.outcome {
+        Outcome::Pending { extensions, .. } => Some(extensions.as_slice()),
+        _ => None,
+    };
+    serde_json::to_string(&OutcomeLine {
+        file_id: &o.file_id,
+        outcome: o.outcome.label(),
+        status,
+        error,
+        pending,
+        path,
+    })
+    .unwrap_or_default()
+}
+
+fn outcome_json(o: &FileOutcome) -> String {
+    outcome_json_at(o, None)
+}

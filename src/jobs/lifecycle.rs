@@ -1,0 +1,524 @@
+//! The life of a job after it is planned, for both front-ends: run it journaled against a
+//! known library, read back what the server confirmed, and later undo, resume or retry it
+//! — only against the same library, only once, and never over someone else's change.
+//!
+//! The front-ends collect targets, show plans and progress, and ask what
+//! [`Operation::ask`] tells them to ask; everything else is here.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+use tokio::sync::mpsc;
+
+use super::inverse::{Applied, undo_plan};
+use super::journal::{FileState, Header, JobRecord, Journal, Origin};
+use super::{CancelHandle, Event, FileOutcome, Library, Outcome, Plan, Summary};
+use crate::api::Client;
+use crate::model::FileDetails;
+
+/// Why undo, resume or retry will not run (the CLI exits 2). Nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Refusal(pub String);
+
+/// What a file must still look like for undo to touch it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expect {
+    /// The file's `updatedAt` after the job (`None`: not read back, e.g. the job was killed).
+    pub updated_at: Option<crate::model::Timestamp>,
+    /// Its tags after the job, when known.
+    pub tags: Option<Vec<String>>,
+}
+
+/// Undo's conflict check: file id → what it must still be.
+pub type Guard = BTreeMap<String, Expect>;
+
+/// How a job is run.
+#[derive(Debug, Clone, Default)]
+pub struct RunSpec {
+    pub library: Option<Library>,
+    /// Where journals go (`None`: not journaled).
+    pub dir: Option<PathBuf>,
+    pub origin: Origin,
+    /// Files whose state must not have moved (undo); the others are left as `conflict`.
+    pub guard: Option<Guard>,
+    /// File id → path, recorded in the journal.
+    pub paths: BTreeMap<String, String>,
+    pub concurrency: usize,
+}
+
+/// A finished run.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The journal's id (`None`: not journaled).
+    pub job: Option<String>,
+    pub outcomes: Vec<FileOutcome>,
+    pub summary: Summary,
+    /// The touched files as the server has them now (succeeded, pending, failed).
+    pub fresh: Vec<FileDetails>,
+}
+
+/// How a file moved since `want`, or `None` if it did not.
+pub fn moved(want: &Expect, now: &FileDetails) -> Option<String> {
+    let tags_differ = want.tags.as_ref().is_some_and(|t| {
+        let (a, b): (HashSet<&String>, HashSet<&String>) =
+            (t.iter().collect(), now.tags.iter().collect());
+        a != b
+    });
+    let time_differs = want.updated_at.is_some_and(|t| t != now.updated_at);
+    if !tags_differ && !time_differs {
+        return None;
+    }
+    let mut what = format!("changed at {} since the job", now.updated_at);
+    if let Some(t) = want.tags.as_ref().filter(|_| tags_differ) {
+        what += &format!(": tags [{}] → [{}]", t.join(", "), now.tags.join(", "));
+    } else {
+        what += " (details, AI tags or tags)";
+    }
+    Some(crate::text::untrusted(&what, 300))
+}
+
+/// Re-reads the guarded files: those that moved become `conflict`, gone ones `missing`.
+async fn check_guard(
+    client: &Client,
+    plan: &Plan,
+    guard: &Guard,
+) -> Result<(Plan, Vec<FileOutcome>), crate::api::ApiError> {
+    let ids: Vec<String> = plan.units.iter().flat_map(|u| u.ids.clone()).collect();
+    let mut unique: Vec<String> = ids.clone();
+    unique.sort();
+    unique.dedup();
+    let now: BTreeMap<String, FileDetails> = client
+        .details_of(&unique)
+        .await?
+        .into_iter()
+        .map(|f| (f.file_id.clone(), f))
+        .collect();
+    let mut left = Vec::new();
+    let mut keep = HashSet::new();
+    for id in &unique {
+        let outcome = match (now.get(id), guard.get(id)) {
+            (None, _) => Some(Outcome::Missing { note: None }),
+            (Some(f), Some(want)) => moved(want, f).map(|changed| Outcome::Conflict { changed }),
+            (Some(_), None) => None,
+        };
+        match outcome {
+            Some(outcome) => left.push(FileOutcome {
+                file_id: id.clone(),
+                outcome,
+            }),
+            None => {
+                keep.insert(id.as_str());
+            }
+        }
+    }
+    Ok((plan.restrict(&keep), left))
+}
+
+/// Runs a plan as one journaled job: guard check (undo), journal, calls, read back.
+/// Only journal creation can fail; every file ends with an outcome.
+pub async fn execute(
+    client: &Client,
+    plan: &Plan,
+    spec: &RunSpec,
+    cancel: &CancelHandle,
+    events: Option<mpsc::UnboundedSender<Event>>,
+) -> Result<Finished, super::journal::JournalError> {
+    let (plan, mut outcomes) = match &spec.guard {
+        None => (plan.clone(), Vec::new()),
+        Some(g) => match check_guard(client, plan, g).await {
+            Ok(checked) => checked,
+            Err(e) => {
+                let failed = plan
+                    .units
+                    .iter()
+                    .flat_map(|u| &u.ids)
+                    .map(|id| FileOutcome {
+                        file_id: id.clone(),
+                        outcome: Outcome::Failed {
+                            status: e.status(),
+                            error: format!("could not check the file before undoing: {e}"),
+                        },
+                    });
+                let outcomes: Vec<FileOutcome> = failed.collect();
+                return Ok(Finished {
+                    job: None,
+                    summary: Summary::of("", &outcomes),
+                    outcomes,
+                    fresh: Vec::new(),
+                });
+            }
+        },
+    };
+    let journal = match &spec.dir {
+        Some(dir) => Some(Journal::create(
+            dir,
+            &plan,
+            &Header {
+                library: spec.library.clone(),
+                origin: spec.origin.clone(),
+                paths: spec.paths.clone(),
+            },
+        )?),
+        None => None,
+    };
+    if let (Some(tx), false) = (&events, outcomes.is_empty()) {
+        let _ = tx.send(Event::Done(outcomes.clone()));
+    }
+    let ran = super::run(
+        client,
+        &plan,
+        spec.concurrency,
+        cancel,
+        journal.as_ref(),
+        events,
+    )
+    .await;
+    outcomes.extend(ran);
+    let touched: Vec<String> = outcomes
+        .iter()
+        .filter(|o| {
+            matches!(
+                o.outcome,
+                Outcome::Succeeded | Outcome::Pending { .. } | Outcome::Failed { .. }
+            )
+        })
+        .map(|o| o.file_id.clone())
+        .collect();
+    let fresh = if touched.is_empty() || plan.op == super::Operation::Delete {
+        Vec::new()
+    } else {
+        client.details_of(&touched).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not read the files back after the job");
+            Vec::new()
+        })
+    };
+    let id = journal.as_ref().map(|j| j.id.clone()).unwrap_or_default();
+    let summary = Summary::of(&id, &outcomes);
+    if let Some(j) = &journal {
+        let ok: HashSet<&str> = outcomes
+            .iter()
+            .filter(|o| o.outcome == Outcome::Succeeded)
+            .map(|o| o.file_id.as_str())
+            .collect();
+        let after = fresh
+            .iter()
+            .filter(|f| ok.contains(f.file_id.as_str()))
+            .map(|f| (f.file_id.clone(), FileState::of(f)))
+            .collect();
+        if let Err(e) = j.after(after).and_then(|()| j.finished(&summary)) {
+            tracing::error!(error = %e, "cannot finish the job journal");
+        }
+    }
+    Ok(Finished {
+        job: journal.map(|j| j.id),
+        outcomes,
+        summary,
+        fresh,
+    })
+}
+
+// ----------------------------------------------------------------- undo, resume, retry
+
+/// Jobs that continue or reverse `id`, oldest first.
+fn children<'a>(all: &'a [JobRecord], id: &str) -> Vec<&'a JobRecord> {
+    let mut c: Vec<&JobRecord> = all
+        .iter()
+        .filter(|r| r.origin.parent() == Some(id) || undoes(r, id))
+        .collect();
+    c.sort_by(|a, b| a.id.cmp(&b.id));
+    c
+}
+
+fn undoes(r: &JobRecord, id: &str) -> bool {
+    matches!(&r.origin, Origin::Undo { of, with } if of == id || with.iter().any(|w| w == id))
+}
+
+/// The undo of `id` that is in force (not itself undone), if any.
+pub fn undone_by<'a>(all: &'a [JobRecord], id: &str) -> Option<&'a JobRecord> {
+    all.iter()
+        .filter(|r| undoes(r, id))
+        .filter(|r| r.outcomes.values().any(|o| o.outcome == Outcome::Succeeded))
+        .find(|r| undone_by(all, &r.id).is_none())
+}
+
+/// Continuations (resumes and retries) of `id` and of theirs.
+fn continuations<'a>(all: &'a [JobRecord], id: &str) -> Vec<&'a JobRecord> {
+    let mut out = Vec::new();
+    for c in children(all, id) {
+        if matches!(c.origin, Origin::Resume { .. } | Origin::Retry { .. }) {
+            out.push(c);
+            out.extend(continuations(all, &c.id));
+        }
+    }
+    out
+}
+
+/// The job's state as a user reads it in `iktag jobs`.
+pub fn effective(all: &[JobRecord], r: &JobRecord) -> String {
+    if let Some(u) = undone_by(all, &r.id) {
+        return format!("undone by {}", u.id);
+    }
+    let left = still_unapplied(all, r);
+    let failed = still_failed(all, r);
+    let ok = r
+        .outcomes
+        .values()
+        .filter(|o| o.outcome == Outcome::Succeeded)
+        .count();
+    let resumed: Vec<&str> = continuations(all, &r.id)
+        .iter()
+        .filter(|c| matches!(c.origin, Origin::Resume { .. }))
+        .map(|c| c.id.as_str())
+        .collect();
+    let mut s = match (left.len(), failed.len()) {
+        (0, 0) => format!("applied ({ok} ok)"),
+        (0, f) => format!("partly applied: {ok} ok, {f} failed"),
+        (l, f) => format!("partly applied: {ok} ok, {f} failed, {l} not sent"),
+    };
+    if let Some(last) = resumed.last() {
+        s += &format!(", resumed by {last}");
+    }
+    if !r.origin.describe().is_empty() {
+        s = format!("{} · {s}", r.origin.describe());
+    }
+    s
+}
+
+/// Files of `r` never sent, after every resume and retry of it.
+pub fn still_unapplied(all: &[JobRecord], r: &JobRecord) -> Vec<String> {
+    let settled: HashSet<&str> = continuations(all, &r.id)
+        .iter()
+        .flat_map(|c| c.outcomes.iter())
+        .filter(|(_, o)| o.outcome != Outcome::Cancelled)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    r.unapplied()
+        .into_iter()
+        .filter(|id| !settled.contains(id.as_str()))
+        .collect()
+}
+
+/// Files of `r` that failed and have not succeeded since (in a retry or resume).
+pub fn still_failed(all: &[JobRecord], r: &JobRecord) -> Vec<String> {
+    let settled: HashSet<&str> = continuations(all, &r.id)
+        .iter()
+        .flat_map(|c| c.outcomes.iter())
+        .filter(|(_, o)| !matches!(o.outcome, Outcome::Failed { .. } | Outcome::Cancelled))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    r.outcomes
+        .values()
+        .filter(|o| matches!(o.outcome, Outcome::Failed { .. }))
+        .map(|o| o.file_id.clone())
+        .filter(|id| !settled.contains(id.as_str()))
+        .collect()
+}
+
+/// Undo, resume and retry run only against the job's library. Old journals without one
+/// need `force`; demo jobs never run elsewhere.
+pub fn check_library(
+    r: &JobRecord,
+    current: &Library,
+    force: bool,
+) -> Result<Option<String>, Refusal> {
+    let Some(lib) = &r.library else {
+        return if force {
+            Ok(Some(format!(
+                "job {} was recorded without its library (an earlier iktag); --force: running against {}",
+                r.id,
+                current.describe()
+            )))
+        } else {
+            Err(Refusal(format!(
+                "job {} was recorded by an earlier iktag without its library (it ran against {}); \
+                 if {} is that library, run again with --force",
+                r.id,
+                if r.base_url.is_empty() {
+                    "an unknown address"
+                } else {
+                    &r.base_url
+                },
+                current.describe()
+            )))
+        };
+    };
+    if lib.same_as(current) {
+        return Ok(None);
+    }
+    if lib.demo {
+        return Err(Refusal(format!(
+            "job {} ran on the demo library of `iktag demo`, which is gone; it cannot be undone \
+             or resumed against {}",
+            r.id,
+            current.describe()
+        )));
+    }
+    let how = match &lib.profile {
+        Some(p) => format!(
+            "select it with `--profile {}`",
+            crate::text::untrusted(p, 40)
+        ),
+        None => format!(
+            "select it with IMAGE_KIT_BASE_URL={} and that library's IMAGEKIT_PRIVATE_KEY (or its --profile)",
+            lib.base_url
+        ),
+    };
+    Err(Refusal(format!(
+        "job {} ran against {}, but the current library is {}; nothing was sent. {how}",
+        r.id,
+        lib.describe(),
+        current.describe()
+    )))
+}
+
+fn find<'a>(all: &'a [JobRecord], id: &str) -> Result<&'a JobRecord, Refusal> {
+    all.iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| Refusal(format!("no job {id:?}; `iktag jobs` lists the jobs")))
+}
+
+/// A job ready to run: its plan, what it is, and (for undo) what each file must still be.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub plan: Plan,
+    pub origin: Origin,
+    pub guard: Option<Guard>,
+    pub paths: BTreeMap<String, String>,
+    /// Said before it runs (e.g. a --force note, files that cannot be restored).
+    pub notes: Vec<String>,
+}
+
+/// The guard for an undo plan: each file as the undone jobs left it.
+pub fn guard_for(plan: &Plan, after: &BTreeMap<String, FileState>) -> Guard {
+    plan.units
+        .iter()
+        .flat_map(|u| &u.ids)
+        .map(|id| {
+            let a = after.get(id);
+            let expect = Expect {
+                updated_at: a.map(|a| a.updated_at),
+                tags: a
+                    .map(|a| a.tags.clone())
+                    .or_else(|| plan.previous_tags.get(id).cloned()),
+            };
+            (id.clone(), expect)
+        })
+        .collect()
+}
+
+/// `iktag undo ID`: the inverse of the files the job changed, guarded against later changes.
+pub fn prepare_undo(
+    all: &[JobRecord],
+    id: &str,
+    current: &Library,
+    force: bool,
+) -> Result<Prepared, Refusal> {
+    let r = find(all, id)?;
+    let mut notes: Vec<String> = check_library(r, current, force)?.into_iter().collect();
+    if let Some(k) = undone_by(all, id) {
+        return Err(Refusal(format!(
+            "job {id} is already undone by {}; `iktag undo {}` puts the changes back",
+            k.id, k.id
+        )));
+    }
+    if !r.plan.op.reversible() {
+        return Err(Refusal(format!(
+            "job {id} ({}) cannot be undone: {}",
+            r.plan.op.name(),
+            r.plan.op.why_irreversible()
+        )));
+    }
+    let succeeded: Vec<&str> = r
+        .outcomes
+        .values()
+        .filter(|o| o.outcome == Outcome::Succeeded)
+        .map(|o| o.file_id.as_str())
+        .collect();
+    let label = match &r.plan.op {
+        super::Operation::Undo { label, .. } => format!("undo of {id} ({label})"),
+        op => format!("{} of job {id}", op.name()),
+    };
+    let (plan, refused) = undo_plan(
+        &[Applied {
+            plan: &r.plan,
+            succeeded,
+            after: Some(&r.after),
+        }],
+        label,
+    );
+    for (file, why) in refused {
+        notes.push(format!("{file}: not restored, {why}"));
+    }
+    let guard = (!force).then(|| guard_for(&plan, &r.after));
+    Ok(Prepared {
+        guard,
+        paths: r.paths.clone(),
+        origin: Origin::Undo {
+            of: id.to_owned(),
+            with: Vec::new(),
+        },
+        plan,
+        notes,
+    })
+}
+
+/// `iktag jobs resume ID`: what is still unapplied after every earlier resume and retry
+/// (`None`: nothing is left).
+pub fn prepare_resume(
+    all: &[JobRecord],
+    id: &str,
+    current: &Library,
+    force: bool,
+) -> Result<Option<Prepared>, Refusal> {
+    continue_with(all, id, current, force, true)
+}
+
+/// `iktag jobs retry ID`: the files of the job that failed and have not succeeded since.
+pub fn prepare_retry(
+    all: &[JobRecord],
+    id: &str,
+    current: &Library,
+    force: bool,
+) -> Result<Option<Prepared>, Refusal> {
+    continue_with(all, id, current, force, false)
+}
+
+fn continue_with(
+    all: &[JobRecord],
+    id: &str,
+    current: &Library,
+    force: bool,
+    resume: bool,
+) -> Result<Option<Prepared>, Refusal> {
+    let r = find(all, id)?;
+    let notes: Vec<String> = check_library(r, current, force)?.into_iter().collect();
+    if let Some(k) = undone_by(all, id) {
+        return Err(Refusal(format!(
+            "job {id} was undone by {}; resuming or retrying it now would mix the two",
+            k.id
+        )));
+    }
+    let ids = if resume {
+        still_unapplied(all, r)
+    } else {
+        still_failed(all, r)
+    };
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let keep: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let plan = r.plan.restrict(&keep);
+    let of = id.to_owned();
+    Ok(Some(Prepared {
+        plan,
+        origin: if resume {
+            Origin::Resume { of }
+        } else {
+            Origin::Retry { of }
+        },
+        guard: None,
+        paths: r.paths.clone(),
+        notes,
+    }))
+}
