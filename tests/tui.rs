@@ -594,7 +594,11 @@ fn detail_form_validates_like_the_server_and_stages_only_changes() {
     };
     assert_eq!(bodies.len(), 1);
     let previous = before.values().next().unwrap();
-    assert_eq!(previous["description"], json!(""), "{previous}");
+    assert_eq!(
+        previous["description"],
+        json!(null),
+        "none before: undo clears it"
+    );
     assert_eq!(
         previous["customMetadata"],
         json!({"season": "summer", "rating": null}),

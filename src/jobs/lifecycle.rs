@@ -218,6 +218,36 @@ pub async fn execute(
     })
 }
 
+/// One outcome per file (an undo may send a file in two calls): the one that matters most.
+pub fn one_per_file(outcomes: Vec<FileOutcome>) -> Vec<FileOutcome> {
+    fn weight(o: &Outcome) -> u8 {
+        match o {
+            Outcome::Failed { .. } => 6,
+            Outcome::Conflict { .. } => 5,
+            Outcome::Missing { .. } => 4,
+            Outcome::Cancelled => 3,
+            Outcome::Pending { .. } => 2,
+            Outcome::Succeeded => 1,
+            Outcome::Skipped { .. } => 0,
+        }
+    }
+    let mut by: BTreeMap<String, FileOutcome> = BTreeMap::new();
+    let mut order = Vec::new();
+    for o in outcomes {
+        match by.get(&o.file_id) {
+            Some(old) if weight(&old.outcome) >= weight(&o.outcome) => {}
+            Some(_) => {
+                by.insert(o.file_id.clone(), o);
+            }
+            None => {
+                order.push(o.file_id.clone());
+                by.insert(o.file_id.clone(), o);
+            }
+        }
+    }
+    order.into_iter().filter_map(|id| by.remove(&id)).collect()
+}
+
 // ----------------------------------------------------------------- undo, resume, retry
 
 /// Jobs that continue or reverse `id`, oldest first.
@@ -360,12 +390,12 @@ pub fn check_library(
             crate::text::untrusted(p, 40)
         ),
         None => format!(
-            "select it with IMAGE_KIT_BASE_URL={} and that library's IMAGEKIT_PRIVATE_KEY (or its --profile)",
+            "Select it with IMAGE_KIT_BASE_URL={} and that library's IMAGEKIT_PRIVATE_KEY (or its --profile)",
             lib.base_url
         ),
     };
     Err(Refusal(format!(
-        "job {} ran against {}, but the current library is {}; nothing was sent. {how}",
+        "job {} ran against {}, but the current library is {}; nothing was sent. {how}.",
         r.id,
         lib.describe(),
         current.describe()

@@ -176,7 +176,9 @@ pub fn detail_diff(
         };
         if wanted != current {
             body.insert("description".into(), wanted);
-            before.insert("description".into(), current);
+            // No description before: undo clears it again (null), not to "".
+            let was = now.description.clone().map_or(Value::Null, Value::String);
+            before.insert("description".into(), was);
         }
     }
     (body, before)

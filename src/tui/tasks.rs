@@ -44,6 +44,8 @@ pub struct Job {
     pub cancelled: usize,
     /// Files undo left alone because they changed since.
     pub conflicts: usize,
+    /// Files already counted (an undo sends a file in up to two calls).
+    counted: HashSet<String>,
     pub status: JobStatus,
     /// (file id, name, server error) for failed files.
     pub errors: Vec<(String, String, String)>,
@@ -130,6 +132,7 @@ pub fn queue(s: &mut State, plan: Plan, group: u64, origin: Origin, guard: Optio
         pending: 0,
         cancelled: 0,
         conflicts: 0,
+        counted: HashSet::new(),
         status: JobStatus::Queued,
         errors: Vec::new(),
         started: None,
@@ -189,6 +192,20 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
             .map(|f| f.name().to_owned())
             .unwrap_or_else(|| o.file_id.clone());
         let j = &mut s.jobs[ji];
+        let multi = matches!(j.op, Operation::Undo { .. });
+        if multi && !j.counted.insert(o.file_id.clone()) {
+            // The file's second call: only a failure changes what it counts as.
+            if let Outcome::Failed { error, .. } | Outcome::Conflict { changed: error } = &o.outcome
+            {
+                if j.succeeded.contains(&o.file_id) {
+                    j.succeeded.retain(|x| *x != o.file_id);
+                    j.failed += 1;
+                }
+                j.errors.push((o.file_id.clone(), name, error.clone()));
+                s.errors.insert(o.file_id.clone(), (job, error.clone()));
+            }
+            continue;
+        }
         j.done += 1;
         match &o.outcome {
             Outcome::Failed { status, error } => {
