@@ -63,10 +63,10 @@ async fn ls_prints_json_and_ids_that_tags_can_read() {
     assert_eq!(l.last().unwrap()["summary"]["succeeded"], 2);
     assert_eq!(
         l[0].as_object().unwrap().keys().collect::<Vec<_>>(),
-        ["error", "fileId", "outcome", "status"]
+        ["error", "fileId", "outcome", "path", "status"]
             .iter()
             .collect::<Vec<_>>(),
-        "every outcome line has the four fields"
+        "every outcome line has the four fields, and the path read at plan time"
     );
     assert_eq!(
         tagged(&h, "reviewed").await,

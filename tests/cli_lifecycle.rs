@@ -226,6 +226,14 @@ async fn undo_runs_once_undo_of_the_undo_reapplies_and_a_changed_file_is_a_confl
         .as_str()
         .unwrap()
         .to_owned();
+    assert_eq!(conflict[0]["path"], "/brand/logo.png");
+    // The journal keeps the conflict: `jobs show` lists it (the exit message points there).
+    let out = run(cmd(&h, s, &["jobs", "show", &undo])).await;
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains(&format!("conflict   {LOGO}  /brand/logo.png  changed at ")),
+        "{shown}"
+    );
 
     // A second undo refuses and sends nothing.
     h.sandbox.reset_requests();

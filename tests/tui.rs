@@ -483,13 +483,14 @@ fn ai_tag_removal_chosen_all_and_below() {
     up(&mut s, AI_NAMES);
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::All));
-    // Removing AI tags cannot be undone: `w` asks first, saying so with the count.
+    // Removing AI tags cannot be undone: `w` asks first, saying so with the count of files
+    // that will change (the 4 with AI tags, of the 6 selected).
     let asked = update(&mut s, ch('w'));
     assert!(!asked.iter().any(|e| matches!(e, Effect::RunJob { .. })));
     match &s.mode {
         Mode::Confirm { message, .. } => assert_eq!(
             message,
-            "remove all AI tags on 6 files? This cannot be undone: ImageKit cannot put removed AI tags back. Apply?"
+            "remove all AI tags on 4 files? This cannot be undone: ImageKit cannot put removed AI tags back. Apply?"
         ),
         other => panic!("asks first: {other:?}"),
     }

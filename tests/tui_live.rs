@@ -3,27 +3,21 @@
 //! back are fed in again, as the terminal loop does.
 
 mod common;
+#[path = "common/live.rs"]
+mod live;
 
 use std::time::{Duration, Instant};
 
 use common::*;
-use iktag::api::{Client, ClientOptions};
 use iktag::config::{ConfigError, ProfileInfo, Secret, Settings};
 use iktag::sandbox::SeedSource;
 use iktag::sandbox::faults::FaultConfig;
+use iktag::tui::Resolver;
 use iktag::tui::preview::PreviewState;
-use iktag::tui::state::{AI_NAMES, Action, Effect, ExtState, JobStatus, Mode, State, update};
+use iktag::tui::state::{AI_NAMES, Action, ExtState, Mode, State, update};
 use iktag::tui::ui;
-use iktag::tui::{Resolver, Runner, TuiOptions};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-struct Live {
-    h: Harness,
-    s: State,
-    runner: Runner,
-}
+use live::{Live, jobs_idle};
+use ratatui::crossterm::event::KeyCode;
 
 impl Live {
     async fn start(faults: FaultConfig) -> Live {
@@ -31,75 +25,7 @@ impl Live {
     }
 
     async fn with(seed: SeedSource, faults: FaultConfig, resolve: Option<Resolver>) -> Live {
-        let h = Harness::with(seed, faults).await;
-        let client =
-            Client::new(ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY)).unwrap();
-        let opts = TuiOptions {
-            demo: true,
-            concurrency: 1,
-            ..Default::default()
-        };
-        let mut runner = Runner::new(client, opts);
-        if let Some(r) = resolve {
-            runner = runner.with_resolver(r);
-        }
-        runner.load();
-        let mut live = Live {
-            h,
-            s: State::new(true, false),
-            runner,
-        };
-        live.until(|s| !s.loading).await;
-        live
-    }
-
-    /// Applies an action and starts its effects.
-    fn act(&mut self, a: Action) {
-        let effects = update(&mut self.s, a);
-        self.run(effects);
-    }
-
-    fn run(&mut self, effects: Vec<Effect>) {
-        for e in effects {
-            self.runner.run(e);
-        }
-    }
-
-    fn key(&mut self, c: KeyCode) {
-        self.act(Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
-    }
-
-    fn keys(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    /// Feeds back the actions that arrive until `done` holds (at most 10 s).
-    async fn until(&mut self, done: impl Fn(&State) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        while !done(&self.s) {
-            let a = tokio::time::timeout_at(deadline, self.runner.next())
-                .await
-                .expect("the TUI got there within 10 s");
-            self.act(a);
-        }
-    }
-
-    fn screen(&self, w: u16, h: u16) -> String {
-        let mut s = self.s.clone();
-        s.page_rows = ui::list_rows(ratatui::layout::Rect::new(0, 0, w, h));
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| ui::render(f, &s)).unwrap();
-        let buf = t.backend().buffer();
-        (0..h)
-            .map(|y| {
-                (0..w)
-                    .map(|x| buf[(x, y)].symbol().to_owned())
-                    .collect::<String>()
-                    + "\n"
-            })
-            .collect()
+        Live::on(Harness::with(seed, faults).await, resolve).await
     }
 
     fn row_of(&self, name: &str) -> String {
@@ -109,14 +35,6 @@ impl Live {
             .unwrap_or_else(|| panic!("{name} is on the screen"))
             .to_owned()
     }
-}
-
-fn jobs_idle(s: &State) -> bool {
-    !s.jobs.is_empty()
-        && !s
-            .jobs
-            .iter()
-            .any(|j| matches!(j.status, JobStatus::Queued | JobStatus::Running))
 }
 
 #[tokio::test]

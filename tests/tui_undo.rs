@@ -3,108 +3,30 @@
 //! the small fixture library, and what the user would check is checked on the server.
 
 mod common;
+#[path = "common/live.rs"]
+mod live;
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use common::*;
-use iktag::api::{Client, ClientOptions};
-use iktag::tui::state::{AI_NAMES, Action, Effect, JobStatus, Mode, State, update};
-use iktag::tui::ui;
-use iktag::tui::{Runner, TuiOptions};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use iktag::tui::state::{AI_NAMES, Action, JobStatus, Mode, State};
+use live::{Live, jobs_idle};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
-
-struct Live {
-    h: Harness,
-    s: State,
-    runner: Runner,
-}
 
 impl Live {
     /// The fixture library loaded, custom metadata fields included (the runner loads them
     /// alongside the files), with nothing left in flight.
     async fn start() -> Live {
-        Self::on(Harness::start().await).await
+        Self::loaded(Harness::start().await).await
     }
 
-    /// The TUI loaded from this (already prepared) sandbox.
-    async fn on(h: Harness) -> Live {
-        let client =
-            Client::new(ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY)).unwrap();
-        let opts = TuiOptions {
-            demo: true,
-            concurrency: 1,
-            ..Default::default()
-        };
-        let runner = Runner::new(client, opts);
-        runner.load();
-        let mut live = Live {
-            h,
-            s: State::new(true, false),
-            runner,
-        };
+    /// The TUI loaded from this (already prepared) sandbox, fields included.
+    async fn loaded(h: Harness) -> Live {
+        let mut live = Live::on(h, None).await;
         live.until(|s| !s.loading && !s.fields.is_empty()).await;
         assert_eq!(live.s.files.len(), 6);
         live
-    }
-
-    fn act(&mut self, a: Action) {
-        let effects = update(&mut self.s, a);
-        self.run(effects);
-    }
-
-    fn run(&mut self, effects: Vec<Effect>) {
-        for e in effects {
-            self.runner.run(e);
-        }
-    }
-
-    fn key(&mut self, c: KeyCode) {
-        self.act(Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
-    }
-
-    fn keys(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    /// Feeds back the actions that arrive until `done` holds (at most 10 s).
-    async fn until(&mut self, done: impl Fn(&State) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        while !done(&self.s) {
-            let a = tokio::time::timeout_at(deadline, self.runner.next())
-                .await
-                .expect("the TUI got there within 10 s");
-            self.act(a);
-        }
-    }
-
-    /// Feeds back whatever arrives within `ms` (nothing should, when nothing was started).
-    async fn settle(&mut self, ms: u64) {
-        let deadline = tokio::time::Instant::now() + Duration::from_millis(ms);
-        while let Ok(a) = tokio::time::timeout_at(deadline, self.runner.next()).await {
-            self.act(a);
-        }
-    }
-
-    fn screen(&self, w: u16, h: u16) -> String {
-        let mut s = self.s.clone();
-        s.page_rows = ui::list_rows(ratatui::layout::Rect::new(0, 0, w, h));
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| ui::render(f, &s)).unwrap();
-        let buf = t.backend().buffer();
-        (0..h)
-            .map(|y| {
-                (0..w)
-                    .map(|x| buf[(x, y)].symbol().to_owned())
-                    .collect::<String>()
-                    + "\n"
-            })
-            .collect()
     }
 
     /// Puts the list cursor on this file (nothing selected: the focused file is the target).
@@ -168,14 +90,6 @@ impl Live {
             .map(|r| format!("{} {}", r.method, r.path))
             .collect()
     }
-}
-
-fn jobs_idle(s: &State) -> bool {
-    !s.jobs.is_empty()
-        && !s
-            .jobs
-            .iter()
-            .any(|j| matches!(j.status, JobStatus::Queued | JobStatus::Running))
 }
 
 fn set(tags: &[&str]) -> BTreeSet<String> {
@@ -246,9 +160,9 @@ async fn minus_font_plus_cc_then_u_reverts_both_in_one_unit() {
         undo.title()
     );
     assert_eq!(undo.status, JobStatus::Done);
-    // One file put back (the job may count a call per tag change: distinct files).
-    let files: BTreeSet<&String> = undo.succeeded.iter().collect();
-    assert_eq!(files.len(), 1, "{:?}", undo.succeeded);
+    // One file put back, counted once although it took two calls (−cc, +red).
+    assert_eq!(undo.succeeded, vec![JACKET_FRONT.to_owned()]);
+    assert_eq!((undo.done, undo.total), (1, 1));
     assert_eq!((undo.failed, undo.conflicts), (0, 0), "{:?}", undo.errors);
     let screen_tags: BTreeSet<String> = live
         .s
@@ -357,7 +271,7 @@ async fn detail_edit_then_u_restores_a_previous_description_coordinates_and_meta
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let mut live = Live::on(h).await;
+    let mut live = Live::loaded(h).await;
     let (before, after) = edit_then_undo(&mut live).await;
     assert_eq!(before["description"], json!("Front view"));
     assert_eq!(before["customCoordinates"], Value::Null);
@@ -398,7 +312,12 @@ async fn ai_tag_removal_below_a_confidence_asks_first_and_says_it_cannot_be_undo
     live.key(KeyCode::Char('w'));
     let message = confirm_message(&live.s);
     assert!(message.contains("cannot be undone"), "{message}");
-    assert!(message.contains("3 files"), "{message}");
+    // The files that will change: the jacket (Sleeve 41.5) and the avatar, not the logo
+    // (Logo 88 is above the line).
+    assert!(
+        message.starts_with("remove low-confidence AI tags on 2 files?"),
+        "{message}"
+    );
     live.settle(200).await;
     assert_eq!(live.h.sandbox.requests(), requests, "asked before sending");
     assert_eq!(writes(&live.log()), writes(&log));
@@ -555,5 +474,47 @@ async fn undo_of_two_tag_changes_on_one_file_counts_the_file_once() {
     assert_eq!(
         live.s.status,
         "undo −red +cc on 1 file: 1 succeeded, 0 failed, 0 missing, 0 skipped"
+    );
+}
+
+#[tokio::test]
+async fn undo_leaves_a_file_changed_since_alone_and_says_so() {
+    let mut live = Live::start().await;
+    live.select(&[JACKET_FRONT, LOGO]);
+    live.key(KeyCode::Char('+'));
+    live.keys("cc");
+    live.key(KeyCode::Enter);
+    live.key(KeyCode::Char('w'));
+    live.until(jobs_idle).await;
+    // Someone changes the logo in the dashboard after the job.
+    let r = live
+        .h
+        .patch(
+            &format!("/v1/files/{LOGO}/details"),
+            json!({"tags": ["cc", "mine"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    live.key(KeyCode::Char('u'));
+    assert!(confirm_message(&live.s).contains("on 2 files?"));
+    live.key(KeyCode::Char('y'));
+    live.until(|s| jobs_idle(s) && s.jobs.len() == 2).await;
+    let undo = live.s.jobs.last().unwrap();
+    assert_eq!(undo.succeeded, vec![JACKET_FRONT.to_owned()]);
+    assert_eq!((undo.conflicts, undo.failed), (1, 0), "{:?}", undo.errors);
+    assert_eq!(undo.errors.len(), 1, "{:?}", undo.errors);
+    let (file, _, why) = &undo.errors[0];
+    assert_eq!(file, LOGO);
+    assert!(why.starts_with("conflict: changed at "), "{why}");
+    assert!(why.ends_with("tags [cc] → [cc, mine]"), "{why}");
+    assert!(
+        live.s.status.contains("1 left alone (changed since"),
+        "{}",
+        live.s.status
+    );
+    assert_eq!(live.server_tags(LOGO).await, set(&["cc", "mine"]));
+    assert_eq!(
+        live.server_tags(JACKET_FRONT).await,
+        set(&["jacket", "summer-sale", "red"])
     );
 }

@@ -8,10 +8,10 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::CliError;
-use super::run::{self, Ctx, context};
+use super::run::{self, context};
 use super::work::{Common, JobFlags};
 use crate::jobs::journal::{self, JobRecord};
-use crate::jobs::lifecycle::{self, Prepared, Refusal};
+use crate::jobs::lifecycle::{self, Refusal};
 use crate::text::untrusted;
 
 #[derive(Debug, Subcommand)]
@@ -83,43 +83,44 @@ pub async fn jobs_cmd(common: Common, cmd: Option<JobsCommand>) -> Result<(), Cl
         JobsCommand::List { json } => list(json),
         JobsCommand::Show { id, json } => show(&id, json),
         JobsCommand::Resume { id, flags, force } => {
-            let ctx = context(&common)?;
-            let (_, all) = all_jobs()?;
-            match lifecycle::prepare_resume(&all, &id, &ctx.library, force).map_err(refused)? {
-                None => {
-                    eprintln!("job {id}: nothing left to send; every file was sent");
-                    Ok(())
-                }
-                Some(p) => {
-                    eprintln!("resuming job {id}: {} files never sent", p.plan.changing());
-                    run_continuation(&ctx, p, &flags).await
-                }
-            }
+            continuation(&common, &id, &flags, force, true).await
         }
         JobsCommand::Retry { id, flags, force } => {
-            let ctx = context(&common)?;
-            let (_, all) = all_jobs()?;
-            match lifecycle::prepare_retry(&all, &id, &ctx.library, force).map_err(refused)? {
-                None => {
-                    eprintln!("job {id}: no failed file is left to retry");
-                    Ok(())
-                }
-                Some(p) => {
-                    eprintln!("retrying job {id}: {} failed files", p.plan.changing());
-                    run_continuation(&ctx, p, &flags).await
-                }
-            }
+            continuation(&common, &id, &flags, force, false).await
         }
     }
 }
 
-async fn run_continuation(ctx: &Ctx, p: Prepared, flags: &JobFlags) -> Result<(), CliError> {
-    let known = if flags.dry_run {
-        run::current(ctx, &p.plan).await?
+/// `jobs resume` (the files never sent) or `jobs retry` (the files that failed).
+async fn continuation(
+    common: &Common,
+    id: &str,
+    flags: &JobFlags,
+    force: bool,
+    resume: bool,
+) -> Result<(), CliError> {
+    let ctx = context(common)?;
+    let (_, all) = all_jobs()?;
+    let prepared = if resume {
+        lifecycle::prepare_resume(&all, id, &ctx.library, force)
     } else {
-        Default::default()
+        lifecycle::prepare_retry(&all, id, &ctx.library, force)
     };
-    run::run_prepared(ctx, p, &known, flags).await
+    let Some(p) = prepared.map_err(refused)? else {
+        if resume {
+            eprintln!("job {id}: nothing left to send; every file was sent");
+        } else {
+            eprintln!("job {id}: no failed file is left to retry");
+        }
+        return Ok(());
+    };
+    let n = p.plan.changing();
+    if resume {
+        eprintln!("resuming job {id}: {n} files never sent");
+    } else {
+        eprintln!("retrying job {id}: {n} failed files");
+    }
+    run::run_from_journal(&ctx, p, flags).await
 }
 
 fn list(json: bool) -> Result<(), CliError> {
@@ -169,7 +170,7 @@ fn show(id: &str, json: bool) -> Result<(), CliError> {
     let path = |id: &str| r.paths.get(id).map(String::as_str);
     if json {
         for o in r.outcomes.values() {
-            let _ = writeln!(out, "{}", run::outcome_json_at(o, path(&o.file_id)));
+            let _ = writeln!(out, "{}", run::outcome_json(o, path(&o.file_id)));
         }
         for id in r.unapplied() {
             let line = run::OutcomeLine {
@@ -231,10 +232,5 @@ pub async fn undo(common: Common, args: UndoArgs) -> Result<(), CliError> {
             ""
         }
     );
-    let known = if args.flags.dry_run {
-        run::current(&ctx, &p.plan).await?
-    } else {
-        Default::default()
-    };
-    run::run_prepared(&ctx, p, &known, &args.flags).await
+    run::run_from_journal(&ctx, p, &args.flags).await
 }

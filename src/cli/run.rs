@@ -155,11 +155,19 @@ pub async fn run_prepared(
     execute(ctx, p, flags.json).await
 }
 
+/// Runs a job prepared from the journals (undo, resume, retry); a dry run reads the files
+/// as they are now, for its diff.
+pub async fn run_from_journal(ctx: &Ctx, p: Prepared, flags: &JobFlags) -> Result<(), CliError> {
+    let known = if flags.dry_run {
+        current(ctx, &p.plan).await?
+    } else {
+        HashMap::new()
+    };
+    run_prepared(ctx, p, &known, flags).await
+}
+
 /// The files of a plan as the server has them now (for a dry run's diff).
-pub async fn current(
-    ctx: &Ctx,
-    plan: &jobs::Plan,
-) -> Result<HashMap<String, FileDetails>, CliError> {
+async fn current(ctx: &Ctx, plan: &jobs::Plan) -> Result<HashMap<String, FileDetails>, CliError> {
     let mut ids: Vec<String> = plan.units.iter().flat_map(|u| u.ids.clone()).collect();
     ids.sort();
     ids.dedup();
@@ -267,24 +275,35 @@ async fn execute(ctx: &Ctx, p: Prepared, json_out: bool) -> Result<(), CliError>
         b.finish_and_clear();
     }
     let summary = finished.summary;
-    report(&finished.outcomes, &summary, json_out);
+    report(&finished.outcomes, &summary, &spec.paths, json_out);
     if summary.failed > 0 || summary.cancelled > 0 || summary.conflict > 0 {
         return Err(CliError {
             code: EXIT_PARTIAL,
-            message: format!(
-                "job {}: {} failed, {} cancelled, {} conflicts; `iktag jobs show {}` lists them",
-                summary.job, summary.failed, summary.cancelled, summary.conflict, summary.job
-            ),
+            message: if summary.job.is_empty() {
+                // The guard could not read the files: nothing was journaled or sent.
+                "nothing was sent: the files could not be read to check them (listed above)".into()
+            } else {
+                format!(
+                    "job {}: {} failed, {} cancelled, {} conflicts; `iktag jobs show {}` lists them",
+                    summary.job, summary.failed, summary.cancelled, summary.conflict, summary.job
+                )
+            },
         });
     }
     Ok(())
 }
 
-fn report(outcomes: &[FileOutcome], summary: &Summary, json_out: bool) {
+fn report(
+    outcomes: &[FileOutcome],
+    summary: &Summary,
+    paths: &BTreeMap<String, String>,
+    json_out: bool,
+) {
     let mut out = std::io::stdout().lock();
+    let path = |id: &str| paths.get(id).map(String::as_str);
     if json_out {
         for o in outcomes {
-            let _ = writeln!(out, "{}", outcome_json(o));
+            let _ = writeln!(out, "{}", outcome_json(o, path(&o.file_id)));
         }
         let _ = writeln!(out, "{}", json!({ "summary": summary }));
         return;
@@ -293,7 +312,7 @@ fn report(outcomes: &[FileOutcome], summary: &Summary, json_out: bool) {
         .iter()
         .filter(|o| !matches!(o.outcome, Outcome::Succeeded | Outcome::Skipped { .. }))
     {
-        let _ = writeln!(out, "{}", outcome_row(o, None));
+        let _ = writeln!(out, "{}", outcome_row(o, path(&o.file_id)));
     }
     let pending = if summary.pending > 0 {
         format!(
@@ -362,7 +381,7 @@ pub struct OutcomeLine<'a> {
     pub path: Option<&'a str>,
 }
 
-pub fn outcome_json_at(o: &FileOutcome, path: Option<&str>) -> String {
+pub fn outcome_json(o: &FileOutcome, path: Option<&str>) -> String {
     let (status, error) = match &o.outcome {
         Outcome::Failed { status, error } => (*status, Some(error.as_str())),
         Outcome::Missing { note } => (Some(404), note.as_deref()),
@@ -383,8 +402,4 @@ pub fn outcome_json_at(o: &FileOutcome, path: Option<&str>) -> String {
         path,
     })
     .unwrap_or_default()
-}
-
-fn outcome_json(o: &FileOutcome) -> String {
-    outcome_json_at(o, None)
 }

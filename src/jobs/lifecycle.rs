@@ -84,8 +84,7 @@ async fn check_guard(
     plan: &Plan,
     guard: &Guard,
 ) -> Result<(Plan, Vec<FileOutcome>), crate::api::ApiError> {
-    let ids: Vec<String> = plan.units.iter().flat_map(|u| u.ids.clone()).collect();
-    let mut unique: Vec<String> = ids.clone();
+    let mut unique: Vec<String> = plan.units.iter().flat_map(|u| u.ids.clone()).collect();
     unique.sort();
     unique.dedup();
     let now: BTreeMap<String, FileDetails> = client
@@ -162,8 +161,16 @@ pub async fn execute(
         )?),
         None => None,
     };
-    if let (Some(tx), false) = (&events, outcomes.is_empty()) {
-        let _ = tx.send(Event::Done(outcomes.clone()));
+    if !outcomes.is_empty() {
+        // Files the guard left alone: journaled (as a unit past the plan's) and shown now.
+        if let Some(j) = &journal
+            && let Err(e) = j.unit_done(plan.units.len(), &outcomes)
+        {
+            tracing::error!(error = %e, "cannot write the job journal");
+        }
+        if let Some(tx) = &events {
+            let _ = tx.send(Event::Done(outcomes.clone()));
+        }
     }
     let ran = super::run(
         client,
@@ -250,16 +257,6 @@ pub fn one_per_file(outcomes: Vec<FileOutcome>) -> Vec<FileOutcome> {
 
 // ----------------------------------------------------------------- undo, resume, retry
 
-/// Jobs that continue or reverse `id`, oldest first.
-fn children<'a>(all: &'a [JobRecord], id: &str) -> Vec<&'a JobRecord> {
-    let mut c: Vec<&JobRecord> = all
-        .iter()
-        .filter(|r| r.origin.parent() == Some(id) || undoes(r, id))
-        .collect();
-    c.sort_by(|a, b| a.id.cmp(&b.id));
-    c
-}
-
 fn undoes(r: &JobRecord, id: &str) -> bool {
     matches!(&r.origin, Origin::Undo { of, with } if of == id || with.iter().any(|w| w == id))
 }
@@ -275,11 +272,12 @@ pub fn undone_by<'a>(all: &'a [JobRecord], id: &str) -> Option<&'a JobRecord> {
 /// Continuations (resumes and retries) of `id` and of theirs.
 fn continuations<'a>(all: &'a [JobRecord], id: &str) -> Vec<&'a JobRecord> {
     let mut out = Vec::new();
-    for c in children(all, id) {
-        if matches!(c.origin, Origin::Resume { .. } | Origin::Retry { .. }) {
-            out.push(c);
-            out.extend(continuations(all, &c.id));
-        }
+    for c in all
+        .iter()
+        .filter(|r| matches!(&r.origin, Origin::Resume { of } | Origin::Retry { of } if of == id))
+    {
+        out.push(c);
+        out.extend(continuations(all, &c.id));
     }
     out
 }

@@ -14,7 +14,7 @@ use super::filter::{Filter, SearchText};
 use super::keymap::{Command, Context, Keymap};
 use super::preview::{PreviewCache, PreviewState};
 pub use super::tasks::{Job, JobStatus, UndoUnit};
-use super::tasks::{cancel, enqueue, job_done, new_unit, pump, record, retry};
+use super::tasks::{cancel, enqueue, job_done, new_unit, pump, queue, record, retry};
 use crate::config::ProfileInfo;
 use crate::jobs::journal::Origin;
 use crate::jobs::lifecycle::Guard;
@@ -389,14 +389,18 @@ pub struct Form {
     pub cursor: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ConfirmAction {
     Quit,
     Discard,
     /// Undo this unit (a group of jobs).
     Undo(u64),
-    /// Apply what is staged although part of it cannot be undone.
-    Apply,
+    /// Apply what is staged (planned when `w` was pressed) although part of it cannot be
+    /// undone.
+    Apply {
+        label: String,
+        plans: Vec<Plan>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1391,7 +1395,7 @@ fn confirmed(s: &mut State, action: ConfirmAction) -> Vec<Effect> {
             Vec::new()
         }
         ConfirmAction::Undo(group) => super::tasks::undo(s, group),
-        ConfirmAction::Apply => run_staged(s),
+        ConfirmAction::Apply { label, plans } => run_staged(s, label, plans),
     }
 }
 
@@ -1565,40 +1569,38 @@ fn apply(s: &mut State) -> Vec<Effect> {
         s.status = "nothing staged: stage changes with + - A e first".into();
         return Vec::new();
     };
-    let ops = staged_ops(s, st);
-    for (op, ids) in &ops {
-        if let Err(e) = jobs::plan_with(op.clone(), ids, |id| s.file(id)) {
-            s.status = format!("not applied: {e}");
-            return Vec::new();
+    let mut plans = Vec::new();
+    for (op, ids) in staged_ops(s, st) {
+        match jobs::plan_with(op, &ids, |id| s.file(id)) {
+            Ok(plan) => plans.push(plan),
+            Err(e) => {
+                s.status = format!("not applied: {e}");
+                return Vec::new();
+            }
         }
     }
-    let irreversible: Vec<String> = ops
+    let label = staged_label(st);
+    let irreversible: Vec<String> = plans
         .iter()
-        .filter(|(op, _)| op.ask() != jobs::Ask::Reversible)
-        .map(|(op, ids)| jobs::policy::irreversible_question(op, ids.len()))
+        .filter(|p| p.op.ask() != jobs::Ask::Reversible)
+        .map(|p| jobs::policy::irreversible_question(&p.op, p.changing()))
         .collect();
     if irreversible.is_empty() {
-        return run_staged(s);
+        return run_staged(s, label, plans);
     }
     s.mode = Mode::Confirm {
         message: format!("{} Apply?", irreversible.join(" ")),
-        action: ConfirmAction::Apply,
+        action: ConfirmAction::Apply { label, plans },
     };
     Vec::new()
 }
 
-/// Queues what is staged as one undo unit.
-fn run_staged(s: &mut State) -> Vec<Effect> {
-    let Some(st) = s.staged.take() else {
-        return Vec::new();
-    };
-    let ops = staged_ops(s, &st);
-    let group = new_unit(s, staged_label(&st));
-    for (op, ids) in ops {
-        if let Err(e) = enqueue(s, op, &ids, group) {
-            s.status = format!("not applied: {e}");
-            return Vec::new();
-        }
+/// Queues the staged changes' plans as one undo unit.
+fn run_staged(s: &mut State, label: String, plans: Vec<Plan>) -> Vec<Effect> {
+    s.staged = None;
+    let group = new_unit(s, label);
+    for plan in plans {
+        queue(s, plan, group, Origin::New, None);
     }
     s.focus = Pane::List;
     pump(s)

@@ -169,8 +169,8 @@ pub fn pump(s: &mut State) -> Vec<Effect> {
     }]
 }
 
-/// Applies outcomes to the files and the job. `last`: the final list (only skipped,
-/// cancelled and conflict outcomes are new there; the rest came as progress).
+/// Applies outcomes to the files and the job. `last`: the final list (only skipped and
+/// cancelled outcomes are new there; the rest, conflicts included, came as progress).
 pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
     let Some(ji) = s.jobs.iter().position(|j| j.id == job) else {
         return;
@@ -179,11 +179,7 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
     let auto_tag = matches!(s.jobs[ji].op, Operation::AutoTag { .. });
     let mut gone = HashSet::new();
     for o in outcomes {
-        let fresh = !last
-            || matches!(
-                o.outcome,
-                Outcome::Skipped { .. } | Outcome::Cancelled | Outcome::Conflict { .. }
-            );
+        let fresh = !last || matches!(o.outcome, Outcome::Skipped { .. } | Outcome::Cancelled);
         if !fresh {
             continue;
         }
@@ -194,25 +190,24 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
         let j = &mut s.jobs[ji];
         let multi = matches!(j.op, Operation::Undo { .. });
         if multi && !j.counted.insert(o.file_id.clone()) {
-            // The file's second call: only a failure changes what it counts as.
-            if let Outcome::Failed { error, .. } | Outcome::Conflict { changed: error } = &o.outcome
-            {
-                if j.succeeded.contains(&o.file_id) {
-                    j.succeeded.retain(|x| *x != o.file_id);
+            // The file's second call (an undo's −tag and +tag): only a failure changes
+            // what it counts as. Conflicts come once, before any call.
+            if let Outcome::Failed { status, error } = &o.outcome {
+                let text = failure_text(*status, error);
+                if let Some(i) = j.succeeded.iter().position(|x| *x == o.file_id) {
+                    j.succeeded.swap_remove(i);
                     j.failed += 1;
                 }
-                j.errors.push((o.file_id.clone(), name, error.clone()));
-                s.errors.insert(o.file_id.clone(), (job, error.clone()));
+                j.errors.push((o.file_id.clone(), name, text.clone()));
+                s.errors.insert(o.file_id.clone(), (job, text));
+                s.selected.insert(o.file_id.clone());
             }
             continue;
         }
         j.done += 1;
         match &o.outcome {
             Outcome::Failed { status, error } => {
-                let text = match status {
-                    Some(code) => format!("{code} {error}"),
-                    None => error.clone(),
-                };
+                let text = failure_text(*status, error);
                 j.failed += 1;
                 j.errors.push((o.file_id.clone(), name, text.clone()));
                 s.errors.insert(o.file_id.clone(), (job, text));
@@ -270,6 +265,14 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
         }
     }
     s.remove_files(&gone);
+}
+
+/// `207 Error in adding tags`, or the message alone when there was no status.
+fn failure_text(status: Option<u16>, error: &str) -> String {
+    match status {
+        Some(code) => format!("{code} {error}"),
+        None => error.to_owned(),
+    }
 }
 
 /// Applies a confirmed tag change to the file as the list shows it.
