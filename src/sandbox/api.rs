@@ -15,7 +15,7 @@ use axum::{Extension, Json, Router};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::error::ApiError;
+use super::error::SandboxError;
 use super::media::UrlEndpoint;
 use super::search::{self, EvalContext};
 use super::{Shared, extensions};
@@ -53,8 +53,8 @@ pub fn routes() -> Router<Shared> {
 }
 
 /// SDKs with an overridden base URL send uploads here; the sandbox does not store media.
-async fn upload_not_emulated() -> ApiError {
-    ApiError::new(
+async fn upload_not_emulated() -> SandboxError {
+    SandboxError::new(
         StatusCode::NOT_IMPLEMENTED,
         "Upload is not emulated by the iktag sandbox. Start it with --seed FILE or --files N to get a library.",
     )
@@ -105,7 +105,7 @@ struct ListParams {
 fn parse_list_params(
     raw: Option<&str>,
     store_fields: &[CustomMetadataField],
-) -> Result<ListParams, ApiError> {
+) -> Result<ListParams, SandboxError> {
     let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -122,7 +122,7 @@ fn parse_list_params(
         Some("folder") => TypeFilter::Folder,
         Some("all") => TypeFilter::All,
         Some(_) => {
-            return Err(ApiError::bad_request(
+            return Err(SandboxError::bad_request(
                 "Your request contains invalid value for type parameter. Please provide one of the following: file, file-version, folder, all.",
             ));
         }
@@ -130,7 +130,7 @@ fn parse_list_params(
     let (descending, sort) = match get("sort") {
         None => (false, SortKey::Created),
         Some(s) => parse_sort(s).ok_or_else(|| {
-            ApiError::bad_request("Your request contains invalid value for sort parameters.")
+            SandboxError::bad_request("Your request contains invalid value for sort parameters.")
         })?,
     };
     let file_type = match get("fileType") {
@@ -138,7 +138,7 @@ fn parse_list_params(
         Some("image") => FileTypeFilter::Image,
         Some("non-image") => FileTypeFilter::NonImage,
         Some(_) => {
-            return Err(ApiError::bad_request(
+            return Err(SandboxError::bad_request(
                 "Your request contains invalid value for fileType parameter. Please provide one of the following: all, image, non-image.",
             ));
         }
@@ -148,12 +148,12 @@ fn parse_list_params(
         Some(v) => {
             let n = parse_int(v, "limit")?;
             if n < 1 {
-                return Err(ApiError::bad_request(format!(
+                return Err(SandboxError::bad_request(format!(
                     "Minimum value of limit parameter is 1. Value sent is {v}."
                 )));
             }
             if n > 1000 {
-                return Err(ApiError::bad_request(format!(
+                return Err(SandboxError::bad_request(format!(
                     "Maximum value of limit parameter is 1000. Value sent is {v}."
                 )));
             }
@@ -165,7 +165,7 @@ fn parse_list_params(
         Some(v) => {
             let n = parse_int(v, "skip")?;
             if n < 0 {
-                return Err(ApiError::bad_request(format!(
+                return Err(SandboxError::bad_request(format!(
                     "The value of skip parameter should be greater than or equal to 0. Value sent is {v}."
                 )));
             }
@@ -175,10 +175,10 @@ fn parse_list_params(
     let query = match get("searchQuery").map(str::trim) {
         None | Some("") => None,
         Some(q) => {
-            let parsed = search::parse(q).map_err(|e| ApiError::bad_request(e.message))?;
+            let parsed = search::parse(q).map_err(|e| SandboxError::bad_request(e.message))?;
             parsed
                 .validate(store_fields)
-                .map_err(|e| ApiError::bad_request(e.message))?;
+                .map_err(|e| SandboxError::bad_request(e.message))?;
             Some(parsed)
         }
     };
@@ -219,9 +219,9 @@ fn parse_list_params(
     })
 }
 
-fn parse_int(v: &str, name: &str) -> Result<i64, ApiError> {
+fn parse_int(v: &str, name: &str) -> Result<i64, SandboxError> {
     v.trim().parse::<i64>().map_err(|_| {
-        ApiError::bad_request(format!(
+        SandboxError::bad_request(format!(
             "Your request contains invalid value for {name} parameter. It should be an integer. Value sent is {v}."
         ))
     })
@@ -347,7 +347,7 @@ async fn list_files(
     State(state): State<Shared>,
     endpoint: UrlEndpoint,
     RawQuery(raw): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Response, SandboxError> {
     let store = state.read_store();
     let p = parse_list_params(raw.as_deref(), store.fields())?;
     let ctx = EvalContext {
@@ -458,7 +458,7 @@ async fn list_files(
         items: &page,
         endpoint: &endpoint,
     })
-    .map_err(|_| ApiError::internal())?;
+    .map_err(|_| SandboxError::internal())?;
     drop(store);
     Ok(json_bytes(StatusCode::OK, body))
 }
@@ -476,11 +476,11 @@ fn is_object_id(id: &str) -> bool {
 }
 
 /// Resolves a path id: 400 if malformed, 404 if unknown.
-fn lookup<'a>(store: &'a super::store::Store, id: &str) -> Result<&'a FileDetails, ApiError> {
+fn lookup<'a>(store: &'a super::store::Store, id: &str) -> Result<&'a FileDetails, SandboxError> {
     match store.file(id) {
         Some(f) => Ok(f),
-        None if is_object_id(id) => Err(ApiError::file_not_found()),
-        None => Err(ApiError::invalid_file_id()),
+        None if is_object_id(id) => Err(SandboxError::file_not_found()),
+        None => Err(SandboxError::invalid_file_id()),
     }
 }
 
@@ -488,17 +488,17 @@ async fn get_details(
     State(state): State<Shared>,
     endpoint: UrlEndpoint,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, SandboxError> {
     let store = state.read_store();
     let f = lookup(&store, &id)?;
-    let body = serde_json::to_vec(&endpoint.serve(f)).map_err(|_| ApiError::internal())?;
+    let body = serde_json::to_vec(&endpoint.serve(f)).map_err(|_| SandboxError::internal())?;
     Ok(json_bytes(StatusCode::OK, body))
 }
 
 async fn delete_file(
     State(state): State<Shared>,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, SandboxError> {
     let mut store = state.write_store();
     lookup(&store, &id)?;
     store.delete_files(&[id])?;
@@ -510,7 +510,7 @@ async fn patch_details(
     endpoint: UrlEndpoint,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, SandboxError> {
     let body = json_object(&body)?;
     let mut store = state.write_store();
     let current = lookup(&store, &id)?;
@@ -527,7 +527,7 @@ async fn patch_details(
     let stored = store
         .update_files(vec![file])?
         .pop()
-        .ok_or_else(ApiError::internal)?;
+        .ok_or_else(SandboxError::internal)?;
     drop(store);
     if let Some(delay) = delay.filter(|_| !deferred.is_empty()) {
         finish_later(state.clone(), id, deferred, delay);
@@ -573,18 +573,18 @@ struct Updated<'a> {
 }
 
 /// Parses a request body that must be a JSON object.
-fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+fn json_object(body: &[u8]) -> Result<Map<String, Value>, SandboxError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request(
+        return Err(SandboxError::bad_request(
             "Your request body is empty. Please send a JSON object.",
         ));
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(ApiError::bad_request(
+        Ok(_) => Err(SandboxError::bad_request(
             "Your request body should be a JSON object.",
         )),
-        Err(e) => Err(ApiError::bad_request(format!(
+        Err(e) => Err(SandboxError::bad_request(format!(
             "Your request contains invalid JSON: {e}."
         ))),
     }
@@ -597,10 +597,10 @@ fn apply_update(
     body: &Map<String, Value>,
     fields: &[CustomMetadataField],
     defer: &mut dyn FnMut() -> bool,
-) -> Result<Option<extensions::Ran>, ApiError> {
+) -> Result<Option<extensions::Ran>, SandboxError> {
     if let Some(publish) = body.get("publish") {
         if body.keys().any(|k| k != "publish") {
-            return Err(ApiError::bad_request(
+            return Err(SandboxError::bad_request(
                 "Your request contains publish together with other parameters. Change the publication status in a request of its own.",
             ));
         }
@@ -608,14 +608,14 @@ fn apply_update(
             .get("isPublished")
             .and_then(Value::as_bool)
             .ok_or_else(|| {
-                ApiError::bad_request(
+                SandboxError::bad_request(
                     "Your request contains invalid value for publish parameter. publish.isPublished is required and should be a boolean.",
                 )
             })?;
         if let Some(v) = publish.get("includeFileVersions")
             && !v.is_boolean()
         {
-            return Err(ApiError::bad_request(
+            return Err(SandboxError::bad_request(
                 "Your request contains invalid value for publish parameter. publish.includeFileVersions should be a boolean.",
             ));
         }
@@ -639,7 +639,7 @@ fn apply_update(
         None | Some(Value::Null) => None,
         Some(Value::Object(m)) => Some(validate_metadata(m, fields)?),
         Some(_) => {
-            return Err(ApiError::bad_request(
+            return Err(SandboxError::bad_request(
                 "Your request contains invalid value for customMetadata parameter. It should be an object.",
             ));
         }
@@ -655,7 +655,7 @@ fn apply_update(
         Some(Value::Null) => Some(None),
         Some(Value::String(s)) => Some(Some(s.clone())),
         Some(_) => {
-            return Err(ApiError::bad_request(
+            return Err(SandboxError::bad_request(
                 "Your request contains invalid value for description parameter. It should be a string.",
             ));
         }
@@ -665,7 +665,7 @@ fn apply_update(
             .as_str()
             .is_some_and(|s| s.starts_with("http://") || s.starts_with("https://"));
         if !ok {
-            return Err(ApiError::bad_request(
+            return Err(SandboxError::bad_request(
                 "Your request contains invalid value for webhookUrl parameter. It should be an http(s) URL.",
             ));
         }
@@ -706,24 +706,26 @@ fn apply_update(
     }
 }
 
-fn bad_remove_ai() -> ApiError {
-    ApiError::bad_request(
+fn bad_remove_ai() -> SandboxError {
+    SandboxError::bad_request(
         "Your request contains invalid value for removeAITags parameter. Send an array of strings or the string \"all\".",
     )
 }
 
-fn bad_coordinates() -> ApiError {
-    ApiError::bad_request(
+fn bad_coordinates() -> SandboxError {
+    SandboxError::bad_request(
         "Your request contains invalid value for customCoordinates parameter. It should be in the format x,y,width,height, e.g. 10,10,100,100.",
     )
 }
 
-fn parse_coordinates(s: &str, file: &FileDetails) -> Result<String, ApiError> {
+fn parse_coordinates(s: &str, file: &FileDetails) -> Result<String, SandboxError> {
     crate::model::parse_coordinates(s, file.width, file.height).map_err(|e| match e {
         crate::model::CoordinatesError::Format => bad_coordinates(),
-        outside @ crate::model::CoordinatesError::Outside { .. } => ApiError::bad_request(format!(
-            "Your request contains invalid value for customCoordinates parameter. {outside}."
-        )),
+        outside @ crate::model::CoordinatesError::Outside { .. } => {
+            SandboxError::bad_request(format!(
+                "Your request contains invalid value for customCoordinates parameter. {outside}."
+            ))
+        }
     })
 }
 
@@ -731,7 +733,7 @@ fn parse_coordinates(s: &str, file: &FileDetails) -> Result<String, ApiError> {
 fn validate_metadata(
     m: &Map<String, Value>,
     fields: &[CustomMetadataField],
-) -> Result<Map<String, Value>, ApiError> {
+) -> Result<Map<String, Value>, SandboxError> {
     let mut errors = Map::new();
     for (k, v) in m {
         let Some(field) = fields.iter().find(|f| &f.name == k) else {
@@ -751,7 +753,8 @@ fn validate_metadata(
     if errors.is_empty() {
         Ok(m.clone())
     } else {
-        Err(ApiError::bad_request("Invalid custom metadata.").with_errors(Value::Object(errors)))
+        Err(SandboxError::bad_request("Invalid custom metadata.")
+            .with_errors(Value::Object(errors)))
     }
 }
 
@@ -775,32 +778,32 @@ fn file_ids(
     body: &Map<String, Value>,
     max: usize,
     too_many: &str,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<String>, SandboxError> {
     let v = body
         .get("fileIds")
-        .ok_or_else(|| ApiError::bad_request("fileIds parameter is missing."))?;
+        .ok_or_else(|| SandboxError::bad_request("fileIds parameter is missing."))?;
     let arr = v
         .as_array()
-        .ok_or_else(|| ApiError::bad_request("fileIds should be an Array."))?;
+        .ok_or_else(|| SandboxError::bad_request("fileIds should be an Array."))?;
     if arr.is_empty() {
-        return Err(ApiError::bad_request("fileIds is empty."));
+        return Err(SandboxError::bad_request("fileIds is empty."));
     }
     if arr.len() > max {
-        return Err(ApiError::bad_request(too_many));
+        return Err(SandboxError::bad_request(too_many));
     }
-    let ids = string_array(v).ok_or_else(ApiError::invalid_file_id)?;
+    let ids = string_array(v).ok_or_else(SandboxError::invalid_file_id)?;
     Ok(dedup(ids))
 }
 
 /// Validates a tag list (`tags` or `AITags`): non-empty strings, no `%`, ≤500 chars combined.
-fn tag_values(v: &Value, key: &str) -> Result<Vec<String>, ApiError> {
+fn tag_values(v: &Value, key: &str) -> Result<Vec<String>, SandboxError> {
     let invalid = |why: &str| {
         if key == "AITags" {
-            ApiError::bad_request(format!(
+            SandboxError::bad_request(format!(
                 "Your request contains invalid value for AITags. Please provide an array of strings. Example - ['t-shirt','summer-sale'].{why}"
             ))
         } else {
-            ApiError::bad_request(format!(
+            SandboxError::bad_request(format!(
                 "Your request contains invalid value for {key} parameter.{why}"
             ))
         }
@@ -821,12 +824,12 @@ fn tag_values(v: &Value, key: &str) -> Result<Vec<String>, ApiError> {
     Ok(tags)
 }
 
-fn bulk_tags(body: &Map<String, Value>, key: &str) -> Result<Vec<String>, ApiError> {
+fn bulk_tags(body: &Map<String, Value>, key: &str) -> Result<Vec<String>, SandboxError> {
     let v = body
         .get(key)
-        .ok_or_else(|| ApiError::bad_request(format!("{key} parameter is missing.")))?;
+        .ok_or_else(|| SandboxError::bad_request(format!("{key} parameter is missing.")))?;
     if v.as_array().is_some_and(Vec::is_empty) {
-        return Err(ApiError::bad_request(format!(
+        return Err(SandboxError::bad_request(format!(
             "{key} array cannot be empty."
         )));
     }
@@ -861,7 +864,7 @@ async fn add_tags(
     state: State<Shared>,
     inj: Option<Extension<InjectedFailures>>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, SandboxError> {
     bulk_tag_call(state, inj, body, TagOp::Add)
 }
 
@@ -869,7 +872,7 @@ async fn remove_tags(
     state: State<Shared>,
     inj: Option<Extension<InjectedFailures>>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, SandboxError> {
     bulk_tag_call(state, inj, body, TagOp::Remove)
 }
 
@@ -877,7 +880,7 @@ async fn remove_ai_tags(
     state: State<Shared>,
     inj: Option<Extension<InjectedFailures>>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, SandboxError> {
     bulk_tag_call(state, inj, body, TagOp::RemoveAi)
 }
 
@@ -886,7 +889,7 @@ fn bulk_tag_call(
     inj: Option<Extension<InjectedFailures>>,
     body: Bytes,
     op: TagOp,
-) -> Result<Response, ApiError> {
+) -> Result<Response, SandboxError> {
     let body = json_object(&body)?;
     let ids = file_ids(&body, 50, "A maximum of 50 files can be edited at a time.")?;
     let tags = bulk_tags(&body, op.key())?;
@@ -895,7 +898,7 @@ fn bulk_tag_call(
     let mut store = state.write_store();
     let missing = store.missing(&ids);
     if !missing.is_empty() {
-        return Err(ApiError::files_missing(missing));
+        return Err(SandboxError::files_missing(missing));
     }
     let mut ok = Vec::new();
     let mut errors = Vec::new();
@@ -959,14 +962,14 @@ async fn bulk_delete(
     State(state): State<Shared>,
     inj: Option<Extension<InjectedFailures>>,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, SandboxError> {
     let body = json_object(&body)?;
     let ids = file_ids(&body, 100, "fileIds cannot have more than 100 items.")?;
     let injected = inj.map(|Extension(i)| i.0).unwrap_or_default();
     let mut store = state.write_store();
     let missing = store.missing(&ids);
     if !missing.is_empty() {
-        return Err(ApiError::files_missing(missing));
+        return Err(SandboxError::files_missing(missing));
     }
     let (failed, doomed): (Vec<String>, Vec<String>) =
         ids.into_iter().partition(|id| injected.contains(id));
@@ -1002,24 +1005,26 @@ async fn list_fields(State(state): State<Shared>) -> Response {
     Json(store.fields().to_vec()).into_response()
 }
 
-async fn create_field(State(state): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
+async fn create_field(State(state): State<Shared>, body: Bytes) -> Result<Response, SandboxError> {
     let body = json_object(&body)?;
-    let text = |k: &str| -> Result<String, ApiError> {
+    let text = |k: &str| -> Result<String, SandboxError> {
         match body.get(k) {
             Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
-            Some(_) => Err(ApiError::bad_request(format!(
+            Some(_) => Err(SandboxError::bad_request(format!(
                 "Your request contains invalid value for {k} parameter. It should be a non-empty string."
             ))),
-            None => Err(ApiError::bad_request(format!("{k} parameter is missing."))),
+            None => Err(SandboxError::bad_request(format!(
+                "{k} parameter is missing."
+            ))),
         }
     };
     let name = text("name")?;
     let label = text("label")?;
     let schema_v = body
         .get("schema")
-        .ok_or_else(|| ApiError::bad_request("schema parameter is missing."))?;
+        .ok_or_else(|| SandboxError::bad_request("schema parameter is missing."))?;
     let schema: FieldSchema = serde_json::from_value(schema_v.clone()).map_err(|e| {
-        ApiError::bad_request(format!(
+        SandboxError::bad_request(format!(
             "Your request contains invalid value for schema parameter: {e}. schema.type should be one of Text, Textarea, Number, Date, Boolean, SingleSelect, MultiSelect."
         ))
     })?;
@@ -1028,25 +1033,25 @@ async fn create_field(State(state): State<Shared>, body: Bytes) -> Result<Respon
         FieldType::SingleSelect | FieldType::MultiSelect
     ) && schema.select_options.as_ref().is_none_or(Vec::is_empty)
     {
-        return Err(ApiError::bad_request(
+        return Err(SandboxError::bad_request(
             "Your request contains invalid value for schema parameter. selectOptions is required for SingleSelect and MultiSelect fields.",
         ));
     }
     if let Some(d) = &schema.default_value
         && let Err(msg) = crate::model::check_field_value(&schema, d)
     {
-        return Err(ApiError::bad_request(format!(
+        return Err(SandboxError::bad_request(format!(
             "Your request contains invalid value for schema parameter. defaultValue {msg}."
         )));
     }
     let mut store = state.write_store();
     if store.fields().iter().any(|f| f.name == name) {
-        return Err(ApiError::bad_request(
+        return Err(SandboxError::bad_request(
             "A custom metadata field with this name already exists.",
         ));
     }
     if store.fields().iter().any(|f| f.label == label) {
-        return Err(ApiError::bad_request(
+        return Err(SandboxError::bad_request(
             "A custom metadata field with this label already exists.",
         ));
     }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 
 use super::Shared;
-use super::error::ApiError;
+use super::error::SandboxError;
 
 /// What an `Authorization` header says about the caller.
 #[derive(Debug, PartialEq, Eq)]
@@ -60,13 +60,13 @@ pub async fn require_key(State(state): State<Shared>, req: Request, next: Next) 
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     match credentials(header) {
-        Credentials::Missing => ApiError::new(
+        Credentials::Missing => SandboxError::new(
             StatusCode::UNAUTHORIZED,
             "Your request does not contain private API key.",
         )
         .into_response(),
         Credentials::Key(k) if same(&k, &state.key) => next.run(req).await,
-        Credentials::Key(_) => ApiError::new(
+        Credentials::Key(_) => SandboxError::new(
             StatusCode::FORBIDDEN,
             "Your account cannot be authenticated.",
         )

@@ -8,14 +8,14 @@ use crate::model::ErrorBody;
 
 /// An error answered to the client as an ImageKit error body.
 #[derive(Debug, Clone)]
-pub struct ApiError {
+pub struct SandboxError {
     pub status: StatusCode,
     pub body: ErrorBody,
 }
 
-impl ApiError {
+impl SandboxError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        ApiError {
+        SandboxError {
             status,
             body: ErrorBody::new(message),
         }
@@ -55,14 +55,14 @@ impl ApiError {
     }
 }
 
-impl From<crate::sandbox::store::StoreError> for ApiError {
+impl From<crate::sandbox::store::StoreError> for SandboxError {
     fn from(e: crate::sandbox::store::StoreError) -> Self {
         tracing::error!(error = %e, "store failure; the request was not applied");
-        ApiError::internal()
+        SandboxError::internal()
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for SandboxError {
     fn into_response(self) -> Response {
         (self.status, axum::Json(self.body)).into_response()
     }

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use super::error::ApiError;
+use super::error::SandboxError;
 use crate::model::{AiTag, FileDetails};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,18 +23,18 @@ pub enum Extension {
 }
 
 /// Parses the `extensions` array of a PATCH body.
-pub fn parse(v: &Value) -> Result<Vec<Extension>, ApiError> {
+pub fn parse(v: &Value) -> Result<Vec<Extension>, SandboxError> {
     let items = v.as_array().ok_or_else(|| {
-        ApiError::bad_request(
+        SandboxError::bad_request(
             "Your request contains invalid value for extensions parameter. It should be an array.",
         )
     })?;
     items.iter().map(parse_one).collect()
 }
 
-fn parse_one(v: &Value) -> Result<Extension, ApiError> {
+fn parse_one(v: &Value) -> Result<Extension, SandboxError> {
     let name = v.get("name").and_then(Value::as_str).ok_or_else(|| {
-        ApiError::bad_request("Your request contains invalid value for extensions parameter. Every extension needs a name.")
+        SandboxError::bad_request("Your request contains invalid value for extensions parameter. Every extension needs a name.")
     })?;
     match name {
         "google-auto-tagging" | "aws-auto-tagging" => {
@@ -57,14 +57,14 @@ fn parse_one(v: &Value) -> Result<Extension, ApiError> {
                     max_tags: m as usize,
                     min_confidence: c,
                 }),
-                _ => Err(ApiError::bad_request(format!(
+                _ => Err(SandboxError::bad_request(format!(
                     "Your request contains invalid value for extensions parameter. {name} needs maxTags (0-30) and minConfidence (0-100)."
                 ))),
             }
         }
         "ai-auto-description" => Ok(Extension::AutoDescription),
         "remove-bg" | "ai-tasks" | "saved-extension" => Ok(Extension::Unsimulated(name.to_owned())),
-        other => Err(ApiError::bad_request(format!(
+        other => Err(SandboxError::bad_request(format!(
             "Your request contains invalid value for extensions parameter. Unknown extension name {other:?}."
         ))),
     }

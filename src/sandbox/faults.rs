@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Shared;
 use super::api::InjectedFailures;
-use super::error::ApiError;
+use super::error::SandboxError;
 
 /// The fault settings. All off by default.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -302,12 +302,12 @@ async fn inject_rest(state: &Shared, cfg: &FaultConfig, req: Request, next: Next
     if faults.chance(cfg.error_rate) {
         let pick = lock(&faults.rng).u8(0..3);
         let e = match pick {
-            0 => ApiError::internal(),
-            1 => ApiError::new(
+            0 => SandboxError::internal(),
+            1 => SandboxError::new(
                 StatusCode::BAD_GATEWAY,
                 "Bad gateway. Please retry the request.",
             ),
-            _ => ApiError::new(
+            _ => SandboxError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Service temporarily unavailable. Please retry the request.",
             ),
@@ -316,14 +316,14 @@ async fn inject_rest(state: &Shared, cfg: &FaultConfig, req: Request, next: Next
     }
     let path = req.uri().path().to_owned();
     if cfg.fail_rate > 0.0 && is_single_write(req.method(), &path) && faults.chance(cfg.fail_rate) {
-        return ApiError::internal().into_response();
+        return SandboxError::internal().into_response();
     }
     if cfg.fail_rate > 0.0 && req.method() == Method::POST && is_bulk(&path) {
         let (parts, body) = req.into_parts();
         let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
             Ok(b) => b,
             Err(_) => {
-                return ApiError::new(
+                return SandboxError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "Your request body is too large.",
                 )

@@ -19,7 +19,7 @@ use axum::routing::get;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::Shared;
-use super::error::ApiError;
+use super::error::SandboxError;
 use super::seed::{self, URL_ENDPOINT_PATH};
 use super::store::Store;
 use crate::model::{FileDetails, FileKind};
@@ -137,12 +137,12 @@ async fn serve_media(State(state): State<Shared>, uri: Uri) -> Response {
         lookup(&store, uri.path()).map(preview)
     };
     match found {
-        None => ApiError::new(
+        None => SandboxError::new(
             StatusCode::NOT_FOUND,
             "No file exists at this URL in the sandbox.",
         )
         .into_response(),
-        Some(None) => ApiError::new(
+        Some(None) => SandboxError::new(
             StatusCode::NOT_FOUND,
             "This file is not an image; the sandbox serves previews of images only.",
         )

@@ -29,7 +29,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use tokio::net::TcpListener;
 
-use self::error::ApiError;
+use self::error::SandboxError;
 use self::faults::{FaultConfig, Faults};
 use self::requests::{LoggedRequest, RequestLog, RequestsReport};
 use self::store::Store;
@@ -202,15 +202,15 @@ pub fn app(store: Store, key: String, faults: FaultConfig) -> (Router, Shared) {
     (router, state)
 }
 
-async fn not_found() -> ApiError {
-    ApiError::new(
+async fn not_found() -> SandboxError {
+    SandboxError::new(
         StatusCode::NOT_FOUND,
         "This endpoint does not exist on the iktag sandbox. It serves the media-library API under /v1 (files, details, tags, AI tags, delete, customMetadataFields).",
     )
 }
 
-async fn method_not_allowed() -> ApiError {
-    ApiError::new(
+async fn method_not_allowed() -> SandboxError {
+    SandboxError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "This HTTP method is not allowed on this endpoint.",
     )
@@ -223,14 +223,14 @@ async fn get_faults(State(state): State<Shared>) -> Json<FaultConfig> {
 async fn put_faults(
     State(state): State<Shared>,
     body: axum::body::Bytes,
-) -> Result<Json<FaultConfig>, ApiError> {
+) -> Result<Json<FaultConfig>, SandboxError> {
     let cfg: FaultConfig = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request(format!(
+        SandboxError::bad_request(format!(
             "Invalid fault settings: {e}. Expected {{\"latencyMs\":[min,max],\"failRate\":0.1,\"errorRate\":0,\"rateLimit\":10,\"resetRate\":0,\"rngSeed\":1}} (all optional)."
         ))
     })?;
     cfg.validate()
-        .map_err(|e| ApiError::bad_request(format!("Invalid fault settings: {e}.")))?;
+        .map_err(|e| SandboxError::bad_request(format!("Invalid fault settings: {e}.")))?;
     tracing::info!(?cfg, "fault settings changed");
     state.faults.set(cfg.clone());
     Ok(Json(cfg))
