@@ -9,9 +9,9 @@ use serde_json::json;
 
 use super::CliError;
 use super::run::{self, context};
-use super::work::{Common, JobFlags};
+use super::targets::{Common, JobFlags};
 use crate::jobs::journal::{self, JobRecord};
-use crate::jobs::lifecycle::{self, Refusal};
+use crate::jobs::lifecycle;
 use crate::text::untrusted;
 
 #[derive(Debug, Subcommand)]
@@ -58,15 +58,9 @@ pub struct UndoArgs {
     pub force: bool,
 }
 
-fn refused(e: Refusal) -> CliError {
-    CliError::usage(e.0)
-}
-
 fn all_jobs() -> Result<(std::path::PathBuf, Vec<JobRecord>), CliError> {
-    let dir = crate::config::state_dir(&crate::config::ProcessEnv)
-        .map_err(|e| CliError::usage(e.to_string()))?
-        .join("jobs");
-    let all = journal::list(&dir).map_err(|e| CliError::failed(e.to_string()))?;
+    let dir = crate::config::state_dir(&crate::config::ProcessEnv)?.join("jobs");
+    let all = journal::list(&dir)?;
     Ok((dir, all))
 }
 
@@ -106,7 +100,7 @@ async fn continuation(
     } else {
         lifecycle::prepare_retry(&all, id, &ctx.library, force)
     };
-    let Some(p) = prepared.map_err(refused)? else {
+    let Some(p) = prepared? else {
         if resume {
             eprintln!("job {id}: nothing left to send; every file was sent");
         } else {
@@ -165,6 +159,7 @@ fn list(json: bool) -> Result<(), CliError> {
 
 fn show(id: &str, json: bool) -> Result<(), CliError> {
     let (dir, all) = all_jobs()?;
+    // The job the user named: unknown or unreadable, it is a usage error (exit 2).
     let r = journal::load(&dir, id).map_err(|e| CliError::usage(e.to_string()))?;
     let mut out = std::io::stdout().lock();
     let path = |id: &str| r.paths.get(id).map(String::as_str);
@@ -217,7 +212,7 @@ fn show(id: &str, json: bool) -> Result<(), CliError> {
 pub async fn undo(common: Common, args: UndoArgs) -> Result<(), CliError> {
     let ctx = context(&common)?;
     let (_, all) = all_jobs()?;
-    let p = lifecycle::prepare_undo(&all, &args.id, &ctx.library, args.force).map_err(refused)?;
+    let p = lifecycle::prepare_undo(&all, &args.id, &ctx.library, args.force)?;
     if p.plan.units.is_empty() {
         eprintln!("job {}: no file to put back", args.id);
         return Ok(());

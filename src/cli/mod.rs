@@ -1,12 +1,26 @@
 //! The command line: argument parsing and dispatch.
 //!
+//! One file per command family (`ls`, `tags`, `ai_tags`, `rm`, `apply`, `update`, `jobs`,
+//! `sandbox`, `tui`) over the shared flags and targets ([`targets`]) and one way to run a
+//! job ([`run`]: confirm, execute, report).
+//!
+//! Outcomes go to stdout (one JSON object per file with `--json`, else a table), progress
+//! to stderr (a bar only when stderr is a terminal).
+//!
 //! Exit codes: 0 done; 1 failed; 2 usage or configuration error;
 //! 3 finished with some files failed.
 
+mod ai_tags;
+mod apply;
 mod jobs;
+mod ls;
+mod rm;
 mod run;
 mod sandbox;
-mod work;
+mod tags;
+mod targets;
+mod tui;
+mod update;
 
 use std::process::ExitCode;
 
@@ -28,7 +42,7 @@ pub const EXIT_FAILED: u8 = 1;
 )]
 pub struct Cli {
     #[command(flatten)]
-    pub common: work::Common,
+    pub common: targets::Common,
     /// Without a command, iktag opens the terminal UI on the configured profile.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -37,26 +51,26 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List or search files
-    Ls(work::LsArgs),
+    Ls(ls::LsArgs),
     /// Add or remove tags on many files
     #[command(subcommand)]
-    Tags(work::TagsCommand),
+    Tags(tags::TagsCommand),
     /// Remove AI tags from many files
     #[command(subcommand, name = "ai-tags")]
-    AiTags(work::AiTagsCommand),
+    AiTags(ai_tags::AiTagsCommand),
     /// Change one file: tags, custom coordinates, custom metadata, description, auto-tagging
-    Update(work::UpdateArgs),
+    Update(update::UpdateArgs),
     /// Delete files (asks for the count to be typed)
-    Rm(work::RmArgs),
+    Rm(rm::RmArgs),
     /// List recorded jobs, show one, resume an interrupted one or retry its failed files
     Jobs {
         #[command(subcommand)]
-        command: Option<work::JobsCommand>,
+        command: Option<jobs::JobsCommand>,
     },
     /// Put back what a job changed (same library only, once; files changed since are left alone)
-    Undo(work::UndoArgs),
+    Undo(jobs::UndoArgs),
     /// Apply an edited `iktag ls --json` listing back to the library as one job
-    Apply(work::ApplyArgs),
+    Apply(apply::ApplyArgs),
     /// Run a local ImageKit-compatible API server (for iktag, your scripts and the official SDKs)
     Sandbox(SandboxArgs),
     /// Start the embedded sandbox with the demo library
@@ -92,17 +106,17 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async {
         let common = cli.common;
         let Some(command) = cli.command else {
-            return work::tui(common).await;
+            return tui::run(common).await;
         };
         match command {
-            Command::Ls(args) => work::ls(common, args).await,
-            Command::Tags(cmd) => work::tags(common, cmd).await,
-            Command::AiTags(cmd) => work::ai_tags(common, cmd).await,
-            Command::Rm(args) => work::rm(common, args).await,
-            Command::Update(args) => work::update(common, args).await,
+            Command::Ls(args) => ls::ls(common, args).await,
+            Command::Tags(cmd) => tags::tags(common, cmd).await,
+            Command::AiTags(cmd) => ai_tags::ai_tags(common, cmd).await,
+            Command::Rm(args) => rm::rm(common, args).await,
+            Command::Update(args) => update::update(common, args).await,
             Command::Jobs { command } => jobs::jobs_cmd(common, command).await,
             Command::Undo(args) => jobs::undo(common, args).await,
-            Command::Apply(args) => work::apply(common, args).await,
+            Command::Apply(args) => apply::apply(common, args).await,
             Command::Sandbox(args) => sandbox::run(args).await,
             Command::Demo(args) => sandbox::demo(args, common).await,
         }
@@ -136,6 +150,57 @@ impl CliError {
             code: EXIT_FAILED,
             message: message.into(),
         }
+    }
+}
+
+// The lower layers' errors, each with the exit code it means on the command line. The
+// message is the error's own text; callers that add context map explicitly instead.
+
+/// A client that cannot be built (the base URL's scheme, the key) is a configuration
+/// error (exit 2); a request that failed exits 1.
+impl From<crate::api::ApiError> for CliError {
+    fn from(e: crate::api::ApiError) -> Self {
+        match e {
+            crate::api::ApiError::Config(_) => CliError::usage(e.to_string()),
+            _ => CliError::failed(e.to_string()),
+        }
+    }
+}
+
+/// Profiles, key sources and paths: a configuration error (exit 2).
+impl From<crate::config::ConfigError> for CliError {
+    fn from(e: crate::config::ConfigError) -> Self {
+        CliError::usage(e.to_string())
+    }
+}
+
+/// A job that cannot be planned (bad tags): a usage error (exit 2).
+impl From<crate::jobs::PlanError> for CliError {
+    fn from(e: crate::jobs::PlanError) -> Self {
+        CliError::usage(e.to_string())
+    }
+}
+
+/// Undo, resume or retry refused (another library, nothing to do twice): exit 2.
+impl From<crate::jobs::lifecycle::Refusal> for CliError {
+    fn from(e: crate::jobs::lifecycle::Refusal) -> Self {
+        CliError::usage(e.0)
+    }
+}
+
+/// The journals could not be read or written while listing or running jobs: exit 1.
+/// (A job named on the command line that cannot be loaded is the caller's error, exit 2:
+/// `jobs show` maps that itself.)
+impl From<crate::jobs::journal::JournalError> for CliError {
+    fn from(e: crate::jobs::journal::JournalError) -> Self {
+        CliError::failed(e.to_string())
+    }
+}
+
+/// The sandbox could not open its store or start serving: exit 1.
+impl From<crate::sandbox::StartError> for CliError {
+    fn from(e: crate::sandbox::StartError) -> Self {
+        CliError::failed(e.to_string())
     }
 }
 

@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use serde_json::json;
 
 use super::CliError;
-use super::work::{Common, JobFlags};
+use super::targets::{Common, JobFlags};
 use crate::api::{Client, ClientOptions};
 use crate::config::{self, Settings};
 use crate::jobs::lifecycle::{self, Guard, Prepared, RunSpec};
@@ -29,13 +29,11 @@ pub struct Ctx {
 }
 
 pub fn context(common: &Common) -> Result<Ctx, CliError> {
-    let settings =
-        config::resolve(common.profile.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let settings = config::resolve(common.profile.as_deref())?;
     let client = Client::new(ClientOptions::new(
         settings.base_url.clone(),
         settings.key.expose(),
-    ))
-    .map_err(|e| CliError::usage(e.to_string()))?;
+    ))?;
     let library = Library::new(
         settings.base_url.as_str(),
         settings.profile.as_deref(),
@@ -49,10 +47,6 @@ pub fn context(common: &Common) -> Result<Ctx, CliError> {
         client,
         library,
     })
-}
-
-pub fn api_failed(e: impl std::fmt::Display) -> CliError {
-    CliError::failed(e.to_string())
 }
 
 fn ask(question: &str) -> Result<bool, CliError> {
@@ -110,7 +104,7 @@ pub async fn run_job(
         eprintln!("no files to change");
         return Ok(());
     }
-    let plan = jobs::plan(op, &ids, &known).map_err(|e| CliError::usage(e.to_string()))?;
+    let plan = jobs::plan(op, &ids, &known)?;
     let paths = known
         .values()
         .map(|f| (f.file_id.clone(), f.file_path.clone()))
@@ -171,7 +165,7 @@ async fn current(ctx: &Ctx, plan: &jobs::Plan) -> Result<HashMap<String, FileDet
     let mut ids: Vec<String> = plan.units.iter().flat_map(|u| u.ids.clone()).collect();
     ids.sort();
     ids.dedup();
-    let files = ctx.client.details_of(&ids).await.map_err(api_failed)?;
+    let files = ctx.client.details_of(&ids).await?;
     Ok(files.into_iter().map(|f| (f.file_id.clone(), f)).collect())
 }
 
@@ -266,9 +260,7 @@ async fn execute(ctx: &Ctx, p: Prepared, json_out: bool) -> Result<(), CliError>
         paths: p.paths,
         concurrency: ctx.concurrency,
     };
-    let finished = lifecycle::execute(&ctx.client, &p.plan, &spec, &cancel, Some(tx))
-        .await
-        .map_err(|e| CliError::failed(e.to_string()))?;
+    let finished = lifecycle::execute(&ctx.client, &p.plan, &spec, &cancel, Some(tx)).await?;
     let _ = progress.await;
     ctrl_c.abort();
     if let Some(b) = bar {

@@ -163,7 +163,7 @@ pub async fn run(args: SandboxArgs) -> Result<(), CliError> {
     serve(cfg, generated, false).await
 }
 
-pub async fn demo(args: DemoArgs, common: super::work::Common) -> Result<(), CliError> {
+pub async fn demo(args: DemoArgs, common: super::targets::Common) -> Result<(), CliError> {
     let listen = listen_addr(&args.listen, false)?;
     let (key, generated) = key_from_env();
     let seed = match (&args.seed, args.files) {
@@ -183,12 +183,11 @@ pub async fn demo(args: DemoArgs, common: super::work::Common) -> Result<(), Cli
     }
     // The sandbox runs in-process on a loopback port; the TUI talks to it over HTTP
     // through the same client it uses for ImageKit.
-    let sandbox = crate::sandbox::Sandbox::start(cfg.clone())
-        .await
-        .map_err(|e| CliError::failed(e.to_string()))?;
+    let sandbox = crate::sandbox::Sandbox::start(cfg.clone()).await?;
     let url = url::Url::parse(&sandbox.base_url()).map_err(|e| CliError::failed(e.to_string()))?;
     let client =
         crate::api::Client::new(crate::api::ClientOptions::new(url.clone(), cfg.key.clone()))
+            // The demo's own client failing is not the user's configuration: exit 1.
             .map_err(|e| CliError::failed(e.to_string()))?;
     let opts = crate::tui::TuiOptions {
         demo: true,
@@ -217,14 +216,13 @@ pub async fn demo(args: DemoArgs, common: super::work::Common) -> Result<(), Cli
 async fn serve(cfg: SandboxConfig, generated_key: bool, demo: bool) -> Result<(), CliError> {
     cfg.faults.validate().map_err(CliError::usage)?;
     let started = std::time::Instant::now();
-    let (store, seeded) = open_store(&cfg).map_err(|e| CliError::failed(e.to_string()))?;
+    let (store, seeded) = open_store(&cfg)?;
     let (files, folders) = (store.files().len(), store.folders().len());
     let listener = tokio::net::TcpListener::bind(cfg.listen)
         .await
         .map_err(|e| CliError::failed(format!("cannot listen on {}: {e}", cfg.listen)))?;
     let sandbox =
-        crate::sandbox::Sandbox::serve(listener, store, cfg.key.clone(), cfg.faults.clone())
-            .map_err(|e| CliError::failed(e.to_string()))?;
+        crate::sandbox::Sandbox::serve(listener, store, cfg.key.clone(), cfg.faults.clone())?;
     tracing::info!(
         files,
         folders,

@@ -1,0 +1,75 @@
+//! `iktag ls`: list or search files (a table, `--json` lines or `--ids`).
+
+use std::io::Write;
+
+use clap::Args;
+
+use super::CliError;
+use super::run::context;
+use super::targets::Common;
+use crate::api::ListQuery;
+use crate::text::untrusted;
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// A searchQuery, e.g. 'tags IN ["sale"] AND createdAt > "7d"'
+    #[arg(long, short = 'q', value_name = "Q")]
+    pub query: Option<String>,
+    /// List one folder (not its subfolders)
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<String>,
+    /// ASC_CREATED (default), DESC_UPDATED, ASC_NAME, DESC_SIZE, …
+    #[arg(long, value_name = "SORT", default_value = "ASC_CREATED")]
+    pub sort: String,
+    /// Stop after N files
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// One JSON object per file (the API's FileDetails)
+    #[arg(long, conflicts_with = "ids")]
+    pub json: bool,
+    /// Only file ids, one per line (for --ids-from)
+    #[arg(long)]
+    pub ids: bool,
+}
+
+pub async fn ls(common: Common, args: LsArgs) -> Result<(), CliError> {
+    let ctx = context(&common)?;
+    let mut pager = ctx.client.list(ListQuery {
+        search_query: args.query,
+        path: args.path,
+        sort: args.sort,
+        max_items: args.limit,
+        ..Default::default()
+    });
+    let mut out = std::io::stdout().lock();
+    let mut n = 0usize;
+    while let Some(page) = pager.next_page().await? {
+        for asset in page {
+            let crate::model::Asset::File(f) = asset else {
+                continue;
+            };
+            n += 1;
+            let line = if args.json {
+                serde_json::to_string(&f).unwrap_or_default()
+            } else if args.ids {
+                untrusted(&f.file_id, 64)
+            } else {
+                let tags = f.tags.join(", ");
+                format!(
+                    "{}  {:<48}  {}",
+                    untrusted(&f.file_id, 64),
+                    untrusted(&f.file_path, 48),
+                    untrusted(&tags, 60)
+                )
+            };
+            if writeln!(out, "{line}").is_err() {
+                return Ok(()); // stdout closed (e.g. `| head`): stop quietly
+            }
+        }
+    }
+    drop(out);
+    if !args.json && !args.ids {
+        eprintln!("{n} files");
+    }
+    Ok(())
+}

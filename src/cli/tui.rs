@@ -1,0 +1,33 @@
+//! `iktag` without a command: the terminal UI on the configured profile.
+
+use super::CliError;
+use super::run::context;
+use super::targets::Common;
+use crate::config;
+
+/// `iktag` without a command: the terminal UI on the configured profile.
+pub async fn run(common: Common) -> Result<(), CliError> {
+    let ctx = context(&common).map_err(|e| {
+        CliError::usage(format!(
+            "{}\n\nTo open iktag on your library, set IMAGEKIT_PRIVATE_KEY (or a profile in {}),\nor try it on the built-in demo library: iktag demo",
+            e.message,
+            config::config_dir(&config::ProcessEnv)
+                .map(|d| d.join("config.toml").display().to_string())
+                .unwrap_or_else(|_| "config.toml".into())
+        ))
+    })?;
+    let opts = crate::tui::TuiOptions {
+        demo: false,
+        read_only: ctx.read_only,
+        concurrency: ctx.concurrency,
+        state_dir: Some(ctx.settings.state_dir.clone()),
+        keymap: crate::tui::load_keymap().map_err(CliError::usage)?,
+        mouse: crate::tui::mouse_from_env(),
+        profile: ctx.settings.profile.clone(),
+        profiles: crate::config::profiles(&crate::config::ProcessEnv),
+        library: Some(ctx.library.clone()),
+    };
+    crate::tui::run(ctx.client, opts)
+        .await
+        .map_err(CliError::failed)
+}
