@@ -14,8 +14,11 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use iktag::model::{FileDetails, Timestamp};
-use iktag::tui::state::{Action, Mode, State, update};
-use iktag::tui::ui;
+use iktag::tui::dialogs::Modal;
+use iktag::tui::model::{State, update};
+use iktag::tui::msg::Action;
+use iktag::tui::theme::Theme;
+use iktag::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -81,7 +84,8 @@ fn synthetic(t: &FileDetails, i: usize) -> FileDetails {
 
 fn new_state() -> State {
     let mut s = State::new(false, false);
-    s.page_rows = ui::list_rows(Rect::new(0, 0, WIDTH, HEIGHT)).max(1);
+    let layout = view::Layout::new(Rect::new(0, 0, WIDTH, HEIGHT), s.preview.on);
+    update(&mut s, Action::Layout(layout));
     s
 }
 
@@ -99,7 +103,7 @@ fn synthetic_state(n: usize) -> State {
         i = end;
     }
     update(&mut s, Action::LoadDone);
-    assert_eq!(s.files.len(), n);
+    assert_eq!(s.lib.files.len(), n);
     s
 }
 
@@ -118,17 +122,17 @@ fn generated_state(n: usize) -> State {
         update(&mut s, Action::Page(page));
     }
     update(&mut s, Action::LoadDone);
-    assert_eq!(s.files.len(), n);
+    assert_eq!(s.lib.files.len(), n);
     s
 }
 
 /// Pages down (as a user would) until the cursor is in the middle of the list.
 fn to_middle(s: &mut State) {
-    let mid = s.view.len() / 2;
-    while s.cursor < mid {
-        let before = s.cursor;
+    let mid = s.list.view.len() / 2;
+    while s.list.cursor < mid {
+        let before = s.list.cursor;
         update(s, key(KeyCode::PageDown));
-        assert!(s.cursor > before, "page down moves the cursor");
+        assert!(s.list.cursor > before, "page down moves the cursor");
     }
 }
 
@@ -140,7 +144,8 @@ fn bench_render(c: &mut Criterion, label: &str, mut s: State) {
     to_middle(&mut s);
     let mut term = terminal();
     // The frame shows the middle of the list: the focused file's name is on screen.
-    term.draw(|f| ui::render(f, &s)).expect("draw");
+    term.draw(|f| view::render(f, &s, Theme::default()))
+        .expect("draw");
     let screen: String = term
         .backend()
         .buffer()
@@ -156,7 +161,8 @@ fn bench_render(c: &mut Criterion, label: &str, mut s: State) {
         .measurement_time(Duration::from_secs(3));
     g.bench_function(label, |b| {
         b.iter(|| {
-            term.draw(|f| ui::render(f, black_box(&s))).expect("draw");
+            term.draw(|f| view::render(f, black_box(&s), Theme::default()))
+                .expect("draw");
         })
     });
     g.finish();
@@ -172,21 +178,21 @@ fn filter_keystroke(c: &mut Criterion) {
     to_middle(&mut s);
     update(&mut s, key(KeyCode::Char('/')));
     assert!(
-        matches!(s.mode, Mode::Input(_)),
+        matches!(s.top(), Some(Modal::Prompt(_))),
         "`/` opens the filter prompt"
     );
     for ch in "jack".chars() {
         update(&mut s, key(KeyCode::Char(ch)));
     }
-    let shown_jack = s.view.len();
+    let shown_jack = s.list.view.len();
     update(&mut s, key(KeyCode::Char('e')));
-    let shown_jacke = s.view.len();
+    let shown_jacke = s.list.view.len();
     update(&mut s, key(KeyCode::Backspace));
-    assert_eq!(s.filter, "jack");
+    assert_eq!(s.list.filter, "jack");
     assert!(
-        shown_jack > 0 && shown_jack < s.files.len(),
+        shown_jack > 0 && shown_jack < s.lib.files.len(),
         "the filter has real work: {shown_jack} of {} shown",
-        s.files.len()
+        s.lib.files.len()
     );
     assert!(shown_jacke <= shown_jack);
 
@@ -215,7 +221,7 @@ fn filter_keystroke(c: &mut Criterion) {
 /// terminal (half-blocks, the protocol every terminal has) into the 120×40 preview area.
 fn preview(c: &mut Criterion) {
     use iktag::tui::preview::{decode, encode};
-    let area = iktag::tui::ui::preview_inner(ratatui::layout::Rect::new(0, 0, 120, 40));
+    let area = view::Layout::new(ratatui::layout::Rect::new(0, 0, 120, 40), true).preview_inner;
     let picker = ratatui_image::picker::Picker::halfblocks();
     let mut g = c.benchmark_group("preview");
     for (name, bytes) in [

@@ -25,8 +25,10 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use iktag::api::{Client, ClientOptions};
-use iktag::tui::state::{Action, State, update};
-use iktag::tui::ui;
+use iktag::tui::model::{State, update};
+use iktag::tui::msg::Action;
+use iktag::tui::theme::Theme;
+use iktag::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -176,7 +178,7 @@ struct Figures {
     rss_after: Option<u64>,
     /// Live heap held by the loaded state.
     state_heap: usize,
-    /// Live heap of a deep copy of `state.files` (the files alone).
+    /// Live heap of a deep copy of `state.lib.files` (the files alone).
     files_heap: usize,
     /// RSS after handing freed memory back to the OS (glibc `malloc_trim`): what stays is
     /// what the state holds, not the pages' parsing garbage the allocator kept.
@@ -188,9 +190,10 @@ async fn load(base: &str, key: &str) -> Result<Figures, String> {
     let url = url::Url::parse(base).map_err(|e| format!("bad base URL {base:?}: {e}"))?;
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).map_err(|e| e.to_string())?;
     let mut state = State::new(false, false);
-    state.page_rows = ui::list_rows(Rect::new(0, 0, WIDTH, HEIGHT)).max(1);
+    let layout = view::Layout::new(Rect::new(0, 0, WIDTH, HEIGHT), state.preview.on);
+    update(&mut state, Action::Layout(layout));
     terminal
-        .draw(|f| ui::render(f, &state))
+        .draw(|f| view::render(f, &state, Theme::default()))
         .map_err(|e| e.to_string())?;
 
     let t0 = Instant::now();
@@ -221,10 +224,10 @@ async fn load(base: &str, key: &str) -> Result<Figures, String> {
             update(&mut state, action);
         }
         terminal
-            .draw(|f| ui::render(f, &state))
+            .draw(|f| view::render(f, &state, Theme::default()))
             .map_err(|e| e.to_string())?;
         draws += 1;
-        if first_rows.is_none() && !state.view.is_empty() {
+        if first_rows.is_none() && !state.list.view.is_empty() {
             first_rows = Some(t0.elapsed());
         }
     }
@@ -233,7 +236,7 @@ async fn load(base: &str, key: &str) -> Result<Figures, String> {
     let state_heap = live().saturating_sub(live_before);
     // The files alone: measure a deep copy (after the RSS reading, which it would inflate).
     let copy_from = live();
-    let copy = state.files.clone();
+    let copy = state.lib.files.clone();
     let files_heap = live().saturating_sub(copy_from);
     drop(copy);
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -247,7 +250,7 @@ async fn load(base: &str, key: &str) -> Result<Figures, String> {
         full_load: full_load.unwrap_or_default(),
         pages,
         draws,
-        files: state.files.len(),
+        files: state.lib.files.len(),
         rss_before,
         rss_after,
         state_heap,

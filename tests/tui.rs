@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use iktag::jobs::{FileOutcome, Operation, Outcome};
 use iktag::model::{CustomMetadataField, FileDetails};
+use iktag::tui::dialogs::{AiRow, Confirm, CopyMenu, Help, InputKind, Modal};
 use iktag::tui::keymap::Keymap;
+use iktag::tui::model::{AiRemoval, Badge, JobStatus, Pane, SortKey, State, update};
+use iktag::tui::msg::{Action, Effect};
 use iktag::tui::preview::PreviewState;
-use iktag::tui::state::{
-    AI_NAMES, Action, AiRemoval, Effect, InputKind, JobStatus, Mode, Pane, SortKey, State, update,
-};
-use iktag::tui::ui;
+use iktag::tui::theme::Theme;
+use iktag::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -76,8 +77,17 @@ fn id(n: u8) -> String {
 }
 
 fn draw(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
+    draw_with(s, w, h, Theme::default())
+}
+
+/// Renders a frame the way the loop does: the layout for the size first, then the draw.
+fn draw_with(s: &State, w: u16, h: u16, theme: Theme) -> Terminal<TestBackend> {
+    let mut s = s.clone();
+    let area = ratatui::layout::Rect::new(0, 0, w, h);
+    let layout = view::Layout::new(area, s.preview.on);
+    update(&mut s, Action::Layout(layout));
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::render(f, s)).unwrap();
+    t.draw(|f| view::render(f, &s, theme)).unwrap();
     t
 }
 
@@ -96,9 +106,7 @@ fn screen(t: &Terminal<TestBackend>) -> String {
 /// Both sizes of every snapshot.
 fn snap(name: &str, s: &State) {
     for (w, h) in [(120, 40), (80, 24)] {
-        let mut s = s.clone();
-        s.page_rows = ui::list_rows(ratatui::layout::Rect::new(0, 0, w, h));
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(&s, w, h).backend());
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(s, w, h).backend());
     }
 }
 
@@ -146,13 +154,13 @@ fn staged_tags_are_a_diff_until_applied_then_one_job_each() {
     update(&mut s, ch('j'));
     update(&mut s, ch(' '));
     update(&mut s, ch(' '));
-    assert_eq!(s.selected.len(), 2);
-    assert_eq!(s.cursor, 3);
+    assert_eq!(s.list.selected.len(), 2);
+    assert_eq!(s.list.cursor, 3);
     // + with completion from the vocabulary: "summ" completes to the most used match.
     update(&mut s, ch('+'));
     typed(&mut s, "summ");
-    match &s.mode {
-        Mode::Input(i) => {
+    match s.top() {
+        Some(Modal::Prompt(i)) => {
             assert_eq!(i.kind, InputKind::AddTag);
             let c: Vec<&str> = i.completions(8).iter().map(|c| c.0.as_str()).collect();
             assert_eq!(c, ["Summer Sale", "summer-sale", "summersale"]);
@@ -197,7 +205,7 @@ fn staged_tags_are_a_diff_until_applied_then_one_job_each() {
         "logo.png has no jacket tag: skipped by the plan"
     );
     assert!(s.staged.is_none());
-    assert_eq!(s.jobs[1].status, JobStatus::Queued);
+    assert_eq!(s.queue.jobs[1].status, JobStatus::Queued);
     update(
         &mut s,
         Action::JobProgress {
@@ -259,9 +267,9 @@ fn failures_become_badges_stay_selected_and_r_retries_exactly_them() {
     );
     update(&mut s, Action::JobDone { job, outcomes });
     let failed: Vec<String> = ids.iter().step_by(2).cloned().collect();
-    assert_eq!(s.selected.iter().cloned().collect::<Vec<_>>(), failed);
+    assert_eq!(s.list.selected.iter().cloned().collect::<Vec<_>>(), failed);
     let t = draw(&s, 120, 40);
-    for (i, f) in s.view.iter().map(|&i| &s.files[i]).enumerate() {
+    for (i, f) in s.list.view.iter().map(|&i| &s.lib.files[i]).enumerate() {
         let row = row_text(&t, 3 + i as u16);
         let badge = row.chars().nth(1).unwrap();
         assert_eq!(badge == '✗', failed.contains(&f.file_id), "row {i}: {row}");
@@ -304,21 +312,24 @@ fn filter_words_tags_and_negation_and_esc_restores() {
     let mut s = loaded();
     update(&mut s, ch('/'));
     typed(&mut s, "jacket");
-    assert_eq!(s.view.len(), 2, "live while typing");
+    assert_eq!(s.list.view.len(), 2, "live while typing");
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.filter, "jacket");
+    assert_eq!(s.list.filter, "jacket");
     update(&mut s, ch('/'));
     typed(&mut s, " !back");
-    assert_eq!(s.view.len(), 1);
+    assert_eq!(s.list.view.len(), 1);
     assert_eq!(s.focused().unwrap().name(), "red-jacket-front.jpg");
     update(&mut s, key(KeyCode::Esc));
-    assert_eq!(s.filter, "jacket", "esc restores the filter before editing");
-    assert_eq!(s.view.len(), 2);
+    assert_eq!(
+        s.list.filter, "jacket",
+        "esc restores the filter before editing"
+    );
+    assert_eq!(s.list.view.len(), 2);
     update(&mut s, ch('/'));
     update(&mut s, ctrl('u'));
     typed(&mut s, "tag:summersale");
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.view.len(), 1);
+    assert_eq!(s.list.view.len(), 1);
     update(&mut s, ch('/'));
     update(&mut s, ctrl('u'));
     typed(&mut s, "ai:person");
@@ -327,22 +338,22 @@ fn filter_words_tags_and_negation_and_esc_restores() {
     assert_eq!(s.focused().unwrap().name(), "avatar-jane.jpg");
     // Select all selects what is shown; esc clears selection, then the filter.
     update(&mut s, ctrl('a'));
-    assert_eq!(s.selected.len(), 1);
+    assert_eq!(s.list.selected.len(), 1);
     update(&mut s, key(KeyCode::Esc));
-    assert!(s.selected.is_empty());
+    assert!(s.list.selected.is_empty());
     update(&mut s, key(KeyCode::Esc));
-    assert!(s.filter.is_empty() && s.view.len() == 6);
+    assert!(s.list.filter.is_empty() && s.list.view.len() == 6);
 }
 
 #[test]
 fn sort_menu_range_and_invert() {
     let mut s = loaded();
     update(&mut s, ch('s'));
-    assert!(matches!(s.mode, Mode::Sort { .. }));
+    assert!(matches!(s.top(), Some(Modal::Sort(_))));
     snap("sort_menu", &s);
     update(&mut s, ch('n'));
-    assert_eq!(s.sort.key, SortKey::Name);
-    let names: Vec<&str> = s.view.iter().map(|&i| s.files[i].name()).collect();
+    assert_eq!(s.list.sort.key, SortKey::Name);
+    let names: Vec<&str> = s.list.view.iter().map(|&i| s.lib.files[i].name()).collect();
     assert_eq!(
         names,
         [
@@ -356,11 +367,11 @@ fn sort_menu_range_and_invert() {
     );
     update(&mut s, ch('s'));
     update(&mut s, ch('n'));
-    assert!(s.sort.desc, "the same key again reverses");
+    assert!(s.list.sort.desc, "the same key again reverses");
     update(&mut s, ch('s'));
     update(&mut s, ch('s'));
-    assert_eq!(s.sort.key, SortKey::Size);
-    let sizes: Vec<u64> = s.view.iter().map(|&i| s.files[i].size).collect();
+    assert_eq!(s.list.sort.key, SortKey::Size);
+    let sizes: Vec<u64> = s.list.view.iter().map(|&i| s.lib.files[i].size).collect();
     assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
 
     // v marks, moving extends, v again selects the range.
@@ -371,18 +382,18 @@ fn sort_menu_range_and_invert() {
     update(&mut s, ch('j'));
     snap("range_pending", &s);
     update(&mut s, ch('v'));
-    let want: Vec<String> = s.view[1..=3]
+    let want: Vec<String> = s.list.view[1..=3]
         .iter()
-        .map(|&i| s.files[i].file_id.clone())
+        .map(|&i| s.lib.files[i].file_id.clone())
         .collect();
-    let mut got: Vec<String> = s.selected.iter().cloned().collect();
+    let mut got: Vec<String> = s.list.selected.iter().cloned().collect();
     got.sort();
     let mut want_sorted = want.clone();
     want_sorted.sort();
     assert_eq!(got, want_sorted);
     update(&mut s, ctrl('r'));
-    assert_eq!(s.selected.len(), 3, "invert: the other three");
-    assert!(want.iter().all(|id| !s.selected.contains(id)));
+    assert_eq!(s.list.selected.len(), 3, "invert: the other three");
+    assert!(want.iter().all(|id| !s.list.selected.contains(id)));
 }
 
 #[test]
@@ -400,8 +411,8 @@ fn server_search_results_and_a_400_inline() {
             error: "400 Invalid search query: expected a value after '>' at position 6, found end of query".into(),
         },
     );
-    match &s.mode {
-        Mode::Input(i) => assert!(i.error.as_ref().unwrap().contains("position 6")),
+    match s.top() {
+        Some(Modal::Prompt(i)) => assert!(i.error.as_ref().unwrap().contains("position 6")),
         other => panic!("the prompt stays open with the error: {other:?}"),
     }
     snap("search_error", &s);
@@ -417,8 +428,8 @@ fn server_search_results_and_a_400_inline() {
             files: hits,
         },
     );
-    assert_eq!(s.mode, Mode::Normal);
-    assert_eq!(s.view.len(), n);
+    assert_eq!(s.top(), None);
+    assert_eq!(s.list.view.len(), n);
     assert!(
         draw(&s, 120, 40)
             .backend()
@@ -426,7 +437,7 @@ fn server_search_results_and_a_400_inline() {
             .contains("search “size > 1mb”")
     );
     update(&mut s, key(KeyCode::Esc));
-    assert!(s.search.is_none() && s.view.len() == 6);
+    assert!(s.list.search.is_none() && s.list.view.len() == 6);
 }
 
 #[test]
@@ -434,10 +445,10 @@ fn ai_tag_removal_chosen_all_and_below() {
     let mut s = loaded();
     update(&mut s, ctrl('a'));
     update(&mut s, ch('A'));
-    match &s.mode {
-        Mode::Ai(d) => {
+    match s.top() {
+        Some(Modal::Ai(d)) => {
             let names: Vec<(&str, usize)> =
-                d.names.iter().map(|(n, c, _)| (n.as_str(), *c)).collect();
+                d.names.iter().map(|n| (n.name.as_str(), n.files)).collect();
             assert_eq!(
                 names,
                 [
@@ -463,32 +474,32 @@ fn ai_tag_removal_chosen_all_and_below() {
         ))
     );
     // Below a confidence, checked for range (the dialog opens on the first name, row
-    // AI_NAMES; rows 0-2 are all / below / promote, 3-5 auto-tagging).
+    // AiRow::FIXED.len(); rows 0-2 are all / below / promote, 3-5 auto-tagging).
     update(&mut s, ch('A'));
-    up(&mut s, AI_NAMES - 1);
+    up(&mut s, AiRow::FIXED.len() - 1);
     typed(&mut s, "500");
     update(&mut s, key(KeyCode::Enter));
-    assert!(matches!(&s.mode, Mode::Ai(d) if d.error.is_some()));
+    assert!(matches!(s.top(), Some(Modal::Ai(d)) if d.error.is_some()));
     update(&mut s, key(KeyCode::Backspace));
     update(&mut s, key(KeyCode::Backspace));
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::Below(5.0)));
     // Promote the confident ones to tags (runs before any AI-tag removal).
     update(&mut s, ch('A'));
-    up(&mut s, AI_NAMES - 2);
+    up(&mut s, AiRow::FIXED.len() - 2);
     typed(&mut s, "90");
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.staged.as_ref().unwrap().promote, Some(90.0));
     update(&mut s, ch('A'));
-    up(&mut s, AI_NAMES);
+    up(&mut s, AiRow::FIXED.len());
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.staged.as_ref().unwrap().ai, Some(AiRemoval::All));
     // Removing AI tags cannot be undone: `w` asks first, saying so with the count of files
     // that will change (the 4 with AI tags, of the 6 selected).
     let asked = update(&mut s, ch('w'));
     assert!(!asked.iter().any(|e| matches!(e, Effect::RunJob { .. })));
-    match &s.mode {
-        Mode::Confirm { message, .. } => assert_eq!(
+    match s.top() {
+        Some(Modal::Confirm(Confirm { message, .. })) => assert_eq!(
             message,
             "remove all AI tags on 4 files? This cannot be undone: ImageKit cannot put removed AI tags back. Apply?"
         ),
@@ -536,14 +547,14 @@ fn editor_pane_toggles_removal_of_the_tag_under_the_cursor() {
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, ch('j'));
     update(&mut s, ch('+'));
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.top(), None);
     assert!(
         s.status.contains("apply (w) or discard (X)"),
         "{}",
         s.status
     );
     update(&mut s, ch('X'));
-    assert!(matches!(s.mode, Mode::Confirm { .. }));
+    assert!(matches!(s.top(), Some(Modal::Confirm(_))));
     update(&mut s, ch('n'));
     assert!(s.staged.is_some(), "anything but y cancels");
     update(&mut s, ch('X'));
@@ -555,7 +566,7 @@ fn editor_pane_toggles_removal_of_the_tag_under_the_cursor() {
 fn detail_form_validates_like_the_server_and_stages_only_changes() {
     let mut s = loaded();
     update(&mut s, ch('e'));
-    assert!(matches!(s.mode, Mode::Form(_)));
+    assert!(matches!(s.top(), Some(Modal::Form(_))));
     typed(&mut s, "Front view");
     update(&mut s, key(KeyCode::Down));
     typed(&mut s, "0,0,99999,10");
@@ -564,7 +575,7 @@ fn detail_form_validates_like_the_server_and_stages_only_changes() {
     update(&mut s, key(KeyCode::Down));
     typed(&mut s, "9");
     update(&mut s, key(KeyCode::Enter));
-    let Mode::Form(f) = &s.mode else {
+    let Some(Modal::Form(f)) = s.top() else {
         panic!("invalid values keep the form open")
     };
     let errors: Vec<&str> = f.fields.iter().filter_map(|x| x.error.as_deref()).collect();
@@ -582,7 +593,7 @@ fn detail_form_validates_like_the_server_and_stages_only_changes() {
     update(&mut s, key(KeyCode::Backspace));
     typed(&mut s, "4");
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.top(), None);
     let st = s.staged.clone().unwrap();
     assert_eq!(
         serde_json::Value::Object(st.details),
@@ -619,10 +630,10 @@ fn delete_needs_the_count_typed_and_defaults_to_cancel() {
         update(&mut s, key(KeyCode::Enter)).is_empty(),
         "enter alone cancels"
     );
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.top(), None);
     update(&mut s, ch('D'));
     assert!(update(&mut s, ch('y')).is_empty(), "y is not the count");
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.top(), None);
     update(&mut s, ch('D'));
     update(&mut s, ch('2'));
     assert!(
@@ -647,8 +658,8 @@ fn delete_needs_the_count_typed_and_defaults_to_cancel() {
         !after.iter().any(|e| matches!(e, Effect::Refresh(_))),
         "deleted files are not refreshed"
     );
-    assert_eq!(s.files.len(), 3, "deleted files leave the list");
-    assert!(s.selected.is_empty());
+    assert_eq!(s.lib.files.len(), 3, "deleted files leave the list");
+    assert!(s.list.selected.is_empty());
 }
 
 #[test]
@@ -671,7 +682,7 @@ fn undo_restores_the_previous_tags_of_the_files_the_last_tag_job_changed() {
     );
     update(&mut s, Action::JobDone { job, outcomes });
     update(&mut s, ch('u'));
-    let Mode::Confirm { message, .. } = &s.mode else {
+    let Some(Modal::Confirm(Confirm { message, .. })) = s.top() else {
         panic!("undo asks first")
     };
     assert!(
@@ -757,7 +768,7 @@ fn undo_restores_the_previous_tags_of_the_files_the_last_tag_job_changed() {
     );
     // Both applies are undone and undos are never undone by `u` (no redo): nothing left.
     assert!(update(&mut s, ch('u')).is_empty());
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.top(), None);
     assert_eq!(s.status, "nothing to undo: nothing left to undo");
 }
 
@@ -783,11 +794,11 @@ fn task_panel_lists_jobs_with_per_file_errors_and_cancels() {
     snap("tasks", &s);
     // c cancels the job under the cursor (the queued one: nothing is sent).
     assert!(update(&mut s, ch('c')).is_empty());
-    assert_eq!(s.jobs[1].status, JobStatus::Cancelled);
+    assert_eq!(s.queue.jobs[1].status, JobStatus::Cancelled);
     update(&mut s, ch('k'));
     assert_eq!(update(&mut s, ch('c')), [Effect::Cancel(job)]);
     update(&mut s, key(KeyCode::Esc));
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.top(), None);
 }
 
 #[test]
@@ -796,7 +807,7 @@ fn read_only_removes_destructive_actions() {
     update(&mut s, Action::Page(files()));
     for c in ['+', '-', 'A', 'e', 'D', 'w', 'R', 'u'] {
         assert!(update(&mut s, ch(c)).is_empty());
-        assert_eq!(s.mode, Mode::Normal, "{c} does nothing");
+        assert_eq!(s.top(), None, "{c} does nothing");
     }
     let t = draw(&s, 120, 40);
     let text = screen(&t);
@@ -813,11 +824,11 @@ fn read_only_removes_destructive_actions() {
 #[test]
 fn keymap_overrides_change_keys_help_and_bar() {
     let mut s = loaded();
-    s.keymap = Keymap::with_overrides("[list]\n\"x\" = \"delete\"\n\"D\" = \"none\"\n[global]\n\"D\" = \"none\"\n\"Q\" = \"quit\"\n").unwrap();
+    s.session.keymap = Keymap::with_overrides("[list]\n\"x\" = \"delete\"\n\"D\" = \"none\"\n[global]\n\"D\" = \"none\"\n\"Q\" = \"quit\"\n").unwrap();
     update(&mut s, ch('D'));
-    assert_eq!(s.mode, Mode::Normal, "D unbound");
+    assert_eq!(s.top(), None, "D unbound");
     update(&mut s, ch('x'));
-    assert!(matches!(s.mode, Mode::Delete { .. }));
+    assert!(matches!(s.top(), Some(Modal::Delete(_))));
     update(&mut s, key(KeyCode::Esc));
     let bar = row_text(&draw(&s, 120, 40), 39);
     assert!(bar.contains("x delete"), "{bar}");
@@ -834,25 +845,28 @@ fn help_overlay_and_pastes() {
     update(&mut s, ch('?'));
     snap("help", &s);
     update(&mut s, ch('j'));
-    assert_eq!(s.mode, Mode::Help { scroll: 1 }, "j scrolls");
+    assert_eq!(s.top(), Some(&Modal::Help(Help { scroll: 1 })), "j scrolls");
     update(&mut s, ch('x'));
-    assert_eq!(s.mode, Mode::Normal, "any key closes help");
+    assert_eq!(s.top(), None, "any key closes help");
     // A paste goes into the prompt (first line, controls dropped), never runs commands.
     update(&mut s, Action::Paste("D+-q".into()));
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.top(), None);
     update(&mut s, ch('/'));
     update(&mut s, Action::Paste("jack\u{1b}et\nsecond line".into()));
-    assert_eq!(s.filter, "jacket");
+    assert_eq!(s.list.filter, "jacket");
 }
 
 #[test]
 fn badge_styles_in_colour_and_monochrome() {
     for mono in [false, true] {
         let mut s = loaded();
-        s.mono = mono;
         update(&mut s, ch(' ')); // select row 0, cursor to row 1
-        s.errors.insert(id(3), (1, "500 boom".into()));
-        let t = draw(&s, 120, 40);
+        let badge = Badge {
+            job: 1,
+            error: "500 boom".into(),
+        };
+        s.queue.errors.insert(id(3), badge);
+        let t = draw_with(&s, 120, 40, Theme { mono });
         let buf = t.backend().buffer();
         let sel = &buf[(1, 3)];
         assert_eq!(sel.symbol(), "●");
@@ -893,7 +907,10 @@ fn list_snapshots_streaming_small_terminal_and_hostile_names() {
     );
     update(&mut s, Action::Page(all));
     update(&mut s, Action::LoadDone);
-    assert_eq!(s.cursor, 1, "usable while loading: the cursor stayed put");
+    assert_eq!(
+        s.list.cursor, 1,
+        "usable while loading: the cursor stayed put"
+    );
     snap("list", &s);
     let t = draw(&s, 60, 15);
     assert!(row_text(&t, 0).contains("Terminal too small: 60×15"));
@@ -939,9 +956,8 @@ fn list_snapshots_streaming_small_terminal_and_hostile_names() {
 fn mouse_wheel_scrolls_and_a_click_focuses_a_row_or_the_editor() {
     use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut s = loaded();
-    let a = ui::areas(ratatui::layout::Rect::new(0, 0, 120, 40), false);
-    s.list_area = a.list;
-    s.editor_area = a.editor;
+    let a = view::Layout::new(ratatui::layout::Rect::new(0, 0, 120, 40), false);
+    update(&mut s, Action::Layout(a));
     let at = |kind, column, row| {
         Action::Mouse(MouseEvent {
             kind,
@@ -951,15 +967,15 @@ fn mouse_wheel_scrolls_and_a_click_focuses_a_row_or_the_editor() {
         })
     };
     update(&mut s, at(MouseEventKind::ScrollDown, 10, 10));
-    assert_eq!(s.cursor, 3);
+    assert_eq!(s.list.cursor, 3);
     update(&mut s, at(MouseEventKind::ScrollUp, 10, 10));
-    assert_eq!(s.cursor, 0);
+    assert_eq!(s.list.cursor, 0);
     // Row 3 of the screen is the first file (border, header above it).
     update(
         &mut s,
         at(MouseEventKind::Down(MouseButton::Left), 10, 3 + 4),
     );
-    assert_eq!(s.cursor, 4);
+    assert_eq!(s.list.cursor, 4);
     update(
         &mut s,
         at(MouseEventKind::Down(MouseButton::Left), a.editor.x + 2, 5),
@@ -967,14 +983,14 @@ fn mouse_wheel_scrolls_and_a_click_focuses_a_row_or_the_editor() {
     assert_eq!(s.focus, Pane::Editor);
     // Clicks below the last file change nothing.
     update(&mut s, at(MouseEventKind::Down(MouseButton::Left), 10, 30));
-    assert_eq!((s.cursor, s.focus), (4, Pane::List));
+    assert_eq!((s.list.cursor, s.focus), (4, Pane::List));
 }
 
 #[test]
 fn vocabulary_view_groups_near_duplicates_filters_and_merges() {
     let mut s = loaded();
     update(&mut s, ch('T'));
-    let Mode::Vocab(v) = &s.mode else {
+    let Some(Modal::Vocab(v)) = s.top() else {
         panic!("T opens the vocabulary")
     };
     let sale = v.rows.iter().position(|r| r.tag == "summer-sale").unwrap();
@@ -990,8 +1006,8 @@ fn vocabulary_view_groups_near_duplicates_filters_and_merges() {
         update(&mut s, ch('j'));
     }
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.filter, "tag:summer-sale");
-    assert_eq!(s.view.len(), 1);
+    assert_eq!(s.list.filter, "tag:summer-sale");
+    assert_eq!(s.list.view.len(), 1);
     // n marks the tag and its spellings; m merges them into the chosen name.
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, ch('T'));
@@ -1003,7 +1019,13 @@ fn vocabulary_view_groups_near_duplicates_filters_and_merges() {
     typed(&mut s, "sale");
     // The merge is staged like every reversible change: in the diff, sent only on `w`.
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
-    assert_eq!(s.mode, Mode::Normal);
+    // The prompt closes onto the vocabulary view exactly as it was: cursor and marks.
+    let Some(Modal::Vocab(v)) = s.top() else {
+        panic!("back in the vocabulary: {:?}", s.modals)
+    };
+    assert_eq!((v.cursor, v.marked.len(), s.modals.len()), (sale, 3, 1));
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.top(), None);
     assert!(
         screen(&draw(&s, 120, 40)).contains("→ sale (3 files)"),
         "{}",
@@ -1024,16 +1046,16 @@ fn vocabulary_view_groups_near_duplicates_filters_and_merges() {
     assert_eq!(ids, [id(1), id(2), id(5)]);
     // A tag with a space gets a quoted filter term.
     update(&mut s, ch('T'));
-    let row = match &s.mode {
-        Mode::Vocab(v) => v.rows.iter().position(|r| r.tag == "Summer Sale").unwrap(),
+    let row = match s.top() {
+        Some(Modal::Vocab(v)) => v.rows.iter().position(|r| r.tag == "Summer Sale").unwrap(),
         _ => unreachable!(),
     };
     for _ in 0..row {
         update(&mut s, ch('j'));
     }
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.filter, "tag:\"Summer Sale\"");
-    assert_eq!(s.view.len(), 1);
+    assert_eq!(s.list.filter, "tag:\"Summer Sale\"");
+    assert_eq!(s.list.view.len(), 1);
 }
 
 #[test]
@@ -1042,9 +1064,9 @@ fn ai_dialog_on_files_without_ai_tags_never_indexes_a_missing_row() {
     // The second file has no AI tags.
     update(&mut s, ch('j'));
     update(&mut s, ch('A'));
-    assert!(matches!(&s.mode, Mode::Ai(d) if d.names.is_empty() && d.cursor == 0));
+    assert!(matches!(s.top(), Some(Modal::Ai(d)) if d.names.is_empty() && d.cursor == 0));
     // Down through every row wraps back to "remove all".
-    for _ in 0..AI_NAMES {
+    for _ in 0..AiRow::FIXED.len() {
         update(&mut s, key(KeyCode::Down));
     }
     update(&mut s, key(KeyCode::Char(' ')));
@@ -1058,7 +1080,7 @@ fn y_copies_ids_paths_names_tags_or_urls_through_osc52() {
     update(&mut s, ch(' '));
     update(&mut s, ch(' '));
     update(&mut s, ch('y'));
-    assert_eq!(s.mode, Mode::Copy);
+    assert_eq!(s.top(), Some(&Modal::Copy(CopyMenu)));
     assert_eq!(
         update(&mut s, ch('i')),
         [Effect::Copy(format!("{}\n{}", id(1), id(2)))]
@@ -1080,19 +1102,20 @@ fn y_copies_ids_paths_names_tags_or_urls_through_osc52() {
     assert!(s.status.contains("copied 2 URLs"));
     update(&mut s, ch('y'));
     assert!(update(&mut s, ch('x')).is_empty(), "any other key cancels");
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.top(), None);
     // The sequence is base64: nothing in a hostile name reaches the terminal raw.
     let seq = iktag::tui::osc52("evil\u{1b}[31m");
     assert_eq!(seq, "\u{1b}]52;c;ZXZpbBtbMzFt\u{7}");
     // The header names the profile.
-    s.profile = Some("prod".into());
+    s.session.profile = Some("prod".into());
     assert!(row_text(&draw(&s, 120, 40), 0).contains(" prod "));
 }
 
 #[test]
 fn preview_requests_never_queue_up_behind_the_cursor() {
     let mut s = loaded();
-    s.preview_area = ui::preview_inner(ratatui::layout::Rect::new(0, 0, 120, 40));
+    s.layout.preview_inner =
+        view::Layout::new(ratatui::layout::Rect::new(0, 0, 120, 40), true).preview_inner;
     let effects = update(&mut s, ch('p'));
     let asked = |e: &[Effect]| -> Vec<String> {
         e.iter()
@@ -1126,7 +1149,7 @@ fn preview_requests_never_queue_up_behind_the_cursor() {
 
 #[test]
 fn pending_auto_tags_are_re_read_every_2s_until_they_arrive_and_for_2_minutes_at_most() {
-    use iktag::tui::state::{ExtState, POLL_EVERY, POLL_FOR};
+    use iktag::tui::model::{ExtState, POLL_EVERY, POLL_FOR};
     use std::time::Instant;
     let mut s = loaded();
     let t0 = Instant::now();
@@ -1135,14 +1158,14 @@ fn pending_auto_tags_are_re_read_every_2s_until_they_arrive_and_for_2_minutes_at
     update(&mut s, ch(' '));
     update(&mut s, ch(' '));
     update(&mut s, ch('A'));
-    up(&mut s, AI_NAMES - 3);
+    up(&mut s, AiRow::FIXED.len() - 3);
     update(&mut s, key(KeyCode::Enter));
     // Auto-tagging cannot be undone: `w` asks first.
     update(&mut s, ch('w'));
     assert!(
-        matches!(&s.mode, Mode::Confirm { message, .. } if message.contains("cannot be undone")),
+        matches!(s.top(), Some(Modal::Confirm(Confirm { message, .. })) if message.contains("cannot be undone")),
         "{:?}",
-        s.mode
+        s.modals
     );
     let (job, op, ids) = started(&update(&mut s, ch('y')));
     assert!(matches!(op, Operation::AutoTag { .. }), "{op:?}");
@@ -1195,8 +1218,11 @@ fn pending_auto_tags_are_re_read_every_2s_until_they_arrive_and_for_2_minutes_at
     arrived.updated_at = iktag::model::Timestamp::from_millis(answered(1).millis() + 1);
     let unchanged = files()[1].clone();
     update(&mut s, Action::Refreshed(vec![arrived, unchanged]));
-    assert_eq!(s.ext.get(&id(1)), Some(&ExtState::Success));
-    assert!(matches!(s.ext.get(&id(2)), Some(ExtState::Pending { .. })));
+    assert_eq!(s.autotag.ext.get(&id(1)), Some(&ExtState::Success));
+    assert!(matches!(
+        s.autotag.ext.get(&id(2)),
+        Some(ExtState::Pending { .. })
+    ));
     assert_eq!(
         refreshes(&update(
             &mut s,

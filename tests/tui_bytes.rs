@@ -10,8 +10,10 @@ use std::io::{self, Write};
 use std::rc::Rc;
 
 use iktag::model::FileDetails;
-use iktag::tui::state::{Action, State, update};
-use iktag::tui::ui;
+use iktag::tui::model::{State, update};
+use iktag::tui::msg::Action;
+use iktag::tui::theme::Theme;
+use iktag::tui::view;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -73,10 +75,11 @@ fn key(c: KeyCode) -> Action {
 fn a_one_row_move_writes_a_few_rows_and_an_unchanged_frame_writes_nothing() {
     let mut s = State::new(false, false);
     let area = Rect::new(0, 0, WIDTH, HEIGHT);
-    s.page_rows = ui::list_rows(area).max(1);
+    let layout = view::Layout::new(area, s.preview.on);
+    update(&mut s, Action::Layout(layout));
     update(&mut s, Action::Page(files()));
     update(&mut s, Action::LoadDone);
-    assert_eq!(s.files.len(), FILES);
+    assert_eq!(s.lib.files.len(), FILES);
 
     let counter = Counter::default();
     let mut terminal = Terminal::with_options(
@@ -89,7 +92,9 @@ fn a_one_row_move_writes_a_few_rows_and_an_unchanged_frame_writes_nothing() {
 
     let mut draw = |s: &State| {
         let before = counter.get();
-        terminal.draw(|f| ui::render(f, s)).expect("draw");
+        terminal
+            .draw(|f| view::render(f, s, Theme::default()))
+            .expect("draw");
         counter.get() - before
     };
 
@@ -100,9 +105,9 @@ fn a_one_row_move_writes_a_few_rows_and_an_unchanged_frame_writes_nothing() {
         "the first draw paints every cell: {full} bytes"
     );
 
-    let cursor = s.cursor;
+    let cursor = s.list.cursor;
     update(&mut s, key(KeyCode::Char('j')));
-    assert_eq!(s.cursor, cursor + 1, "`j` moves the cursor one row");
+    assert_eq!(s.list.cursor, cursor + 1, "`j` moves the cursor one row");
     let moved = draw(&s);
     eprintln!("one-row cursor move: {moved} bytes");
     assert!(

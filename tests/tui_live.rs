@@ -13,9 +13,11 @@ use iktag::config::{ConfigError, ProfileInfo, Secret, Settings};
 use iktag::sandbox::SeedSource;
 use iktag::sandbox::faults::FaultConfig;
 use iktag::tui::Resolver;
+use iktag::tui::dialogs::{AiRow, Confirm, Modal, ProfilePicker};
+use iktag::tui::model::{ExtState, State, update};
+use iktag::tui::msg::Action;
 use iktag::tui::preview::PreviewState;
-use iktag::tui::state::{AI_NAMES, Action, ExtState, Mode, State, update};
-use iktag::tui::ui;
+use iktag::tui::view;
 use live::{Live, jobs_idle};
 use ratatui::crossterm::event::KeyCode;
 
@@ -50,21 +52,22 @@ async fn auto_tagging_shows_each_files_extension_status_as_it_comes_back() {
     for id in [JACKET_BACK, AVATAR, LOOKBOOK] {
         let pos = live
             .s
+            .list
             .view
             .iter()
-            .position(|&i| live.s.files[i].file_id == id);
-        live.s.cursor = pos.expect("file listed");
+            .position(|&i| live.s.lib.files[i].file_id == id);
+        live.s.list.cursor = pos.expect("file listed");
         live.key(KeyCode::Char(' '));
     }
     let before = live.s.file(JACKET_BACK).map(|f| f.ai_tags.len()).unwrap();
     // A → the auto-tagging rows: switch to aws, max 4 tags, ≥ 60 %, Enter stages it.
     live.key(KeyCode::Char('A'));
-    let Mode::Ai(d) = &live.s.mode else {
+    let Some(Modal::Ai(d)) = live.s.top() else {
         panic!("AI dialog open")
     };
     // It opens on the first AI-tag name; the auto-tagging rows are just above.
-    assert_eq!(d.cursor, AI_NAMES);
-    for _ in 3..AI_NAMES {
+    assert_eq!(d.cursor, AiRow::FIXED.len());
+    for _ in 3..AiRow::FIXED.len() {
         live.key(KeyCode::Up);
     }
     live.key(KeyCode::Char(' '));
@@ -90,24 +93,24 @@ async fn auto_tagging_shows_each_files_extension_status_as_it_comes_back() {
     live.key(KeyCode::Char('w'));
     // Auto-tagging cannot be undone: it asks first, then runs on y.
     assert!(
-        matches!(&live.s.mode, Mode::Confirm { message, .. } if message.contains("cannot be undone")),
+        matches!(live.s.top(), Some(Modal::Confirm(Confirm { message, .. })) if message.contains("cannot be undone")),
         "{:?}",
-        live.s.mode
+        live.s.modals
     );
     live.key(KeyCode::Char('y'));
     live.until(jobs_idle).await;
 
     // As the answers came back: two pending, the PDF failed.
     assert!(matches!(
-        live.s.ext.get(JACKET_BACK),
+        live.s.autotag.ext.get(JACKET_BACK),
         Some(ExtState::Pending { .. })
     ));
     assert!(matches!(
-        live.s.ext.get(AVATAR),
+        live.s.autotag.ext.get(AVATAR),
         Some(ExtState::Pending { .. })
     ));
-    assert_eq!(live.s.ext.get(LOOKBOOK), Some(&ExtState::Failed));
-    let job = live.s.jobs.last().unwrap();
+    assert_eq!(live.s.autotag.ext.get(LOOKBOOK), Some(&ExtState::Failed));
+    let job = live.s.queue.jobs.last().unwrap();
     assert_eq!((job.pending, job.failed), (2, 1));
     assert!(
         live.row_of("jacket-back").starts_with("│⧗"),
@@ -134,13 +137,17 @@ async fn auto_tagging_shows_each_files_extension_status_as_it_comes_back() {
     let t0 = Instant::now();
     live.act(Action::Tick(t0));
     live.until(|s| {
-        !s.ext
+        !s.autotag
+            .ext
             .values()
             .any(|e| matches!(e, ExtState::Pending { .. }))
     })
     .await;
-    assert_eq!(live.s.ext.get(JACKET_BACK), Some(&ExtState::Success));
-    assert_eq!(live.s.ext.get(AVATAR), Some(&ExtState::Success));
+    assert_eq!(
+        live.s.autotag.ext.get(JACKET_BACK),
+        Some(&ExtState::Success)
+    );
+    assert_eq!(live.s.autotag.ext.get(AVATAR), Some(&ExtState::Success));
     let after = live.s.file(JACKET_BACK).unwrap();
     assert!(after.ai_tags.len() > before, "aws AI tags arrived");
     assert!(!live.row_of("jacket-back").starts_with("│⧗"));
@@ -154,28 +161,33 @@ async fn auto_tagging_shows_each_files_extension_status_as_it_comes_back() {
 fn focus(live: &mut Live, suffix: &str) -> String {
     let pos = live
         .s
+        .list
         .view
         .iter()
-        .position(|&i| live.s.files[i].file_path.ends_with(suffix))
+        .position(|&i| live.s.lib.files[i].file_path.ends_with(suffix))
         .unwrap_or_else(|| panic!("a file ending in {suffix}"));
-    live.s.cursor = pos;
+    live.s.list.cursor = pos;
     live.s.focused().unwrap().file_id.clone()
 }
 
 fn preview_of(s: &State, id: &str) -> Option<PreviewState> {
-    s.previews.get(id).cloned()
+    s.preview.cache.get(id).cloned()
 }
 
 #[tokio::test]
 async fn previews_decode_every_demo_image_format_off_the_ui_thread() {
     let mut live = Live::with(SeedSource::Demo, FaultConfig::default(), None).await;
-    live.s.preview_area = ui::preview_inner(ratatui::layout::Rect::new(0, 0, 120, 40));
-    let cells = (live.s.preview_area.width, live.s.preview_area.height);
+    live.s.layout.preview_inner =
+        view::Layout::new(ratatui::layout::Rect::new(0, 0, 120, 40), true).preview_inner;
+    let cells = (
+        live.s.layout.preview_inner.width,
+        live.s.layout.preview_inner.height,
+    );
     assert!(cells.0 > 10 && cells.1 > 5, "{cells:?}");
     // `p` shows the pane; the focused file's thumbnail is asked for at once.
     let first = live.s.focused().unwrap().file_id.clone();
     live.key(KeyCode::Char('p'));
-    assert!(live.s.preview_on);
+    assert!(live.s.preview.on);
     assert_eq!(preview_of(&live.s, &first), Some(PreviewState::Loading));
     assert!(live.screen(120, 40).contains("loading preview…"));
     // Every raster format of the demo library, and SVG (served rasterised, as ImageKit does).
@@ -187,7 +199,7 @@ async fn previews_decode_every_demo_image_format_off_the_ui_thread() {
     ] {
         let id = focus(&mut live, suffix);
         live.act(Action::Resize);
-        live.until(|s| matches!(s.previews.get(&id), Some(PreviewState::Ready(_))))
+        live.until(|s| matches!(s.preview.cache.get(&id), Some(PreviewState::Ready(_))))
             .await;
         let Some(PreviewState::Ready(t)) = preview_of(&live.s, &id) else {
             unreachable!()
@@ -215,8 +227,13 @@ async fn previews_decode_every_demo_image_format_off_the_ui_thread() {
     // A PDF has no preview, and says so.
     let pdf = focus(&mut live, ".pdf");
     live.act(Action::Resize);
-    live.until(|s| matches!(s.previews.get(&pdf), Some(PreviewState::Unavailable(_))))
-        .await;
+    live.until(|s| {
+        matches!(
+            s.preview.cache.get(&pdf),
+            Some(PreviewState::Unavailable(_))
+        )
+    })
+    .await;
     assert_eq!(
         preview_of(&live.s, &pdf),
         Some(PreviewState::Unavailable(
@@ -270,9 +287,9 @@ async fn switching_profile_reloads_the_library_from_the_other_account() {
         Some(resolve),
     )
     .await;
-    live.s.demo = false;
-    live.s.profile = Some("shop".into());
-    live.s.profiles = ["shop", "archive", "broken"]
+    live.s.session.demo = false;
+    live.s.session.profile = Some("shop".into());
+    live.s.session.profiles = ["shop", "archive", "broken"]
         .iter()
         .map(|n| ProfileInfo {
             name: (*n).to_owned(),
@@ -280,7 +297,7 @@ async fn switching_profile_reloads_the_library_from_the_other_account() {
             read_only: *n == "archive",
         })
         .collect();
-    assert_eq!(live.s.files.len(), 6);
+    assert_eq!(live.s.lib.files.len(), 6);
 
     // Staged changes must be applied or discarded first.
     live.keys("+");
@@ -288,7 +305,10 @@ async fn switching_profile_reloads_the_library_from_the_other_account() {
     live.key(KeyCode::Enter);
     assert!(live.s.staged.is_some());
     live.key(KeyCode::Char('P'));
-    assert!(matches!(live.s.mode, Mode::Profiles { cursor: 0 }));
+    assert!(matches!(
+        live.s.top(),
+        Some(Modal::Profiles(ProfilePicker { cursor: 0 }))
+    ));
     insta::assert_snapshot!("profiles_dialog_120x40", live.screen(120, 40));
     live.key(KeyCode::Down);
     live.key(KeyCode::Enter);
@@ -309,17 +329,17 @@ async fn switching_profile_reloads_the_library_from_the_other_account() {
     live.until(|s| s.status.starts_with("profile not switched"))
         .await;
     assert!(live.s.status.contains("BROKEN_KEY"), "{}", live.s.status);
-    assert_eq!(live.s.files.len(), 6);
+    assert_eq!(live.s.lib.files.len(), 6);
 
     // The archive: its own 25 files, read-only, named in the header.
     live.key(KeyCode::Char('P'));
     live.key(KeyCode::Down);
     live.key(KeyCode::Enter);
-    live.until(|s| s.profile.as_deref() == Some("archive") && !s.loading)
+    live.until(|s| s.session.profile.as_deref() == Some("archive") && !s.lib.loading)
         .await;
-    assert_eq!(live.s.files.len(), 25);
-    assert!(live.s.read_only);
-    assert!(live.s.jobs.is_empty() && live.s.selected.is_empty());
+    assert_eq!(live.s.lib.files.len(), 25);
+    assert!(live.s.session.read_only);
+    assert!(live.s.queue.jobs.is_empty() && live.s.list.selected.is_empty());
     let header = live.screen(120, 40).lines().next().unwrap().to_owned();
     assert!(
         header.contains("archive") && header.contains("READ-ONLY"),

@@ -9,7 +9,9 @@ mod live;
 use std::collections::BTreeSet;
 
 use common::*;
-use iktag::tui::state::{AI_NAMES, Action, JobStatus, Mode, State};
+use iktag::tui::dialogs::{AiRow, Confirm, Modal};
+use iktag::tui::model::{JobStatus, State};
+use iktag::tui::msg::Action;
 use live::{Live, jobs_idle};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
@@ -24,8 +26,9 @@ impl Live {
     /// The TUI loaded from this (already prepared) sandbox, fields included.
     async fn loaded(h: Harness) -> Live {
         let mut live = Live::on(h, None).await;
-        live.until(|s| !s.loading && !s.fields.is_empty()).await;
-        assert_eq!(live.s.files.len(), 6);
+        live.until(|s| !s.lib.loading && !s.lib.fields.is_empty())
+            .await;
+        assert_eq!(live.s.lib.files.len(), 6);
         live
     }
 
@@ -33,22 +36,24 @@ impl Live {
     fn focus(&mut self, id: &str) {
         let pos = self
             .s
+            .list
             .view
             .iter()
-            .position(|&i| self.s.files[i].file_id == id)
+            .position(|&i| self.s.lib.files[i].file_id == id)
             .unwrap_or_else(|| panic!("{id} is listed"));
-        self.s.cursor = pos;
+        self.s.list.cursor = pos;
         assert_eq!(self.s.targets(), vec![id.to_owned()]);
     }
 
     /// Selects these files with space.
     fn select(&mut self, ids: &[&str]) {
         for id in ids {
-            self.s.cursor = self
+            self.s.list.cursor = self
                 .s
+                .list
                 .view
                 .iter()
-                .position(|&i| self.s.files[i].file_id == *id)
+                .position(|&i| self.s.lib.files[i].file_id == *id)
                 .unwrap_or_else(|| panic!("{id} is listed"));
             self.key(KeyCode::Char(' '));
         }
@@ -97,8 +102,8 @@ fn set(tags: &[&str]) -> BTreeSet<String> {
 }
 
 fn confirm_message(s: &State) -> String {
-    match &s.mode {
-        Mode::Confirm { message, .. } => message.clone(),
+    match s.top() {
+        Some(Modal::Confirm(Confirm { message, .. })) => message.clone(),
         other => panic!("a confirmation is asked: {other:?}"),
     }
 }
@@ -122,18 +127,15 @@ async fn minus_font_plus_cc_then_u_reverts_both_in_one_unit() {
     live.key(KeyCode::Char('+'));
     live.keys("cc");
     live.key(KeyCode::Enter);
-    assert!(matches!(live.s.mode, Mode::Normal), "{:?}", live.s.mode);
+    assert!(live.s.top().is_none(), "{:?}", live.s.modals);
     live.key(KeyCode::Char('w'));
-    assert!(
-        matches!(live.s.mode, Mode::Normal),
-        "reversible: no question"
-    );
+    assert!(live.s.top().is_none(), "reversible: no question");
     live.until(jobs_idle).await;
     assert_eq!(
         live.server_tags(JACKET_FRONT).await,
         set(&["jacket", "summer-sale", "cc"])
     );
-    let jobs_after_apply = live.s.jobs.len();
+    let jobs_after_apply = live.s.queue.jobs.len();
 
     // u: asks, naming the unit as the apply was labelled.
     live.key(KeyCode::Char('u'));
@@ -148,12 +150,17 @@ async fn minus_font_plus_cc_then_u_reverts_both_in_one_unit() {
     assert_eq!(live.server_tags(JACKET_FRONT).await, original);
     // Both changes were put back by exactly one job.
     assert_eq!(
-        live.s.jobs.len(),
+        live.s.queue.jobs.len(),
         jobs_after_apply + 1,
         "one undo job: {:?}",
-        live.s.jobs.iter().map(|j| j.title()).collect::<Vec<_>>()
+        live.s
+            .queue
+            .jobs
+            .iter()
+            .map(|j| j.title())
+            .collect::<Vec<_>>()
     );
-    let undo = live.s.jobs.last().unwrap();
+    let undo = live.s.queue.jobs.last().unwrap();
     assert!(
         undo.title().starts_with("undo −red +cc on 1 file"),
         "{}",
@@ -177,9 +184,13 @@ async fn minus_font_plus_cc_then_u_reverts_both_in_one_unit() {
     // u again: the undo is not undone (no redo), and nothing else is left.
     let requests = live.h.sandbox.requests();
     live.key(KeyCode::Char('u'));
-    assert!(matches!(live.s.mode, Mode::Normal), "{:?}", live.s.mode);
+    assert!(live.s.top().is_none(), "{:?}", live.s.modals);
     assert_eq!(live.s.status, "nothing to undo: nothing left to undo");
-    assert_eq!(live.s.jobs.len(), jobs_after_apply + 1, "no job started");
+    assert_eq!(
+        live.s.queue.jobs.len(),
+        jobs_after_apply + 1,
+        "no job started"
+    );
     live.settle(200).await;
     assert_eq!(live.h.sandbox.requests(), requests, "nothing was sent");
     assert_eq!(live.server_tags(JACKET_FRONT).await, original);
@@ -192,8 +203,8 @@ async fn edit_then_undo(live: &mut Live) -> (Value, Value) {
     live.focus(JACKET_FRONT);
 
     live.key(KeyCode::Char('e'));
-    let Mode::Form(form) = &live.s.mode else {
-        panic!("the detail editor opens: {:?}", live.s.mode)
+    let Some(Modal::Form(form)) = live.s.top() else {
+        panic!("the detail editor opens: {:?}", live.s.modals)
     };
     let labels: Vec<&str> = form.fields.iter().map(|f| f.label.as_str()).collect();
     assert_eq!(labels, vec!["description", "coordinates", "season"]);
@@ -214,12 +225,9 @@ async fn edit_then_undo(live: &mut Live) -> (Value, Value) {
     }
     live.keys("winter");
     live.key(KeyCode::Enter);
-    assert!(matches!(live.s.mode, Mode::Normal), "{:?}", live.s.mode);
+    assert!(live.s.top().is_none(), "{:?}", live.s.modals);
     live.key(KeyCode::Char('w'));
-    assert!(
-        matches!(live.s.mode, Mode::Normal),
-        "reversible: no question"
-    );
+    assert!(live.s.top().is_none(), "reversible: no question");
     live.until(jobs_idle).await;
 
     let edited = live.h.details(JACKET_FRONT).await;
@@ -231,8 +239,9 @@ async fn edit_then_undo(live: &mut Live) -> (Value, Value) {
     let message = confirm_message(&live.s);
     assert!(message.contains("on 1 file?"), "{message}");
     live.key(KeyCode::Char('y'));
-    live.until(|s| jobs_idle(s) && s.jobs.len() == 2).await;
-    let undo = live.s.jobs.last().unwrap();
+    live.until(|s| jobs_idle(s) && s.queue.jobs.len() == 2)
+        .await;
+    let undo = live.s.queue.jobs.last().unwrap();
     assert!(undo.title().starts_with("undo edit "), "{}", undo.title());
     assert_eq!(
         (undo.succeeded.len(), undo.failed, undo.conflicts),
@@ -247,7 +256,7 @@ async fn edit_then_undo(live: &mut Live) -> (Value, Value) {
 async fn detail_edit_then_u_restores_description_coordinates_and_metadata_exactly() {
     let mut live = Live::start().await;
     // The fixture's one custom metadata field, inferred from the files: season (text).
-    let names: Vec<&str> = live.s.fields.iter().map(|f| f.name.as_str()).collect();
+    let names: Vec<&str> = live.s.lib.fields.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, vec!["season"]);
     let (before, after) = edit_then_undo(&mut live).await;
     // As in the fixture: no description, no coordinates, season summer.
@@ -290,20 +299,20 @@ async fn ai_tag_removal_below_a_confidence_asks_first_and_says_it_cannot_be_undo
     live.select(&files);
 
     live.key(KeyCode::Char('A'));
-    let Mode::Ai(d) = &live.s.mode else {
-        panic!("the AI dialog opens: {:?}", live.s.mode)
+    let Some(Modal::Ai(d)) = live.s.top() else {
+        panic!("the AI dialog opens: {:?}", live.s.modals)
     };
-    assert_eq!(d.cursor, AI_NAMES, "on the first AI-tag name");
-    for _ in 1..AI_NAMES {
+    assert_eq!(d.cursor, AiRow::FIXED.len(), "on the first AI-tag name");
+    for _ in 1..AiRow::FIXED.len() {
         live.key(KeyCode::Up);
     }
-    let Mode::Ai(d) = &live.s.mode else {
+    let Some(Modal::Ai(d)) = live.s.top() else {
         unreachable!()
     };
     assert_eq!(d.cursor, 1, "the “below” row");
     live.keys("50");
     live.key(KeyCode::Enter);
-    assert!(matches!(live.s.mode, Mode::Normal), "{:?}", live.s.mode);
+    assert!(live.s.top().is_none(), "{:?}", live.s.modals);
     assert!(live.s.staged.is_some());
     live.settle(100).await;
 
@@ -324,10 +333,10 @@ async fn ai_tag_removal_below_a_confidence_asks_first_and_says_it_cannot_be_undo
 
     // Any other key cancels; nothing is sent, the change stays staged.
     live.key(KeyCode::Char('n'));
-    assert!(matches!(live.s.mode, Mode::Normal), "{:?}", live.s.mode);
+    assert!(live.s.top().is_none(), "{:?}", live.s.modals);
     assert_eq!(live.s.status, "cancelled: nothing was sent");
     assert!(live.s.staged.is_some(), "still staged");
-    assert!(live.s.jobs.is_empty());
+    assert!(live.s.queue.jobs.is_empty());
     live.settle(200).await;
     assert_eq!(
         live.h.sandbox.requests(),
@@ -387,8 +396,8 @@ async fn vocabulary_merge_is_staged_in_the_diff_and_runs_only_on_w() {
     );
 
     live.key(KeyCode::Char('T'));
-    let Mode::Vocab(v) = &live.s.mode else {
-        panic!("the vocabulary opens: {:?}", live.s.mode)
+    let Some(Modal::Vocab(v)) = live.s.top() else {
+        panic!("the vocabulary opens: {:?}", live.s.modals)
     };
     let row = v
         .rows
@@ -400,26 +409,36 @@ async fn vocabulary_merge_is_staged_in_the_diff_and_runs_only_on_w() {
     }
     // n marks the tag and its near-duplicates.
     live.key(KeyCode::Char('n'));
-    let Mode::Vocab(v) = &live.s.mode else {
-        panic!("{:?}", live.s.mode)
+    let Some(Modal::Vocab(v)) = live.s.top() else {
+        panic!("{:?}", live.s.modals)
     };
     assert_eq!(v.marked, set(&old));
     live.settle(100).await;
     let requests = live.h.sandbox.requests();
 
     live.key(KeyCode::Char('m'));
-    assert!(matches!(live.s.mode, Mode::Input(_)), "{:?}", live.s.mode);
+    assert!(
+        matches!(live.s.top(), Some(Modal::Prompt(_))),
+        "{:?}",
+        live.s.modals
+    );
     live.keys("sale");
     live.key(KeyCode::Enter);
     live.settle(200).await;
     assert_eq!(live.h.sandbox.requests(), requests, "staged, not sent");
-    assert!(live.s.jobs.is_empty());
+    assert!(live.s.queue.jobs.is_empty());
     assert!(
         live.s.status.contains("3 files change"),
         "{}",
         live.s.status
     );
-    assert!(matches!(live.s.mode, Mode::Normal), "{:?}", live.s.mode);
+    // The prompt closes onto the vocabulary view as it was; esc leaves it.
+    let Some(Modal::Vocab(v)) = live.s.top() else {
+        panic!("back in the vocabulary: {:?}", live.s.modals)
+    };
+    assert_eq!(v.marked, set(&old), "marks kept");
+    live.key(KeyCode::Esc);
+    assert!(live.s.top().is_none(), "{:?}", live.s.modals);
     let screen = live.screen(120, 40);
     assert!(
         screen.contains("⇒ Summer Sale, summer-sale, summersale")
@@ -431,10 +450,7 @@ async fn vocabulary_merge_is_staged_in_the_diff_and_runs_only_on_w() {
     }
 
     live.key(KeyCode::Char('w'));
-    assert!(
-        matches!(live.s.mode, Mode::Normal),
-        "reversible: no question"
-    );
+    assert!(live.s.top().is_none(), "reversible: no question");
     live.until(jobs_idle).await;
     assert!(live.h.sandbox.requests() > requests);
     for (f, tags) in &originals {
@@ -468,8 +484,9 @@ async fn undo_of_two_tag_changes_on_one_file_counts_the_file_once() {
     live.until(jobs_idle).await;
     live.key(KeyCode::Char('u'));
     live.key(KeyCode::Char('y'));
-    live.until(|s| jobs_idle(s) && s.jobs.len() == 3).await;
-    let undo = live.s.jobs.last().unwrap();
+    live.until(|s| jobs_idle(s) && s.queue.jobs.len() == 3)
+        .await;
+    let undo = live.s.queue.jobs.last().unwrap();
     assert_eq!((undo.done, undo.total, undo.succeeded.len()), (1, 1, 1));
     assert_eq!(
         live.s.status,
@@ -498,12 +515,13 @@ async fn undo_leaves_a_file_changed_since_alone_and_says_so() {
     live.key(KeyCode::Char('u'));
     assert!(confirm_message(&live.s).contains("on 2 files?"));
     live.key(KeyCode::Char('y'));
-    live.until(|s| jobs_idle(s) && s.jobs.len() == 2).await;
-    let undo = live.s.jobs.last().unwrap();
+    live.until(|s| jobs_idle(s) && s.queue.jobs.len() == 2)
+        .await;
+    let undo = live.s.queue.jobs.last().unwrap();
     assert_eq!(undo.succeeded, vec![JACKET_FRONT.to_owned()]);
     assert_eq!((undo.conflicts, undo.failed), (1, 0), "{:?}", undo.errors);
     assert_eq!(undo.errors.len(), 1, "{:?}", undo.errors);
-    let (file, _, why) = &undo.errors[0];
+    let (file, why) = (&undo.errors[0].id, &undo.errors[0].error);
     assert_eq!(file, LOGO);
     assert!(why.starts_with("conflict: changed at "), "{why}");
     assert!(why.ends_with("tags [cc] → [cc, mine]"), "{why}");

@@ -2,14 +2,16 @@
 //! their results come back as `Action`s (tagged with their job id) → render, only when
 //! something happened. Ticks arrive only while jobs run.
 
+pub mod dialogs;
 pub mod entry;
 pub mod filter;
+pub mod input;
 pub mod keymap;
+pub mod model;
+pub mod msg;
 pub mod preview;
-pub mod state;
-pub mod tasks;
 pub mod theme;
-pub mod ui;
+pub mod view;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -26,7 +28,9 @@ use ratatui::crossterm::execute;
 use ratatui_image::picker::Picker;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use self::state::{Action, Effect, State, update};
+use self::model::{State, update};
+use self::msg::{Action, Effect};
+use self::theme::Theme;
 use crate::api::{Client, ClientOptions, ListQuery};
 use crate::config::{self, ConfigError, Settings};
 use crate::jobs::lifecycle::{self, RunSpec};
@@ -111,16 +115,26 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
         }
     });
     let mut state = State::new(opts.demo, opts.read_only);
-    state.keymap = opts.keymap.clone();
-    state.profile = opts.profile.clone();
-    state.profiles = opts.profiles.clone();
-    state.mono = theme::Theme::from_env().mono;
+    state.session.keymap = opts.keymap.clone();
+    state.session.profile = opts.profile.clone();
+    state.session.profiles = opts.profiles.clone();
+    let theme = Theme::from_env();
     let mut runner = Runner::new(client, opts.clone()).with_picker(picker);
     runner.load();
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
-        draw(&mut terminal, &mut state)?;
+        // The layout for this frame, computed once: the model gets it when it changed
+        // (paging, mouse hit-testing and previews use it), then the frame is drawn with it.
+        let size = terminal.size().map_err(|e| e.to_string())?;
+        let layout = view::Layout::new(size.into(), state.preview.on);
+        if layout != state.layout {
+            for effect in update(&mut state, Action::Layout(layout)) {
+                // A new size asks for previews and nothing else.
+                let _ = runner.run(effect);
+            }
+        }
+        draw(&mut terminal, &state, theme)?;
         // Wait for something to happen; tick only while work is under way (no idle redraws).
         let animating = state.animating();
         let first = tokio::select! {
@@ -322,17 +336,11 @@ impl Runner {
     }
 }
 
-fn draw(terminal: &mut DefaultTerminal, state: &mut State) -> Result<(), String> {
-    let size = terminal.size().map_err(|e| e.to_string())?;
-    let a = ui::areas(size.into(), state.preview_on);
-    state.page_rows = ui::list_rows(size.into()).max(1);
-    state.list_area = a.list;
-    state.editor_area = a.editor;
-    state.preview_area = ui::preview_inner(size.into());
+fn draw(terminal: &mut DefaultTerminal, state: &State, theme: Theme) -> Result<(), String> {
     // ratatui diffs against the previous frame, so only changed cells reach the terminal
     // (no clear, no full redraw).
     terminal
-        .draw(|f| ui::render(f, state))
+        .draw(|f| view::render(f, state, theme))
         .map(|_| ())
         .map_err(|e| format!("cannot draw: {e}"))
 }

@@ -6,8 +6,10 @@
 use std::time::Duration;
 
 use iktag::api::{Client, ClientOptions};
-use iktag::tui::state::{Action, Effect, JobStatus, State, update};
-use iktag::tui::ui;
+use iktag::tui::model::{JobStatus, State, update};
+use iktag::tui::msg::{Action, Effect};
+use iktag::tui::theme::Theme;
+use iktag::tui::view;
 use iktag::tui::{Resolver, Runner, TuiOptions};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -41,7 +43,7 @@ impl Live {
             s: State::new(true, false),
             runner,
         };
-        live.until(|s| !s.loading).await;
+        live.until(|s| !s.lib.loading).await;
         live
     }
 
@@ -88,9 +90,10 @@ impl Live {
 
     pub fn screen(&self, w: u16, h: u16) -> String {
         let mut s = self.s.clone();
-        s.page_rows = ui::list_rows(ratatui::layout::Rect::new(0, 0, w, h));
+        let layout = view::Layout::new(ratatui::layout::Rect::new(0, 0, w, h), s.preview.on);
+        update(&mut s, Action::Layout(layout));
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| ui::render(f, &s)).unwrap();
+        t.draw(|f| view::render(f, &s, Theme::default())).unwrap();
         let buf = t.backend().buffer();
         (0..h)
             .map(|y| {
@@ -105,8 +108,9 @@ impl Live {
 
 /// Jobs were started and none is queued or running any more.
 pub fn jobs_idle(s: &State) -> bool {
-    !s.jobs.is_empty()
+    !s.queue.jobs.is_empty()
         && !s
+            .queue
             .jobs
             .iter()
             .any(|j| matches!(j.status, JobStatus::Queued | JobStatus::Running))

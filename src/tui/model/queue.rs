@@ -3,14 +3,53 @@
 //! one at a time, shows their outcomes on the files, and remembers which jobs one apply
 //! (`w`) queued, so `u` undoes them as one unit.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
-use super::state::{Effect, State};
+use super::State;
 use crate::jobs::inverse::{Applied, undo_plan};
 use crate::jobs::journal::Origin;
 use crate::jobs::lifecycle::{Expect, Guard};
 use crate::jobs::{self, FileOutcome, Operation, Outcome, Plan};
+use crate::tui::msg::Effect;
+
+/// The jobs of this session, the undo history and the files' error badges.
+#[derive(Debug, Clone, Default)]
+pub struct Queue {
+    pub jobs: Vec<Job>,
+    /// Undo units, oldest first (one per apply, undo, retry, vocabulary change).
+    pub undo: Vec<UndoUnit>,
+    /// Files whose last job failed, with the server's error (escaped at render).
+    pub errors: HashMap<String, Badge>,
+}
+
+/// A file's error badge: which job failed it and what the server said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Badge {
+    pub job: u64,
+    pub error: String,
+}
+
+/// A failed or conflicting file of a job, for the task panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileError {
+    pub id: String,
+    pub name: String,
+    pub error: String,
+}
+
+impl Queue {
+    pub fn running(&self) -> Option<&Job> {
+        self.jobs.iter().find(|j| j.status == JobStatus::Running)
+    }
+
+    /// A job runs or waits to.
+    pub fn busy(&self) -> bool {
+        self.jobs
+            .iter()
+            .any(|j| matches!(j.status, JobStatus::Running | JobStatus::Queued))
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobStatus {
@@ -48,7 +87,7 @@ pub struct Job {
     counted: HashSet<String>,
     pub status: JobStatus,
     /// (file id, name, server error) for failed files.
-    pub errors: Vec<(String, String, String)>,
+    pub errors: Vec<FileError>,
     pub started: Option<Instant>,
     pub ended: Option<Instant>,
 }
@@ -96,7 +135,7 @@ pub struct UndoUnit {
 /// A new undo unit labelled `label`; its jobs are queued with the returned group.
 pub fn new_unit(s: &mut State, label: String) -> u64 {
     let group = s.new_id();
-    s.undo.push(UndoUnit {
+    s.queue.undo.push(UndoUnit {
         group,
         label,
         undone_by: None,
@@ -115,7 +154,7 @@ pub fn enqueue(s: &mut State, op: Operation, ids: &[String], group: u64) -> Resu
 /// Queues a planned job.
 pub fn queue(s: &mut State, plan: Plan, group: u64, origin: Origin, guard: Option<Guard>) {
     let id = s.new_id();
-    s.jobs.push(Job {
+    s.queue.jobs.push(Job {
         id,
         group,
         op: plan.op.clone(),
@@ -153,11 +192,16 @@ pub fn pump(s: &mut State) -> Vec<Effect> {
             .filter_map(|id| s.file(id).map(|f| (id.clone(), f.file_path.to_string())))
             .collect()
     };
-    let Some(i) = s.jobs.iter().position(|j| j.status == JobStatus::Queued) else {
+    let Some(i) = s
+        .queue
+        .jobs
+        .iter()
+        .position(|j| j.status == JobStatus::Queued)
+    else {
         return Vec::new();
     };
-    let paths = paths(&s.jobs[i].plan);
-    let j = &mut s.jobs[i];
+    let paths = paths(&s.queue.jobs[i].plan);
+    let j = &mut s.queue.jobs[i];
     j.status = JobStatus::Running;
     j.started = now;
     vec![Effect::RunJob {
@@ -172,11 +216,11 @@ pub fn pump(s: &mut State) -> Vec<Effect> {
 /// Applies outcomes to the files and the job. `last`: the final list (only skipped and
 /// cancelled outcomes are new there; the rest, conflicts included, came as progress).
 pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
-    let Some(ji) = s.jobs.iter().position(|j| j.id == job) else {
+    let Some(ji) = s.queue.jobs.iter().position(|j| j.id == job) else {
         return;
     };
-    let is_delete = s.jobs[ji].op == Operation::Delete;
-    let auto_tag = matches!(s.jobs[ji].op, Operation::AutoTag { .. });
+    let is_delete = s.queue.jobs[ji].op == Operation::Delete;
+    let auto_tag = matches!(s.queue.jobs[ji].op, Operation::AutoTag { .. });
     let mut gone = HashSet::new();
     for o in outcomes {
         let fresh = !last || matches!(o.outcome, Outcome::Skipped { .. } | Outcome::Cancelled);
@@ -187,7 +231,7 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
             .file(&o.file_id)
             .map(|f| f.name().to_owned())
             .unwrap_or_else(|| o.file_id.clone());
-        let j = &mut s.jobs[ji];
+        let j = &mut s.queue.jobs[ji];
         let multi = matches!(j.op, Operation::Undo { .. });
         if multi && !j.counted.insert(o.file_id.clone()) {
             // The file's second call (an undo's −tag and +tag): only a failure changes
@@ -198,9 +242,15 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
                     j.succeeded.swap_remove(i);
                     j.failed += 1;
                 }
-                j.errors.push((o.file_id.clone(), name, text.clone()));
-                s.errors.insert(o.file_id.clone(), (job, text));
-                s.selected.insert(o.file_id.clone());
+                j.errors.push(FileError {
+                    id: o.file_id.clone(),
+                    name,
+                    error: text.clone(),
+                });
+                s.queue
+                    .errors
+                    .insert(o.file_id.clone(), Badge { job, error: text });
+                s.list.selected.insert(o.file_id.clone());
             }
             continue;
         }
@@ -209,13 +259,20 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
             Outcome::Failed { status, error } => {
                 let text = failure_text(*status, error);
                 j.failed += 1;
-                j.errors.push((o.file_id.clone(), name, text.clone()));
-                s.errors.insert(o.file_id.clone(), (job, text));
+                j.errors.push(FileError {
+                    id: o.file_id.clone(),
+                    name,
+                    error: text.clone(),
+                });
+                s.queue
+                    .errors
+                    .insert(o.file_id.clone(), Badge { job, error: text });
                 // Failed files stay selected, so R retries exactly them.
-                s.selected.insert(o.file_id.clone());
+                s.list.selected.insert(o.file_id.clone());
                 if auto_tag {
-                    s.ext
-                        .insert(o.file_id.clone(), super::state::ExtState::Failed);
+                    s.autotag
+                        .ext
+                        .insert(o.file_id.clone(), super::autotag::ExtState::Failed);
                 }
             }
             Outcome::Pending {
@@ -223,23 +280,24 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
                 updated_at,
             } => {
                 j.pending += 1;
-                s.errors.remove(&o.file_id);
-                s.selected.remove(&o.file_id);
-                let pending = super::state::ExtState::Pending {
+                s.queue.errors.remove(&o.file_id);
+                s.list.selected.remove(&o.file_id);
+                let pending = super::autotag::ExtState::Pending {
                     extensions: extensions.clone(),
                     since: *updated_at,
                     first_poll: s.now,
                 };
-                s.ext.insert(o.file_id.clone(), pending);
+                s.autotag.ext.insert(o.file_id.clone(), pending);
             }
             Outcome::Succeeded => {
                 if auto_tag {
-                    s.ext
-                        .insert(o.file_id.clone(), super::state::ExtState::Success);
+                    s.autotag
+                        .ext
+                        .insert(o.file_id.clone(), super::autotag::ExtState::Success);
                 }
                 j.succeeded.push(o.file_id.clone());
-                s.errors.remove(&o.file_id);
-                s.selected.remove(&o.file_id);
+                s.queue.errors.remove(&o.file_id);
+                s.list.selected.remove(&o.file_id);
                 if is_delete {
                     gone.insert(o.file_id.clone());
                 }
@@ -253,13 +311,16 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
             }
             Outcome::Skipped { .. } => {
                 j.skipped += 1;
-                s.errors.remove(&o.file_id);
-                s.selected.remove(&o.file_id);
+                s.queue.errors.remove(&o.file_id);
+                s.list.selected.remove(&o.file_id);
             }
             Outcome::Conflict { changed } => {
                 j.conflicts += 1;
-                j.errors
-                    .push((o.file_id.clone(), name, format!("conflict: {changed}")));
+                j.errors.push(FileError {
+                    id: o.file_id.clone(),
+                    name,
+                    error: format!("conflict: {changed}"),
+                });
             }
             Outcome::Cancelled => j.cancelled += 1,
         }
@@ -281,7 +342,7 @@ fn apply_locally(s: &mut State, job: usize, id: &str) {
         return;
     };
     let mut tags = f.tags.to_vec();
-    match &s.jobs[job].op {
+    match &s.queue.jobs[job].op {
         Operation::AddTags { tags: add } => {
             for t in add {
                 if !tags.contains(t) {
@@ -305,7 +366,7 @@ fn apply_locally(s: &mut State, job: usize, id: &str) {
 /// The job ended: counts, status line, the next queued job.
 pub fn job_done(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) -> Vec<Effect> {
     record(s, job, &outcomes, true);
-    if let Some(j) = s.jobs.iter_mut().find(|j| j.id == job) {
+    if let Some(j) = s.queue.jobs.iter_mut().find(|j| j.id == job) {
         j.ended = s.now;
         j.status = if j.cancelled > 0 {
             JobStatus::Cancelled
@@ -341,7 +402,7 @@ pub fn job_done(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) -> Vec<Effe
 /// Cancels the running job (its calls in flight finish) and drops queued ones.
 pub fn cancel(s: &mut State, only: Option<u64>) -> Vec<Effect> {
     let mut effects = Vec::new();
-    for j in s.jobs.iter_mut() {
+    for j in s.queue.jobs.iter_mut() {
         if only.is_some_and(|id| id != j.id) {
             continue;
         }
@@ -368,15 +429,15 @@ pub fn cancel(s: &mut State, only: Option<u64>) -> Vec<Effect> {
 /// files, as one new unit.
 pub fn retry(s: &mut State, only: Option<u64>) -> Vec<Effect> {
     let mut by_job: BTreeMap<u64, HashSet<&str>> = BTreeMap::new();
-    for (id, (job, _)) in &s.errors {
-        if only.is_none_or(|j| j == *job) {
-            by_job.entry(*job).or_default().insert(id.as_str());
+    for (id, badge) in &s.queue.errors {
+        if only.is_none_or(|j| j == badge.job) {
+            by_job.entry(badge.job).or_default().insert(id.as_str());
         }
     }
     let plans: Vec<(Plan, Origin)> = by_job
         .iter()
         .filter_map(|(job, ids)| {
-            let j = s.jobs.iter().find(|j| j.id == *job)?;
+            let j = s.queue.jobs.iter().find(|j| j.id == *job)?;
             let origin = match &j.journal {
                 Some(of) => Origin::Retry { of: of.clone() },
                 None => Origin::New,
@@ -393,7 +454,7 @@ pub fn retry(s: &mut State, only: Option<u64>) -> Vec<Effect> {
     for (plan, origin) in plans {
         queue(s, plan, group, origin, None);
     }
-    s.undo.push(UndoUnit {
+    s.queue.undo.push(UndoUnit {
         group,
         label: format!("retry of {n} failed files"),
         undone_by: None,
@@ -406,11 +467,11 @@ pub fn retry(s: &mut State, only: Option<u64>) -> Vec<Effect> {
 /// The unit `u` would undo: the most recent finished one that is not undone and is not
 /// itself an undo, with reversible jobs that changed files. `Err`: why there is none.
 pub fn undo_candidate(s: &State) -> Result<(u64, String, usize), String> {
-    for u in s.undo.iter().rev() {
+    for u in s.queue.undo.iter().rev() {
         if u.undone_by.is_some() || u.undo_of.is_some() {
             continue;
         }
-        let group: Vec<&Job> = s.jobs.iter().filter(|j| j.group == u.group).collect();
+        let group: Vec<&Job> = s.queue.jobs.iter().filter(|j| j.group == u.group).collect();
         if group.iter().any(|j| !j.finished()) {
             return Err(format!("“{}” is still running", u.label));
         }
@@ -429,11 +490,12 @@ pub fn undo_candidate(s: &State) -> Result<(u64, String, usize), String> {
 /// Undoes a unit as one job: the jobs' inverse from `jobs::inverse`, guarded by the files
 /// as the list shows them now (read back after each job), so a file changed since is left.
 pub fn undo(s: &mut State, group: u64) -> Vec<Effect> {
-    let Some(ui) = s.undo.iter().position(|u| u.group == group) else {
+    let Some(ui) = s.queue.undo.iter().position(|u| u.group == group) else {
         return Vec::new();
     };
-    let label = s.undo[ui].label.clone();
+    let label = s.queue.undo[ui].label.clone();
     let parts: Vec<&Job> = s
+        .queue
         .jobs
         .iter()
         .filter(|j| j.group == group && j.op.reversible())
@@ -475,8 +537,8 @@ pub fn undo(s: &mut State, group: u64) -> Vec<Effect> {
     let new = s.new_id();
     let files = plan.changing();
     queue(s, plan, new, origin, Some(guard));
-    s.undo[ui].undone_by = Some(new);
-    s.undo.push(UndoUnit {
+    s.queue.undo[ui].undone_by = Some(new);
+    s.queue.undo.push(UndoUnit {
         group: new,
         label: format!("undo {label}"),
         undone_by: None,

@@ -1,0 +1,256 @@
+//! The TUI's model and its pure update: `update(&mut State, Action) -> Vec<Effect>`. No I/O
+//! here: effects are run by the runtime and come back as actions (tagged with their job
+//! id); time arrives as `Tick` actions. Input is decoded (`input::decode`) before it reaches
+//! the model: the top dialog gets it first, else a command of the focused pane.
+//!
+//! The state is split by feature, each in its own file: the library, the list view, staging,
+//! the job queue and undo history, auto-tag polling; the dialogs are values on a stack
+//! (`dialogs`).
+
+pub mod autotag;
+mod commands;
+mod editor;
+mod events;
+pub mod library;
+pub mod list;
+pub mod queue;
+pub mod staging;
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+pub use self::autotag::{AutoTag, ExtState, POLL_EVERY, POLL_FOR};
+pub use self::commands::run_command;
+pub use self::editor::EditorRow;
+pub use self::library::Library;
+pub use self::list::{ListView, ServerSearch, Sort, SortKey};
+pub use self::queue::{Badge, FileError, Job, JobStatus, Queue, UndoUnit};
+pub use self::staging::{AiRemoval, Staged, files_label, staged_label};
+use super::dialogs::{self, Modal};
+use super::entry::Entry;
+use super::input;
+use super::keymap::{Context, Keymap};
+use super::msg::{Action, Effect, Msg};
+use super::preview::{PreviewCache, PreviewState};
+use super::view::layout::Layout;
+use crate::config::ProfileInfo;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Editor,
+}
+
+/// Who is connected to what, and the keys in force.
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    pub demo: bool,
+    pub read_only: bool,
+    pub profile: Option<String>,
+    /// The config file's profiles (for `P`).
+    pub profiles: Vec<ProfileInfo>,
+    pub keymap: Keymap,
+}
+
+/// The preview pane (`p`).
+#[derive(Debug, Clone, Default)]
+pub struct Preview {
+    pub on: bool,
+    pub cache: PreviewCache,
+    /// The file whose preview is being fetched (one at a time; moving on never waits).
+    pub inflight: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub lib: Library,
+    pub list: ListView,
+    pub focus: Pane,
+    pub editor_cursor: usize,
+    pub staged: Option<Staged>,
+    pub queue: Queue,
+    pub autotag: AutoTag,
+    pub preview: Preview,
+    pub session: Session,
+    /// Open dialogs, bottom first; the last one has the keyboard.
+    pub modals: Vec<Modal>,
+    /// The status line's message.
+    pub status: String,
+    /// The geometry on screen (from `Action::Layout`).
+    pub layout: Layout,
+    pub now: Option<Instant>,
+    next_id: u64,
+}
+
+impl State {
+    pub fn new(demo: bool, read_only: bool) -> Self {
+        State {
+            lib: Library::new(),
+            list: ListView::default(),
+            focus: Pane::List,
+            editor_cursor: 0,
+            staged: None,
+            queue: Queue::default(),
+            autotag: AutoTag::default(),
+            preview: Preview::default(),
+            session: Session {
+                demo,
+                read_only,
+                ..Session::default()
+            },
+            modals: Vec::new(),
+            status: String::new(),
+            layout: Layout::default(),
+            now: None,
+            next_id: 1,
+        }
+    }
+
+    pub fn file(&self, id: &str) -> Option<&Entry> {
+        self.lib.file(id)
+    }
+
+    pub fn focused(&self) -> Option<&Entry> {
+        self.list.focused_index().map(|i| &self.lib.files[i])
+    }
+
+    /// The dialog that has the keyboard.
+    pub fn top(&self) -> Option<&Modal> {
+        self.modals.last()
+    }
+
+    /// The files an action applies to: the selection, else the focused file.
+    pub fn targets(&self) -> Vec<String> {
+        if self.list.selected.is_empty() {
+            self.focused()
+                .map(|f| vec![f.file_id.clone()])
+                .unwrap_or_default()
+        } else {
+            self.list.selected.iter().cloned().collect()
+        }
+    }
+
+    pub fn running(&self) -> Option<&Job> {
+        self.queue.running()
+    }
+
+    /// Should the loop animate (tick) — only while jobs run or results are awaited.
+    pub fn animating(&self) -> bool {
+        self.queue.busy() || self.autotag.polling(self.now)
+    }
+
+    /// Where keys go when no dialog is open.
+    pub fn context(&self) -> Context {
+        match self.focus {
+            Pane::List => Context::List,
+            Pane::Editor => Context::Editor,
+        }
+    }
+
+    /// Drops files that left the library (deleted, or gone on the server).
+    pub(crate) fn remove_files(&mut self, gone: &HashSet<String>) {
+        if gone.is_empty() {
+            return;
+        }
+        let keep = self.focused().map(|f| f.file_id.clone());
+        self.lib.remove(gone);
+        for id in gone {
+            self.queue.errors.remove(id);
+        }
+        self.list.files_removed(&mut self.lib, gone, keep);
+    }
+
+    /// Shows a file with these tags (a confirmed change, before the read-back lands).
+    pub(crate) fn set_tags(&mut self, id: &str, tags: &[String]) {
+        self.lib.set_tags(id, tags);
+    }
+
+    pub(crate) fn new_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+}
+
+/// Applies an action. Returns the effects to run.
+pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
+    let mut effects = match action {
+        Action::Key(_) | Action::Mouse(_) | Action::Paste(_) => {
+            let focus = s.focus;
+            match input::decode(action, s.top(), &s.session.keymap, &s.layout, focus) {
+                Some(msg) => on_msg(s, msg),
+                None => Vec::new(),
+            }
+        }
+        other => events::on_event(s, other),
+    };
+    effects.extend(want_preview(s));
+    effects
+}
+
+/// Input, decoded: the top dialog gets it, else the focused pane's command runs. Commands
+/// that change the library are refused here, once, in read-only mode.
+fn on_msg(s: &mut State, msg: Msg) -> Vec<Effect> {
+    if matches!(msg, Msg::Cmd(_) | Msg::Type(_) | Msg::Other) {
+        s.status.clear();
+    }
+    match msg {
+        Msg::Interrupt => return vec![Effect::Quit],
+        Msg::Cmd(c) if c.destructive() && s.session.read_only => {
+            s.status = "read-only profile: changes are disabled".into();
+            return Vec::new();
+        }
+        _ => {}
+    }
+    if !s.modals.is_empty() {
+        return dialogs::handle(s, msg);
+    }
+    match msg {
+        Msg::Cmd(cmd) => run_command(s, cmd),
+        Msg::ClickList(row) => {
+            s.focus = Pane::List;
+            if let Some(row) = row {
+                let at = s.list.offset + row;
+                if at < s.list.view.len() {
+                    s.list.move_to(at);
+                }
+            }
+            Vec::new()
+        }
+        Msg::ClickEditor => {
+            s.focus = Pane::Editor;
+            Vec::new()
+        }
+        Msg::Scroll(by) => {
+            s.list.move_to(s.list.cursor.saturating_add_signed(by));
+            Vec::new()
+        }
+        // A stray paste or typing outside a field never fires commands.
+        Msg::Other | Msg::Type(_) | Msg::Paste(_) | Msg::Interrupt => Vec::new(),
+    }
+}
+
+/// Asks for the focused file's preview when the pane shows and it has none for this size.
+fn want_preview(s: &mut State) -> Vec<Effect> {
+    let area = s.layout.preview_inner;
+    if !s.preview.on || s.preview.inflight.is_some() || area.is_empty() {
+        return Vec::new();
+    }
+    let Some(id) = s.focused().map(|f| f.file_id.clone()) else {
+        return Vec::new();
+    };
+    let cells = (area.width, area.height);
+    let fresh = match s.preview.cache.get(&id) {
+        None => true,
+        Some(PreviewState::Ready(t)) => t.cells != cells,
+        Some(_) => false,
+    };
+    if !fresh {
+        return Vec::new();
+    }
+    if !matches!(s.preview.cache.get(&id), Some(PreviewState::Ready(_))) {
+        s.preview.cache.insert(id.clone(), PreviewState::Loading);
+    }
+    s.preview.inflight = Some(id.clone());
+    vec![Effect::Preview { id, cells }]
+}

@@ -1,0 +1,356 @@
+//! The tag editor: the targets' tags and AI tags with counts, their details, errors,
+//! auto-tagging status and the staged diff. It scrolls to keep its cursor visible.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::widgets::block;
+use crate::text::untrusted;
+use crate::tui::entry::Entry;
+use crate::tui::model::State;
+use crate::tui::model::{AiRemoval, EditorRow, ExtState, Pane, Staged};
+use crate::tui::theme::Theme;
+
+/// What the editor is about: the targets, and the one file when there is one.
+struct Subject<'a> {
+    targets: Vec<String>,
+    single: Option<&'a Entry>,
+    staged: Option<&'a Staged>,
+}
+
+pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
+    let targets = s.targets();
+    let single = match targets.as_slice() {
+        [one] => s.file(one),
+        _ => None,
+    };
+    let staged = s.staged.as_ref().filter(|st| st.ids == targets);
+    let title = match (single, targets.len()) {
+        (Some(file), _) => format!(" {} ", untrusted(file.name(), 40)),
+        (None, 0) => " no file ".to_owned(),
+        (None, n) => format!(" {n} selected files "),
+    };
+    let sub = Subject {
+        targets,
+        single,
+        staged,
+    };
+    let mut lines = head(s, t, &sub);
+    let cursor_line = rows(s, t, &sub, &mut lines);
+    details(s, t, &sub, &mut lines);
+    staged_lines(s, t, &sub, &mut lines);
+    let focused = s.focus == Pane::Editor;
+    let inner = Block::bordered().inner(area);
+    let scroll = if focused {
+        scroll_for(&lines, cursor_line, inner.width, inner.height)
+    } else {
+        0
+    };
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(block(t, title, focused)),
+        area,
+    );
+}
+
+/// The scroll (in screen rows) that keeps the cursor's line in view: the rows every line
+/// above it takes when wrapped to `width`, whatever sections precede the tag rows.
+fn scroll_for(lines: &[Line], cursor: Option<usize>, width: u16, height: u16) -> u16 {
+    let Some(cursor) = cursor else {
+        return 0;
+    };
+    let width = usize::from(width.max(1));
+    let rows = |l: &Line| l.width().div_ceil(width).max(1);
+    let above: usize = lines.iter().take(cursor).map(rows).sum();
+    let own = lines.get(cursor).map_or(1, rows);
+    let bottom = above + own;
+    let scroll = bottom.saturating_sub(usize::from(height));
+    u16::try_from(scroll).unwrap_or(u16::MAX)
+}
+
+/// The path, the targets' server errors (the first few), the auto-tagging status.
+fn head(s: &State, t: Theme, sub: &Subject) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if let Some(file) = sub.single {
+        lines.push(Line::styled(untrusted(&file.file_path, 200), t.dim()));
+    }
+    for id in sub.targets.iter().take(200) {
+        if let Some(badge) = s.queue.errors.get(id) {
+            let who = if sub.single.is_some() {
+                String::new()
+            } else {
+                s.file(id)
+                    .map(|f| format!("{}: ", untrusted(f.name(), 30)))
+                    .unwrap_or_default()
+            };
+            lines.push(Line::styled(
+                format!("✗ failed: {who}{}", untrusted(&badge.error, 300)),
+                t.failed(),
+            ));
+            if lines.len() > 4 {
+                break;
+            }
+        }
+    }
+    if let Some(line) = extension_line(s, t, &sub.targets) {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The tag rows, then the AI tag rows. Returns the line the cursor is on.
+fn rows(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static>>) -> Option<usize> {
+    let (single, staged, m) = (sub.single, sub.staged, sub.targets.len());
+    let rows = if sub.targets.is_empty() {
+        Vec::new()
+    } else {
+        s.editor_rows()
+    };
+    let mut cursor_line = None;
+    let mut ai_header = false;
+    lines.push(Line::styled("tags", t.heading()));
+    if !rows.iter().any(|r| matches!(r, EditorRow::Tag(..))) {
+        lines.push(Line::styled("  (none)", t.dim()));
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let mut line = match row {
+            EditorRow::Tag(tag, n) => {
+                let (mark, style) = match staged {
+                    Some(st) if st.add.contains(tag) => ("+", t.added()),
+                    Some(st) if st.remove.contains(tag) => ("−", t.removed()),
+                    _ => (" ", Style::new()),
+                };
+                let count = if m > 1 {
+                    format!("  {n}/{m}")
+                } else {
+                    String::new()
+                };
+                Line::from(vec![
+                    Span::styled(format!("{mark} {}", untrusted(tag, 60)), style),
+                    Span::styled(count, t.dim()),
+                ])
+            }
+            EditorRow::Ai(name, n) => {
+                let mut out = Vec::new();
+                if !ai_header {
+                    ai_header = true;
+                    lines.push(Line::styled("AI tags", t.heading()));
+                }
+                let removed = staged.is_some_and(|st| match &st.ai {
+                    Some(AiRemoval::All) => true,
+                    Some(AiRemoval::Names(names)) => names.contains(name),
+                    Some(AiRemoval::Below(c)) => single.is_some_and(|f| {
+                        f.ai_tags
+                            .iter()
+                            .any(|a| &a.name == name && a.confidence < *c)
+                    }),
+                    None => false,
+                });
+                let (mark, style) = if removed {
+                    ("−", t.removed())
+                } else {
+                    (" ", Style::new())
+                };
+                out.push(Span::styled(
+                    format!("{mark} {}", untrusted(name, 40)),
+                    style,
+                ));
+                if let Some(file) = single {
+                    if let Some(a) = file.ai_tags.iter().find(|a| &a.name == name) {
+                        out.push(Span::styled(
+                            format!("  {:.1}% {}", a.confidence, a.source.label()),
+                            t.dim(),
+                        ));
+                    }
+                } else {
+                    out.push(Span::styled(format!("  {n}/{m}"), t.dim()));
+                }
+                Line::from(out)
+            }
+        };
+        if i == s.editor_cursor {
+            cursor_line = Some(lines.len());
+            if s.focus == Pane::Editor {
+                line = line.patch_style(t.cursor());
+            }
+        }
+        lines.push(line);
+    }
+    if !ai_header && !sub.targets.is_empty() {
+        lines.push(Line::styled("AI tags", t.heading()));
+        lines.push(Line::styled("  (none)", t.dim()));
+    }
+    cursor_line
+}
+
+/// One file's coordinates, custom metadata and description.
+fn details(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static>>) {
+    let single = sub.single;
+    if let Some(file) = single {
+        lines.push(Line::styled("details", t.heading()));
+        lines.push(Line::raw(format!(
+            "  coordinates {}",
+            file.custom_coordinates
+                .as_deref()
+                .map(|c| untrusted(c, 40))
+                .unwrap_or_else(|| "—".into())
+        )));
+        let meta = file.custom_metadata();
+        for def in &s.lib.fields {
+            if let Some(v) = meta.get(&def.name) {
+                lines.push(Line::raw(format!(
+                    "  {}: {}",
+                    untrusted(&def.label, 30),
+                    untrusted(&crate::text::json_text(v), 60)
+                )));
+            }
+        }
+        for (k, v) in &meta {
+            if !s.lib.fields.iter().any(|d| &d.name == k) {
+                lines.push(Line::raw(format!(
+                    "  {}: {}",
+                    untrusted(k, 30),
+                    untrusted(&crate::text::json_text(v), 60)
+                )));
+            }
+        }
+        if let Some(d) = &file.description() {
+            lines.push(Line::raw(format!("  description: {}", untrusted(d, 200))));
+        }
+    }
+}
+
+/// The staged diff for the targets (or a note that other files have changes staged), and
+/// the vocabulary changes staged.
+fn staged_lines(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static>>) {
+    let staged = sub.staged;
+    if let Some(st) = staged {
+        lines.push(Line::styled(
+            format!("staged for {} files (w apply · X discard)", st.ids.len()),
+            t.heading(),
+        ));
+        for tag in &st.add {
+            lines.push(Line::styled(
+                format!("  + {}", untrusted(tag, 60)),
+                t.added(),
+            ));
+        }
+        for tag in &st.remove {
+            lines.push(Line::styled(
+                format!("  − {}", untrusted(tag, 60)),
+                t.removed(),
+            ));
+        }
+        match &st.ai {
+            Some(AiRemoval::All) => lines.push(Line::styled("  − all AI tags", t.removed())),
+            Some(AiRemoval::Below(c)) => {
+                lines.push(Line::styled(format!("  − AI tags below {c}%"), t.removed()))
+            }
+            Some(AiRemoval::Names(n)) => lines.push(Line::styled(
+                format!(
+                    "  − AI {}",
+                    untrusted(&n.iter().cloned().collect::<Vec<_>>().join(", "), 80)
+                ),
+                t.removed(),
+            )),
+            None => {}
+        }
+        if let Some(c) = st.promote {
+            lines.push(Line::styled(
+                format!("  + AI tags ≥ {c}% become tags"),
+                t.added(),
+            ));
+        }
+        if let Some(p) = &st.auto_tag {
+            lines.push(Line::styled(
+                format!(
+                    "  + auto-tag: {}, ≤ {} tags ≥ {}%",
+                    p.source, p.max_tags, p.min_confidence
+                ),
+                t.added(),
+            ));
+        }
+        for (k, v) in &st.details {
+            lines.push(Line::styled(
+                format!("  ~ {k}: {}", untrusted(&crate::text::json_text(v), 80)),
+                t.added(),
+            ));
+        }
+    } else if let Some(st) = s.staged.as_ref().filter(|st| !st.ids.is_empty()) {
+        lines.push(Line::styled(
+            format!(
+                "{} changes staged for {} other files",
+                st.count(),
+                st.ids.len()
+            ),
+            t.heading(),
+        ));
+    }
+    if let Some(st) = s.staged.as_ref().filter(|st| !st.vocab.is_empty()) {
+        lines.push(Line::styled(
+            "staged in the vocabulary (w · X)",
+            t.heading(),
+        ));
+        for (op, ids) in &st.vocab {
+            let (text, style) = match op {
+                crate::jobs::Operation::MergeTags { from, into } => {
+                    (format!("  ⇒ {} → {into}", from.join(", ")), t.added())
+                }
+                crate::jobs::Operation::RemoveTags { tags } => {
+                    (format!("  − {} everywhere", tags.join(", ")), t.removed())
+                }
+                other => (format!("  {}", other.name()), t.added()),
+            };
+            lines.push(Line::styled(
+                format!("{} ({} files)", untrusted(&text, 80), ids.len()),
+                style,
+            ));
+        }
+    }
+}
+
+/// "auto-tagging: …" for the targets that ran an auto-tagging job: each file's
+/// `extensionStatus` as it came back (pending ones are re-read until their tags arrive).
+fn extension_line(s: &State, t: Theme, targets: &[String]) -> Option<Line<'static>> {
+    let (mut ok, mut pending, mut failed) = (0, 0, 0);
+    let mut waiting: Option<&Vec<String>> = None;
+    for e in targets.iter().filter_map(|id| s.autotag.ext.get(id)) {
+        match e {
+            ExtState::Success => ok += 1,
+            ExtState::Failed => failed += 1,
+            ExtState::Pending { extensions, .. } => {
+                pending += 1;
+                waiting = Some(extensions);
+            }
+        }
+    }
+    if ok + pending + failed == 0 {
+        return None;
+    }
+    if targets.len() == 1 {
+        let (text, style) = match (ok, waiting) {
+            (1, _) => ("success: AI tags added".to_owned(), t.added()),
+            (_, Some(exts)) => (
+                format!("pending ({}): checking for the AI tags…", exts.join(", ")),
+                t.dim(),
+            ),
+            _ => ("failed".to_owned(), t.failed()),
+        };
+        return Some(Line::styled(format!("auto-tagging: {text}"), style));
+    }
+    let mut parts = Vec::new();
+    for (n, word) in [(ok, "success"), (pending, "pending"), (failed, "failed")] {
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    Some(Line::styled(
+        format!("auto-tagging: {}", parts.join(" · ")),
+        if failed > 0 { t.failed() } else { t.dim() },
+    ))
+}

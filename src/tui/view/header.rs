@@ -1,0 +1,50 @@
+//! The header line: library size, selection, sort, filter, search, load errors.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::text::untrusted;
+use crate::tui::model::State;
+use crate::tui::theme::Theme;
+
+pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
+    let mut spans = vec![Span::styled(" iktag ", t.heading())];
+    if s.session.demo {
+        spans.push(Span::styled(" DEMO ", t.demo()));
+        spans.push(Span::raw(" "));
+    }
+    if let Some(p) = &s.session.profile {
+        spans.push(Span::styled(format!(" {} ", untrusted(p, 24)), t.heading()));
+    }
+    if s.session.read_only {
+        spans.push(Span::styled(" READ-ONLY ", t.demo()));
+        spans.push(Span::raw(" "));
+    }
+    let loading = if s.lib.loading { " (loading…)" } else { "" };
+    let mut text = format!(" {} files{loading}", s.lib.files.len());
+    if s.list.view.len() != s.lib.files.len() {
+        text.push_str(&format!(" · {} shown", s.list.view.len()));
+    }
+    text.push_str(&format!(" · {} selected", s.list.selected.len()));
+    text.push_str(&format!(
+        " · sort {} {}",
+        s.list.sort.key.label(),
+        if s.list.sort.desc { "↓" } else { "↑" }
+    ));
+    if !s.list.filter.is_empty() {
+        text.push_str(&format!(" · filter “{}”", untrusted(&s.list.filter, 30)));
+    }
+    if let Some(q) = s.list.search.as_ref().map(|x| &x.query) {
+        text.push_str(&format!(" · search “{}”", untrusted(q, 40)));
+    }
+    spans.push(Span::raw(text));
+    if let Some(e) = &s.lib.load_error {
+        spans.push(Span::styled(
+            format!(" · listing failed: {}", untrusted(e, 80)),
+            t.failed(),
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
