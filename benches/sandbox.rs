@@ -103,10 +103,10 @@ fn bench(c: &mut Criterion) {
     g.sample_size(30);
     g.bench_function("list limit=1000", |b| b.iter(|| get(&http, &page)));
     g.bench_function(format!("search tags IN [{tag}] limit=1000"), |b| {
-        b.iter(|| get(&http, &search))
+        b.iter(|| get(&http, &search));
     });
     g.bench_function("search with no match (full scan)", |b| {
-        b.iter(|| get(&http, &rare))
+        b.iter(|| get(&http, &rare));
     });
     g.bench_function("sort DESC_SIZE limit=1000", |b| {
         b.iter(|| {
@@ -114,7 +114,7 @@ fn bench(c: &mut Criterion) {
                 &http,
                 &format!("{}/v1/files?limit=1000&sort=DESC_SIZE", s.base),
             )
-        })
+        });
     });
 
     let ids: Vec<&str> = first
@@ -130,7 +130,7 @@ fn bench(c: &mut Criterion) {
             || post(&http, &remove_url, &add),
             |()| post(&http, &add_url, &add),
             BatchSize::PerIteration,
-        )
+        );
     });
     drop(s);
 
@@ -142,7 +142,7 @@ fn bench(c: &mut Criterion) {
             || post(&http, &remove_url, &add),
             |()| post(&http, &add_url, &add),
             BatchSize::PerIteration,
-        )
+        );
     });
     g.finish();
 }

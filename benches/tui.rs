@@ -151,7 +151,7 @@ fn bench_render(c: &mut Criterion, label: &str, mut s: State) {
         .buffer()
         .content()
         .iter()
-        .map(|cell| cell.symbol())
+        .map(ratatui::buffer::Cell::symbol)
         .collect();
     let name = s.focused().expect("a focused file").name();
     assert!(screen.contains(name), "{name} is on screen");
@@ -163,7 +163,7 @@ fn bench_render(c: &mut Criterion, label: &str, mut s: State) {
         b.iter(|| {
             term.draw(|f| view::render(f, black_box(&s), Theme::default()))
                 .expect("draw");
-        })
+        });
     });
     g.finish();
 }
@@ -212,7 +212,7 @@ fn filter_keystroke(c: &mut Criterion) {
             };
             typed = !typed;
             black_box(update(&mut s, key(k)));
-        })
+        });
     });
     g.finish();
 }
@@ -233,7 +233,7 @@ fn preview(c: &mut Criterion) {
             b.iter(|| {
                 let (img, format) = decode(bytes).expect("decodes");
                 encode(&picker, img, format, (area.width, area.height)).expect("encodes")
-            })
+            });
         });
     }
     g.finish();

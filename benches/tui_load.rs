@@ -9,7 +9,7 @@
 //! - first rows: from creating the `Client` to the first page being in the state and drawn
 //!   (target < 200 ms);
 //! - full load: from creating the `Client` to all files being in the state;
-//! - resident memory (VmRSS, Linux) before and after loading; the difference is the state's
+//! - resident memory (`VmRSS`, Linux) before and after loading; the difference is the state's
 //!   share (target ≤ 80 MB), raw and after `malloc_trim` (glibc keeps the freed garbage of
 //!   parsing 100 pages of JSON). A counting allocator also reports the live heap the loaded
 //!   state holds (bytes requested and not freed), split into the files themselves and the
@@ -132,14 +132,13 @@ fn start_sandbox() -> Result<(Sandbox, String, String), String> {
     let deadline = Instant::now() + Duration::from_secs(120);
     while base.is_none() || key.is_none() {
         let left = deadline.saturating_duration_since(Instant::now());
-        let line = match rx.recv_timeout(left) {
-            Ok(line) => line,
-            Err(_) => {
-                let status = sandbox.child.try_wait().ok().flatten();
-                return Err(format!(
-                    "the sandbox did not print its ready lines within 120 s (exit status: {status:?})"
-                ));
-            }
+        let line = if let Ok(line) = rx.recv_timeout(left) {
+            line
+        } else {
+            let status = sandbox.child.try_wait().ok().flatten();
+            return Err(format!(
+                "the sandbox did not print its ready lines within 120 s (exit status: {status:?})"
+            ));
         };
         if let Some(v) = line.strip_prefix("IMAGE_KIT_BASE_URL=") {
             base = Some(v.trim().to_owned());

@@ -86,7 +86,7 @@ pub fn profiles(env: &dyn Env) -> Vec<ProfileInfo> {
         .collect()
 }
 
-/// Everything a command needs to talk to ImageKit.
+/// Everything a command needs to talk to `ImageKit`.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub profile: Option<String>,

@@ -1,7 +1,7 @@
-//! iktag: a terminal console for curating the tags of an ImageKit media library.
+//! iktag: a terminal console for curating the tags of an `ImageKit` media library.
 //!
 //! The library holds everything; `main.rs` only dispatches:
-//! - [`api`]: the ImageKit client (every call to ImageKit goes through it);
+//! - [`api`]: the `ImageKit` client (every call to `ImageKit` goes through it);
 //! - [`config`]: profiles, key sources, XDG paths;
 //! - [`jobs`]: the bulk job engine (plan, run, outcomes, journal);
 //! - [`model`]: wire types shared by client and sandbox;

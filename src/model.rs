@@ -1,6 +1,6 @@
-//! Wire models shared by the ImageKit client and the sandbox.
+//! Wire models shared by the `ImageKit` client and the sandbox.
 //!
-//! Field names, nullability and timestamp format follow the official OpenAPI spec
+//! Field names, nullability and timestamp format follow the official `OpenAPI` spec
 //! (`FileDetails`, `FolderDetails`, bulk responses, error bodies). A file with no
 //! tags serialises `"tags": null`, never `[]`; timestamps are
 //! `YYYY-MM-DDTHH:MM:SS.mmmZ`.
@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-/// The `help` text every ImageKit error body carries.
+/// The `help` text every `ImageKit` error body carries.
 pub const HELP: &str = "For support kindly contact us at support@imagekit.io.";
 
 /// A UTC timestamp that serialises as `2019-08-24T06:14:41.313Z`.
@@ -263,7 +263,7 @@ pub struct FileError {
     pub error: String,
 }
 
-/// The ImageKit error body: `{message, help, missingFileIds?, errors?}`.
+/// The `ImageKit` error body: `{message, help, missingFileIds?, errors?}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {

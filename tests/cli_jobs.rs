@@ -81,7 +81,7 @@ async fn partial_failures_exit_3_and_list_exactly_the_unchanged_files() {
     h.put_faults(json!({"failRate": 0.3, "rngSeed": 4})).await;
     let out = run({
         let mut c = iktag(&h, state.path());
-        c.args(["tags", "add", "batch-7", "-q", r#"size > 0"#, "--json"]);
+        c.args(["tags", "add", "batch-7", "-q", r"size > 0", "--json"]);
         c
     })
     .await;
@@ -591,7 +591,7 @@ async fn an_edited_listing_applies_as_one_job_and_undo_puts_everything_back() {
     files[2]["customCoordinates"] = json!("1,1,10,10");
     files[3]["description"] = json!("Lookbook 2023");
     let plan = state.path().join("plan.jsonl");
-    let text: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+    let text: Vec<String> = files.iter().map(std::string::ToString::to_string).collect();
     std::fs::write(&plan, text.join("\n")).unwrap();
     let plan = plan.to_str().unwrap();
 

@@ -243,7 +243,7 @@ fn sigkill_during_bulk_calls_leaves_no_half_applied_call() {
                         .send();
                     match resp {
                         Ok(resp) if resp.status() == 200 => {
-                            acked.lock().unwrap().push((tag, chunk))
+                            acked.lock().unwrap().push((tag, chunk));
                         }
                         _ => {}
                     }

@@ -156,7 +156,7 @@ async fn reset_rate_drops_the_connection_and_latency_delays() {
         .basic_auth(KEY, None::<&str>)
         .send()
         .await
-        .and_then(|r| r.error_for_status())
+        .and_then(reqwest::Response::error_for_status)
         .map(|_| ())
         .expect_err("no response");
     assert!(

@@ -276,11 +276,11 @@ async fn search_query_filters_and_reports_malformed_queries() {
         [AVATAR]
     );
     assert_eq!(
-        h.list_ids(&s(r#"tags NOT EXISTS"#)).await,
+        h.list_ids(&s(r"tags NOT EXISTS")).await,
         Vec::<String>::new()
     );
-    assert_eq!(h.list_ids(&s(r#"transparency = true"#)).await, [LOGO]);
-    assert_eq!(h.list_ids(&s(r#"published = false"#)).await, [LOOKBOOK]);
+    assert_eq!(h.list_ids(&s(r"transparency = true")).await, [LOGO]);
+    assert_eq!(h.list_ids(&s(r"published = false")).await, [LOOKBOOK]);
     // searchQuery overrides the legacy params.
     assert_eq!(
         h.list_ids(&format!("{}&name=logo.png", s(r#"format = "pdf""#)))
@@ -298,7 +298,7 @@ async fn search_query_filters_and_reports_malformed_queries() {
     assert_eq!(r.body[0]["type"], "folder");
 
     for bad in [
-        r#"size >"#,
+        r"size >",
         r#"tags IN ["a""#,
         r#"(name = "x""#,
         r#"colour = "red""#,
@@ -665,7 +665,7 @@ async fn add_and_remove_tags_in_bulk() {
 #[tokio::test]
 async fn bulk_tag_calls_validate_with_the_documented_messages() {
     let h = Harness::start().await;
-    let many: Vec<String> = (0..51).map(|i| format!("{:024x}", i)).collect();
+    let many: Vec<String> = (0..51).map(|i| format!("{i:024x}")).collect();
     for endpoint in ["/v1/files/addTags", "/v1/files/removeTags"] {
         assert_error(
             &h.post(endpoint, json!({"tags": ["a"]})).await,
@@ -830,7 +830,7 @@ async fn bulk_delete_is_all_or_nothing() {
     assert_eq!(r.body["missingFileIds"], json!([UNKNOWN]));
     assert_eq!(h.list_ids("").await.len(), 6, "nothing deleted");
 
-    let many: Vec<String> = (0..101).map(|i| format!("{:024x}", i)).collect();
+    let many: Vec<String> = (0..101).map(|i| format!("{i:024x}")).collect();
     assert_error(
         &h.post("/v1/files/batch/deleteByFileIds", json!({"fileIds": many}))
             .await,

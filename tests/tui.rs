@@ -1,6 +1,6 @@
 //! The TUI's update loop and renders: scenario tests that feed actions to `update` and assert
-//! state, insta snapshots of every pane and dialog (ratatui TestBackend) at 120×40 and 80×24,
-//! and buffer assertions for badge styles in colour and NO_COLOR.
+//! state, insta snapshots of every pane and dialog (ratatui `TestBackend`) at 120×40 and 80×24,
+//! and buffer assertions for badge styles in colour and `NO_COLOR`.
 
 use std::time::Duration;
 

@@ -157,7 +157,7 @@ async fn minus_font_plus_cc_then_u_reverts_both_in_one_unit() {
             .queue
             .jobs
             .iter()
-            .map(|j| j.title())
+            .map(iktag::tui::model::Job::title)
             .collect::<Vec<_>>()
     );
     let undo = live.s.queue.jobs.last().unwrap();
@@ -177,7 +177,7 @@ async fn minus_font_plus_cc_then_u_reverts_both_in_one_unit() {
         .unwrap()
         .tags
         .iter()
-        .map(|t| t.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     assert_eq!(screen_tags, original, "the list shows what the server has");
 

@@ -1,4 +1,4 @@
-//! The ImageKit client: every call iktag makes to ImageKit goes through here.
+//! The `ImageKit` client: every call iktag makes to `ImageKit` goes through here.
 //!
 //! One pooled reqwest client (rustls), typed errors carrying the server's message, bulk
 //! outcomes that keep 207 per-file errors, and retries:
@@ -66,7 +66,7 @@ impl ClientOptions {
     }
 }
 
-/// The ImageKit API client. Cheap to clone; clones share the connection pool and the
+/// The `ImageKit` API client. Cheap to clone; clones share the connection pool and the
 /// rate-limit window.
 #[derive(Clone)]
 pub struct Client {
@@ -334,7 +334,10 @@ impl Client {
     /// Waits while the account is rate limited.
     async fn wait_gate(&self) {
         loop {
-            let until = *self.gate.lock().unwrap_or_else(|e| e.into_inner());
+            let until = *self
+                .gate
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             match until {
                 Some(t) if t > Instant::now() => tokio::time::sleep_until(t).await,
                 _ => return,
@@ -344,7 +347,10 @@ impl Client {
 
     fn close_gate_for(&self, wait: Duration) {
         let until = Instant::now() + wait;
-        let mut g = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+        let mut g = self
+            .gate
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if g.is_none_or(|t| t < until) {
             *g = Some(until);
         }
@@ -675,7 +681,7 @@ fn outcome(succeeded: Vec<String>, errors: Vec<FileError>, reply: &Reply) -> Bul
 }
 
 /// How long a 429 asks us to wait: `retry-after-ms`, `Retry-After` (seconds), or
-/// ImageKit's `X-RateLimit-Reset` (milliseconds); one second if none is usable.
+/// `ImageKit`'s `X-RateLimit-Reset` (milliseconds); one second if none is usable.
 fn rate_limit_wait(h: &HeaderMap) -> Duration {
     let num = |name: &str| -> Option<f64> {
         h.get(name)?
@@ -708,11 +714,11 @@ mod tests {
     #[test]
     fn rate_limit_wait_prefers_explicit_hints_and_clamps() {
         let mut h = HeaderMap::new();
-        assert_eq!(rate_limit_wait(&h), Duration::from_millis(1000));
+        assert_eq!(rate_limit_wait(&h), Duration::from_secs(1));
         h.insert("x-ratelimit-reset", HeaderValue::from_static("250"));
         assert_eq!(rate_limit_wait(&h), Duration::from_millis(250));
         h.insert("retry-after", HeaderValue::from_static("2"));
-        assert_eq!(rate_limit_wait(&h), Duration::from_millis(2000));
+        assert_eq!(rate_limit_wait(&h), Duration::from_secs(2));
         h.insert("retry-after-ms", HeaderValue::from_static("0"));
         assert_eq!(rate_limit_wait(&h), Duration::from_millis(10));
         h.insert("retry-after-ms", HeaderValue::from_static("1e12"));

@@ -192,9 +192,10 @@ fn show(id: &str, json: bool) -> Result<(), CliError> {
             format!(" ({origin})")
         },
         r.plan.file_count(),
-        r.library
-            .as_ref()
-            .map_or_else(|| library_label(&r), |l| l.describe()),
+        r.library.as_ref().map_or_else(
+            || library_label(&r),
+            super::super::jobs::library::Library::describe
+        ),
         lifecycle::effective(&all, &r)
     );
     for o in r.outcomes.values() {

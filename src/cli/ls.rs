@@ -18,13 +18,13 @@ pub struct LsArgs {
     /// List one folder (not its subfolders)
     #[arg(long, value_name = "PATH")]
     pub path: Option<String>,
-    /// ASC_CREATED (default), DESC_UPDATED, ASC_NAME, DESC_SIZE, …
+    /// `ASC_CREATED` (default), `DESC_UPDATED`, `ASC_NAME`, `DESC_SIZE`, …
     #[arg(long, value_name = "SORT", default_value = "ASC_CREATED")]
     pub sort: String,
     /// Stop after N files
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
-    /// One JSON object per file (the API's FileDetails)
+    /// One JSON object per file (the API's `FileDetails`)
     #[arg(long, conflicts_with = "ids")]
     pub json: bool,
     /// Only file ids, one per line (for --ids-from)

@@ -11,9 +11,7 @@ pub async fn run(common: Common) -> Result<(), CliError> {
         CliError::usage(format!(
             "{}\n\nTo open iktag on your library, set IMAGEKIT_PRIVATE_KEY (or a profile in {}),\nor try it on the built-in demo library: iktag demo",
             e.message,
-            config::config_dir(&config::ProcessEnv)
-                .map(|d| d.join("config.toml").display().to_string())
-                .unwrap_or_else(|_| "config.toml".into())
+            config::config_dir(&config::ProcessEnv).map_or_else(|_| "config.toml".into(), |d| d.join("config.toml").display().to_string())
         ))
     })?;
     let opts = crate::tui::TuiOptions {

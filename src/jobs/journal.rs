@@ -198,7 +198,10 @@ impl Journal {
             source: std::io::Error::other(e),
         })?;
         text.push('\n');
-        let mut f = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let mut f = self
+            .file
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         f.write_all(text.as_bytes())
             .and_then(|()| f.sync_data())
             .map_err(io_err(&self.path))

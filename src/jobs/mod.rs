@@ -166,7 +166,7 @@ pub enum Outcome {
         reason: String,
     },
     /// The request was applied but an extension answered `pending`: its result (AI tags)
-    /// arrives later (ImageKit sends it to the webhook; a re-read of the file shows it).
+    /// arrives later (`ImageKit` sends it to the webhook; a re-read of the file shows it).
     Pending {
         extensions: Vec<String>,
         /// The file's `updatedAt` in the PATCH reply: a later one means the result arrived.

@@ -48,7 +48,7 @@ pub fn irreversible_question(op: &Operation, files: usize) -> String {
     )
 }
 
-/// One tag as ImageKit accepts it: not empty, no `%`, at most 500 characters.
+/// One tag as `ImageKit` accepts it: not empty, no `%`, at most 500 characters.
 pub fn check_tag(tag: &str) -> Result<(), PlanError> {
     if tag.trim().is_empty() {
         return Err(PlanError::EmptyTag);
@@ -68,7 +68,7 @@ pub const CONCURRENCY_MIN: usize = 1;
 pub const CONCURRENCY_MAX: usize = 64;
 pub const CONCURRENCY_DEFAULT: usize = 8;
 
-/// Auto-tagging's parameters with ImageKit's limits and iktag's defaults, for the TUI,
+/// Auto-tagging's parameters with `ImageKit`'s limits and iktag's defaults, for the TUI,
 /// `ai-tags auto` and `update --auto-tag`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AutoTagParams {
@@ -95,7 +95,7 @@ impl AutoTagParams {
     pub const MAX_TAGS_DEFAULT: u32 = 10;
     pub const MIN_CONFIDENCE_DEFAULT: u32 = 70;
 
-    /// Checks the values as ImageKit would.
+    /// Checks the values as `ImageKit` would.
     pub fn new(source: &str, max_tags: u32, min_confidence: u32) -> Result<Self, String> {
         if !Self::SOURCES.contains(&source) {
             return Err(format!(

@@ -1,4 +1,4 @@
-//! The ImageKit media-library endpoints: validation, store transactions, responses.
+//! The `ImageKit` media-library endpoints: validation, store transactions, responses.
 //!
 //! Handlers validate the whole request first, then apply it in one store transaction.
 //! Fault injection lives in [`super::faults`]; a handler only consults the per-file

@@ -1,4 +1,4 @@
-//! Basic auth as ImageKit does it: the private key is the username; any password is accepted.
+//! Basic auth as `ImageKit` does it: the private key is the username; any password is accepted.
 
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};

@@ -1,4 +1,4 @@
-//! The sandbox's error responses: ImageKit's `{message, help, ...}` body with the right status.
+//! The sandbox's error responses: `ImageKit`'s `{message, help, ...}` body with the right status.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::model::ErrorBody;
 
-/// An error answered to the client as an ImageKit error body.
+/// An error answered to the client as an `ImageKit` error body.
 #[derive(Debug, Clone)]
 pub struct SandboxError {
     pub status: StatusCode,

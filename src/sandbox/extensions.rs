@@ -75,7 +75,7 @@ pub type Ran = (Map<String, Value>, Vec<Extension>);
 
 /// Runs the extensions on the file; returns the `extensionStatus` object and the
 /// auto-tagging extensions that `defer` chose to answer `pending` (not applied yet: the
-/// caller runs them later, as ImageKit does when a result goes to the webhook).
+/// caller runs them later, as `ImageKit` does when a result goes to the webhook).
 pub fn run(file: &mut FileDetails, exts: &[Extension], defer: &mut dyn FnMut() -> bool) -> Ran {
     let mut status = Map::new();
     let mut deferred = Vec::new();
@@ -141,7 +141,7 @@ fn format_word(ext: &str) -> String {
     if ext.is_empty() {
         "file".to_owned()
     } else {
-        format!("({})", ext)
+        format!("({ext})")
     }
 }
 

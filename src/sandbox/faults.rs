@@ -1,6 +1,6 @@
 //! Fault injection: one tower layer in front of the handlers.
 //!
-//! Latency, whole-request errors (500/502/503), 429 rate limiting with ImageKit's
+//! Latency, whole-request errors (500/502/503), 429 rate limiting with `ImageKit`'s
 //! `X-RateLimit-*` headers, dropped connections, and per-file failures inside bulk calls
 //! (planned here, reported by the handler as a 207). All randomness comes from one seeded
 //! RNG so a run is reproducible with `--rng-seed`. Settings change at runtime through
@@ -85,12 +85,11 @@ pub fn parse_latency(s: &str) -> Result<(u64, u64), String> {
             .parse::<u64>()
             .map_err(|_| format!("invalid latency {s:?}: expected milliseconds like 50 or 10..200"))
     };
-    let (a, b) = match s.split_once("..") {
-        Some((a, b)) => (num(a)?, num(b)?),
-        None => {
-            let v = num(s)?;
-            (v, v)
-        }
+    let (a, b) = if let Some((a, b)) = s.split_once("..") {
+        (num(a)?, num(b)?)
+    } else {
+        let v = num(s)?;
+        (v, v)
     };
     if a > b {
         return Err(format!(
@@ -198,7 +197,7 @@ fn rng_for(seed: Option<u64>) -> fastrand::Rng {
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Bulk endpoints whose files can fail one by one.

@@ -4,7 +4,7 @@
 //! ([`UrlEndpoint`]), so they work on any port, behind any loopback alias, and for a
 //! database written by an earlier run. `GET /demo/{path}` and
 //! `GET /demo/tr:n-ik_ml_thumbnail/{path}` are public (no key, no faults, as on
-//! ImageKit's CDN) and serve one of the placeholder pictures in `assets/previews/`,
+//! `ImageKit`'s CDN) and serve one of the placeholder pictures in `assets/previews/`,
 //! chosen from the fileId, in the format of the file's mime type.
 
 use std::net::SocketAddr;
@@ -37,7 +37,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// What ImageKit delivers for a file of this mime type (SVG is rasterised to PNG).
+    /// What `ImageKit` delivers for a file of this mime type (SVG is rasterised to PNG).
     /// `None` for files that are not images.
     pub fn for_mime(mime: &str) -> Option<Format> {
         let mime = mime.trim().to_ascii_lowercase();
@@ -261,7 +261,12 @@ impl FromRequestParts<Shared> for UrlEndpoint {
             .headers
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
-            .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+            .or_else(|| {
+                parts
+                    .uri
+                    .authority()
+                    .map(axum::http::uri::Authority::as_str)
+            })
             .map(str::trim)
             .filter(|h| plausible_host(h));
         Ok(match (host, state.local_addr()) {

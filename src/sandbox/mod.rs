@@ -89,11 +89,15 @@ impl AppState {
     pub fn read_store(&self) -> RwLockReadGuard<'_, Store> {
         // Store mutations swap in new state only after a commit, so a poisoned lock
         // still guards consistent data.
-        self.store.read().unwrap_or_else(|e| e.into_inner())
+        self.store
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn write_store(&self) -> RwLockWriteGuard<'_, Store> {
-        self.store.write().unwrap_or_else(|e| e.into_inner())
+        self.store
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The address [`Sandbox::serve`] is listening on (`None` for a bare [`app`]).

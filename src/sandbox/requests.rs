@@ -62,7 +62,9 @@ impl RequestLog {
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // Every update leaves the log consistent, so a poisoned lock is still usable.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// `/v1` requests since the start or the last reset.

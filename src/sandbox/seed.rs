@@ -76,7 +76,7 @@ fn encode_path(path: &str) -> String {
     out
 }
 
-/// A file's `url` and `thumbnail` on `endpoint` (no trailing slash), as ImageKit builds them:
+/// A file's `url` and `thumbnail` on `endpoint` (no trailing slash), as `ImageKit` builds them:
 /// `{endpoint}{path}?updatedAt=ms` and `{endpoint}/tr:n-ik_ml_thumbnail{path}?updatedAt=ms`.
 pub fn file_urls(endpoint: &str, f: &FileDetails) -> (String, String) {
     let path = encode_path(&f.file_path);

@@ -1,8 +1,8 @@
-//! The sandbox's durable store: SQLite for durability, an in-memory index for queries.
+//! The sandbox's durable store: `SQLite` for durability, an in-memory index for queries.
 //!
-//! Every mutation is computed on copies, written to SQLite in one transaction and only
+//! Every mutation is computed on copies, written to `SQLite` in one transaction and only
 //! then swapped into memory. A bulk call therefore lands completely or not at all, even
-//! if the process is killed mid-call (SQLite's WAL makes the commit atomic), and the
+//! if the process is killed mid-call (`SQLite`'s WAL makes the commit atomic), and the
 //! in-memory view never shows a change the database does not hold.
 
 use std::collections::HashMap;
@@ -210,7 +210,9 @@ impl Store {
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions
         // roll back on drop), so a poisoned lock is safe to reuse.
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn reorder(&mut self) {

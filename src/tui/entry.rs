@@ -305,7 +305,7 @@ mod tests {
 
     #[test]
     fn tags_pack_into_one_allocation_and_survive_hostile_text() {
-        let t = Tags::new(&["a".into(), "Summer Sale".into(), "".into()]);
+        let t = Tags::new(&["a".into(), "Summer Sale".into(), String::new()]);
         assert!(matches!(t, Tags::Packed(_)));
         assert_eq!(t.to_vec(), ["a", "Summer Sale", ""]);
         assert_eq!(t.len(), 3);

@@ -352,6 +352,7 @@ fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> Result<(), String> {
         leave(mouse);
         // SAFETY: raising SIGTSTP on ourselves; the default action stops the process
         // until SIGCONT, then execution continues here.
+        #[allow(unsafe_code)]
         unsafe {
             libc::raise(libc::SIGTSTP);
         }

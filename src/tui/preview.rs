@@ -155,17 +155,13 @@ pub fn guess_protocol(term: &str, term_program: &str, kitty_window: bool) -> Opt
 
 /// The cell size in pixels, from the terminal's window size (8×16 when it does not say).
 fn font_size() -> ratatui_image::FontSize {
-    #[cfg(unix)]
+    if let Ok(ws) = ratatui::crossterm::terminal::window_size()
+        && ws.columns > 0
+        && ws.rows > 0
+        && ws.width > 0
+        && ws.height > 0
     {
-        // SAFETY: TIOCGWINSZ fills a winsize struct we own; a failure leaves it zeroed.
-        let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
-        let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) } == 0;
-        if ok && ws.ws_col > 0 && ws.ws_row > 0 && ws.ws_xpixel > 0 && ws.ws_ypixel > 0 {
-            return ratatui_image::FontSize::new(
-                ws.ws_xpixel / ws.ws_col,
-                ws.ws_ypixel / ws.ws_row,
-            );
-        }
+        return ratatui_image::FontSize::new(ws.width / ws.columns, ws.height / ws.rows);
     }
     ratatui_image::FontSize::new(8, 16)
 }

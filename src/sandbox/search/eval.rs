@@ -78,7 +78,7 @@ impl Pred {
                 }
             }
             (Pred::Format(v), Item::File(f)) => {
-                let ext = f.name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+                let ext = f.name.rsplit_once('.').map_or("", |(_, e)| e);
                 v.iter().any(|x| ext.eq_ignore_ascii_case(x))
             }
             (Pred::Flag(which, want), Item::File(f)) => {

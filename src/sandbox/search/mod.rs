@@ -1,6 +1,6 @@
 //! The `searchQuery` language of `GET /v1/files`: parser, validator and evaluator.
 //!
-//! ImageKit's query language is Lucene-like (see `IMAGEKIT-API.md` §3.1.1):
+//! `ImageKit`'s query language is Lucene-like (see `IMAGEKIT-API.md` §3.1.1):
 //!
 //! ```text
 //! query      := or

@@ -325,16 +325,16 @@ fn folders() {
 fn precedence_and_parentheses() {
     let f = file(json!({"size": 100}));
     // a OR b AND c  ==  a OR (b AND c)
-    assert!(m(r#"size = 100 OR size = 1 AND size = 2"#, &f));
-    assert!(!m(r#"(size = 100 OR size = 1) AND size = 2"#, &f));
-    assert!(!m(r#"size = 1 AND size = 2 OR size = 3"#, &f));
-    assert!(m(r#"size = 1 AND size = 2 OR size = 100"#, &f));
-    assert!(m(r#"((((size = 100))))"#, &f));
+    assert!(m(r"size = 100 OR size = 1 AND size = 2", &f));
+    assert!(!m(r"(size = 100 OR size = 1) AND size = 2", &f));
+    assert!(!m(r"size = 1 AND size = 2 OR size = 3", &f));
+    assert!(m(r"size = 1 AND size = 2 OR size = 100", &f));
+    assert!(m(r"((((size = 100))))", &f));
     assert!(m(
         r#"(size < "1mb" AND width > 500) OR (tags IN ["summer-sale","banner"]) OR size = 100"#,
         &f
     ));
-    assert!(!m(r#"size = 100 AND (size = 1 OR size = 2)"#, &f));
+    assert!(!m(r"size = 100 AND (size = 1 OR size = 2)", &f));
 }
 
 #[test]

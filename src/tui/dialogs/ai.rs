@@ -213,13 +213,14 @@ impl AiDialog {
         }
         let removal = match row {
             AiRow::RemoveAll => AiRemoval::All,
-            AiRow::RemoveBelow => match confidence(&self.below) {
-                Some(c) => AiRemoval::Below(c),
-                None => {
+            AiRow::RemoveBelow => {
+                if let Some(c) = confidence(&self.below) {
+                    AiRemoval::Below(c)
+                } else {
                     self.error = Some(BAD_CONFIDENCE.into());
                     return Reply::stay();
                 }
-            },
+            }
             _ => {
                 let mut names: BTreeSet<String> = self
                     .names

@@ -249,7 +249,7 @@ fn save_form(s: &mut State, f: &mut Form) -> bool {
     let mut body = Map::new();
     let mut meta = Map::new();
     let mut ok = true;
-    for field in f.fields.iter_mut() {
+    for field in &mut f.fields {
         field.error = None;
         let changed = if field.mixed {
             !field.text.is_empty()

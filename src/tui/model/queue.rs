@@ -229,8 +229,7 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
         }
         let name = s
             .file(&o.file_id)
-            .map(|f| f.name().to_owned())
-            .unwrap_or_else(|| o.file_id.clone());
+            .map_or_else(|| o.file_id.clone(), |f| f.name().to_owned());
         let j = &mut s.queue.jobs[ji];
         let multi = matches!(j.op, Operation::Undo { .. });
         if multi && !j.counted.insert(o.file_id.clone()) {
@@ -402,7 +401,7 @@ pub fn job_done(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) -> Vec<Effe
 /// Cancels the running job (its calls in flight finish) and drops queued ones.
 pub fn cancel(s: &mut State, only: Option<u64>) -> Vec<Effect> {
     let mut effects = Vec::new();
-    for j in s.queue.jobs.iter_mut() {
+    for j in &mut s.queue.jobs {
         if only.is_some_and(|id| id != j.id) {
             continue;
         }

@@ -126,19 +126,18 @@ fn job_line(s: &State, t: Theme) -> Vec<Span<'static>> {
 }
 
 pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
-    let keys = match s.top() {
-        Some(m) => Line::raw(m.hint(&s.session.keymap, s.session.read_only)),
-        None => {
-            let mut spans = Vec::new();
-            for (i, (k, label)) in hints(s).into_iter().enumerate() {
-                if i > 0 {
-                    spans.push(Span::raw(" · "));
-                }
-                spans.push(Span::styled(k, t.key()));
-                spans.push(Span::raw(format!(" {label}")));
+    let keys = if let Some(m) = s.top() {
+        Line::raw(m.hint(&s.session.keymap, s.session.read_only))
+    } else {
+        let mut spans = Vec::new();
+        for (i, (k, label)) in hints(s).into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::raw(" · "));
             }
-            Line::from(spans)
+            spans.push(Span::styled(k, t.key()));
+            spans.push(Span::raw(format!(" {label}")));
         }
+        Line::from(spans)
     };
     f.render_widget(Paragraph::new(vec![Line::from(job_line(s, t)), keys]), area);
 }

@@ -197,8 +197,7 @@ fn details(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static>>) {
             "  coordinates {}",
             file.custom_coordinates
                 .as_deref()
-                .map(|c| untrusted(c, 40))
-                .unwrap_or_else(|| "—".into())
+                .map_or_else(|| "—".into(), |c| untrusted(c, 40))
         )));
         let meta = file.custom_metadata();
         for def in &s.lib.fields {
@@ -249,7 +248,7 @@ fn staged_lines(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static
         match &st.ai {
             Some(AiRemoval::All) => lines.push(Line::styled("  − all AI tags", t.removed())),
             Some(AiRemoval::Below(c)) => {
-                lines.push(Line::styled(format!("  − AI tags below {c}%"), t.removed()))
+                lines.push(Line::styled(format!("  − AI tags below {c}%"), t.removed()));
             }
             Some(AiRemoval::Names(n)) => lines.push(Line::styled(
                 format!(
