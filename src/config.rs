@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::jobs::policy::{CONCURRENCY_DEFAULT, CONCURRENCY_MAX, CONCURRENCY_MIN};
+
 /// The private key. `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -239,7 +241,6 @@ pub fn resolve_with(profile: Option<&str>, env: &dyn Env) -> Result<Settings, Co
         .map(|n| format!(" (profile {n:?} in {shown})"))
         .unwrap_or_default();
 
-    use crate::jobs::policy::{CONCURRENCY_DEFAULT, CONCURRENCY_MAX, CONCURRENCY_MIN};
     let concurrency = match prof.concurrency.map(usize::try_from) {
         None => CONCURRENCY_DEFAULT,
         Some(Ok(c)) if (CONCURRENCY_MIN..=CONCURRENCY_MAX).contains(&c) => c,

@@ -420,16 +420,16 @@ pub enum CoordinatesError {
 
 /// Parses `x,y,width,height` and checks the area lies inside a `width`×`height` image
 /// (0×0: unknown size, not checked). Returns the normalised form.
-pub fn parse_coordinates(s: &str, width: u32, height: u32) -> Result<String, CoordinatesError> {
-    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+pub fn parse_coordinates(text: &str, width: u32, height: u32) -> Result<String, CoordinatesError> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     if parts.len() != 4 {
         return Err(CoordinatesError::Format);
     }
-    let mut n = [0u64; 4];
-    for (slot, p) in n.iter_mut().zip(&parts) {
+    let mut numbers = [0u64; 4];
+    for (slot, p) in numbers.iter_mut().zip(&parts) {
         *slot = p.parse::<u64>().map_err(|_| CoordinatesError::Format)?;
     }
-    let [x, y, w, h] = n;
+    let [x, y, w, h] = numbers;
     if w == 0 || h == 0 {
         return Err(CoordinatesError::Format);
     }

@@ -2,6 +2,8 @@
 //! untrusted: control and bidi characters are escaped before it reaches a terminal, a log,
 //! the clipboard or stdout.
 
+use std::fmt::Write as _;
+
 /// True for characters that can rewrite or reorder what a terminal shows.
 fn is_dangerous(c: char) -> bool {
     c.is_control()
@@ -24,7 +26,9 @@ pub fn untrusted(s: &str, max: usize) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if is_dangerous(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if is_dangerous(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
             c => out.push(c),
         }
     }

@@ -187,7 +187,7 @@ async fn a_killed_job_is_resumed_exactly_and_undo_restores_tags() {
         String::from_utf8_lossy(&out.stderr)
     );
     let summary = lines(&out).pop().unwrap();
-    let resumed = summary["summary"]["succeeded"].as_u64().unwrap() as usize;
+    let resumed = usize::try_from(summary["summary"]["succeeded"].as_u64().unwrap()).unwrap();
     assert!(
         resumed <= 1000 - before + 50,
         "resume sent only the unapplied part: {resumed}"
@@ -450,9 +450,9 @@ async fn stats_group_near_duplicates_and_merge_rename_undo_end_states() {
     };
     let out = run(cmd(&["tags", "stats", "--json"])).await;
     assert!(out.status.success());
-    let stats = lines(&out).pop().unwrap();
-    assert_eq!(stats["files"], 6);
-    let groups = stats["nearDuplicates"].as_array().unwrap();
+    let tag_stats = lines(&out).pop().unwrap();
+    assert_eq!(tag_stats["files"], 6);
+    let groups = tag_stats["nearDuplicates"].as_array().unwrap();
     let sale = groups.iter().find(|g| g["key"] == "summersale").unwrap();
     let names: BTreeSet<&str> = sale["tags"]
         .as_array()

@@ -124,9 +124,11 @@ async fn a_cancelled_job_resumes_once_and_then_has_nothing_left() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     // Ctrl-C: no new call starts, calls in flight finish and are recorded.
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
     // SAFETY: sends SIGINT to the child this test spawned and still owns.
+    #[allow(unsafe_code)]
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
+        libc::kill(pid, libc::SIGINT);
     }
     let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
         .await
@@ -148,7 +150,10 @@ async fn a_cancelled_job_resumes_once_and_then_has_nothing_left() {
     let out = run(cmd(&h, s, &["jobs", "resume", &job, "--yes", "--json"])).await;
     succeeded(&out);
     let summary = &lines(&out).pop().unwrap()["summary"];
-    assert_eq!(summary["succeeded"].as_u64().unwrap() as usize, 600 - done);
+    assert_eq!(
+        usize::try_from(summary["succeeded"].as_u64().unwrap()).unwrap(),
+        600 - done
+    );
     assert_eq!(ids(&h.get(&url).await.body).len(), 600);
     let resumed = summary["job"].as_str().unwrap().to_owned();
 

@@ -118,7 +118,9 @@ async fn a_faulty_run_reports_exactly_what_the_server_did() {
 
     assert_eq!(outcomes.len(), ids.len(), "one outcome per file");
     let mut summary = jobs::Summary::default();
-    outcomes.iter().for_each(|o| summary.add(&o.outcome));
+    for o in &outcomes {
+        summary.add(&o.outcome);
+    }
     assert!(summary.failed > 0 && summary.succeeded > 0, "{summary:?}");
     let tagged = files_with_tag(&c, "engine-check").await;
     for o in &outcomes {
@@ -205,10 +207,10 @@ async fn cancel_stops_new_units_and_records_the_rest_as_cancelled() {
     h.put_faults(json!({"latencyMs": [30, 30]})).await;
     let cancel = CancelHandle::default();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let canceller = cancel.clone();
+    let on_first_unit = cancel.clone();
     tokio::spawn(async move {
         if let Some(Event::Done(_)) = rx.recv().await {
-            canceller.cancel();
+            on_first_unit.cancel();
         }
     });
     let outcomes = jobs::run(&c, &p, 1, &cancel, None, Some(tx)).await;
@@ -252,7 +254,9 @@ async fn journal_holds_the_plan_and_outcomes_but_never_the_key() {
         job: j.id.clone(),
         ..Default::default()
     };
-    outcomes.iter().for_each(|o| summary.add(&o.outcome));
+    for o in &outcomes {
+        summary.add(&o.outcome);
+    }
     j.finished(&summary).unwrap();
     assert_eq!(summary.succeeded, 130);
     let r = journal::load(dir.path(), &j.id).unwrap();

@@ -11,7 +11,7 @@ use crate::text::untrusted;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("ImageKit rejected the request (400): {message}{}", details(errors))]
+    #[error("ImageKit rejected the request (400): {message}{}", details(errors.as_ref()))]
     BadRequest {
         message: String,
         errors: Option<Value>,
@@ -55,7 +55,7 @@ pub enum ApiError {
 }
 
 /// `errors` of a 400 body (e.g. per-field custom metadata problems), as readable text.
-fn details(errors: &Option<Value>) -> String {
+fn details(errors: Option<&Value>) -> String {
     match errors {
         Some(Value::Object(m)) if !m.is_empty() => {
             let parts: Vec<String> = m

@@ -14,6 +14,7 @@ mod error;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
@@ -297,7 +298,6 @@ impl Client {
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| ApiError::Config(format!("cannot build the HTTP client: {e}")))?;
-        use base64::Engine;
         let token = base64::engine::general_purpose::STANDARD.encode(format!("{}:", opts.key));
         let mut auth = HeaderValue::from_str(&format!("Basic {token}")).map_err(|_| {
             ApiError::Config(
@@ -357,9 +357,9 @@ impl Client {
     }
 
     fn backoff(&self, retry: u32) -> Duration {
-        let base = self.opts.base_backoff.as_millis() as u64;
+        let base = millis(self.opts.base_backoff);
         let exp = base.saturating_mul(1u64 << retry.min(16));
-        let capped = exp.min(self.opts.max_backoff.as_millis() as u64);
+        let capped = exp.min(millis(self.opts.max_backoff));
         // Full jitter in [capped/2, capped].
         let jitter = fastrand::u64(0..=capped / 2);
         Duration::from_millis(capped - jitter)
@@ -395,7 +395,7 @@ impl Client {
                     if retries < self.opts.max_retries {
                         let d = self.backoff(retries);
                         retries += 1;
-                        tracing::debug!(error = %err, retry = retries, delay_ms = d.as_millis() as u64, "retrying");
+                        tracing::debug!(error = %err, retry = retries, delay_ms = millis(d), "retrying");
                         tokio::time::sleep(d).await;
                         continue;
                     }
@@ -421,10 +421,7 @@ impl Client {
                 let wait = rate_limit_wait(&headers);
                 if waits < self.opts.max_rate_limit_waits {
                     waits += 1;
-                    tracing::debug!(
-                        wait_ms = wait.as_millis() as u64,
-                        "rate limited; pausing all requests"
-                    );
+                    tracing::debug!(wait_ms = millis(wait), "rate limited; pausing all requests");
                     self.close_gate_for(wait);
                     continue;
                 }
@@ -697,7 +694,16 @@ fn rate_limit_wait(h: &HeaderMap) -> Duration {
         .or_else(|| num("x-ratelimit-reset"))
         .unwrap_or(1000.0);
     // Never hammer (at least 10 ms), never sleep absurdly long on a bad header (10 min).
-    Duration::from_millis(ms.clamp(10.0, 600_000.0) as u64)
+    let ms = ms.clamp(10.0, 600_000.0);
+    // In [10, 600000] (clamped just above): the cast neither wraps nor loses a sign.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let ms = ms as u64;
+    Duration::from_millis(ms)
+}
+
+/// A duration in whole milliseconds (saturating; no real duration comes near `u64::MAX`).
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn error_message(body: &[u8]) -> String {

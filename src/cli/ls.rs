@@ -12,6 +12,8 @@ use crate::text::untrusted;
 
 #[derive(Debug, Args)]
 pub struct LsArgs {
+    // --help shows this doc comment verbatim, quotes and all: it is not rustdoc.
+    #[allow(clippy::doc_link_with_quotes)]
     /// A searchQuery, e.g. 'tags IN ["sale"] AND createdAt > "7d"'
     #[arg(long, short = 'q', value_name = "Q")]
     pub query: Option<String>,

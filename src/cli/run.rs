@@ -11,6 +11,7 @@ use super::CliError;
 use super::targets::{Common, JobFlags};
 use crate::api::{Client, ClientOptions};
 use crate::config::{self, Settings};
+use crate::jobs::journal::Origin;
 use crate::jobs::lifecycle::{self, Guard, Prepared, RunSpec};
 use crate::jobs::policy::irreversible_question;
 use crate::jobs::{self, Ask, CancelHandle, Event, FileOutcome, Library, Outcome, Summary};
@@ -111,7 +112,7 @@ pub async fn run_job(
         .collect();
     let prepared = Prepared {
         plan,
-        origin: Default::default(),
+        origin: Origin::default(),
         guard: None,
         paths,
         notes: Vec::new(),

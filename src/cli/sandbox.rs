@@ -1,5 +1,6 @@
 //! `iktag sandbox` and `iktag demo`.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
@@ -228,14 +229,14 @@ async fn serve(cfg: SandboxConfig, generated_key: bool, demo: bool) -> Result<()
         folders,
         seeded_now = seeded,
         data = %cfg.data_dir.as_ref().map_or("memory (ephemeral)".to_owned(), |d| d.display().to_string()),
-        ms = started.elapsed().as_millis() as u64,
+        ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         "sandbox ready"
     );
     {
         let mut out = std::io::stdout().lock();
         let mut lines = format!("IMAGE_KIT_BASE_URL={}\n", sandbox.base_url());
         if generated_key {
-            lines.push_str(&format!("IMAGEKIT_PRIVATE_KEY={}\n", cfg.key));
+            let _ = writeln!(lines, "IMAGEKIT_PRIVATE_KEY={}", cfg.key);
         }
         out.write_all(lines.as_bytes())
             .and_then(|()| out.flush())

@@ -37,6 +37,8 @@ pub struct UpdateArgs {
     pub custom_coordinates: Option<String>,
     #[arg(long)]
     pub clear_custom_coordinates: bool,
+    // --help shows this doc comment verbatim, brackets and all: it is not rustdoc.
+    #[allow(clippy::doc_link_with_quotes)]
     /// Set custom metadata (VALUE is JSON if it parses: 12, true, ["a"], null unsets; else text)
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,

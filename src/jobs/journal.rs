@@ -390,7 +390,7 @@ mod tests {
                 tags: vec!["t".into()],
             },
             &ids,
-            &Default::default(),
+            &std::collections::HashMap::new(),
         )
         .unwrap();
         let header = Header {

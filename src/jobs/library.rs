@@ -4,6 +4,8 @@
 //! short keyed hash (HMAC-SHA-256 under a fixed label, first 8 bytes): two journals can be
 //! compared without either holding the key or anything it could be recovered from.
 
+use std::fmt::Write as _;
+
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -29,8 +31,10 @@ pub fn fingerprint(key: &str) -> String {
     mac.update(key.as_bytes());
     mac.finalize().into_bytes()[..8]
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::with_capacity(16), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
 }
 
 fn normal(url: &str) -> &str {

@@ -6,6 +6,7 @@
 //! [`Operation::ask`] tells them to ask; everything else is here.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use tokio::sync::mpsc;
@@ -71,7 +72,12 @@ pub fn moved(want: &Expect, now: &FileDetails) -> Option<String> {
     }
     let mut what = format!("changed at {} since the job", now.updated_at);
     if let Some(t) = want.tags.as_ref().filter(|_| tags_differ) {
-        what += &format!(": tags [{}] → [{}]", t.join(", "), now.tags.join(", "));
+        let _ = write!(
+            what,
+            ": tags [{}] → [{}]",
+            t.join(", "),
+            now.tags.join(", ")
+        );
     } else {
         what += " (details, AI tags or tags)";
     }
@@ -127,26 +133,7 @@ pub async fn execute(
         None => (plan.clone(), Vec::new()),
         Some(g) => match check_guard(client, plan, g).await {
             Ok(checked) => checked,
-            Err(e) => {
-                let failed = plan
-                    .units
-                    .iter()
-                    .flat_map(|u| &u.ids)
-                    .map(|id| FileOutcome {
-                        file_id: id.clone(),
-                        outcome: Outcome::Failed {
-                            status: e.status(),
-                            error: format!("could not check the file before undoing: {e}"),
-                        },
-                    });
-                let outcomes: Vec<FileOutcome> = failed.collect();
-                return Ok(Finished {
-                    job: None,
-                    summary: Summary::of("", &outcomes),
-                    outcomes,
-                    fresh: Vec::new(),
-                });
-            }
+            Err(e) => return Ok(guard_unchecked(plan, &e)),
         },
     };
     let journal = match &spec.dir {
@@ -182,6 +169,45 @@ pub async fn execute(
     )
     .await;
     outcomes.extend(ran);
+    let fresh = read_back(client, &plan, &outcomes).await;
+    let id = journal.as_ref().map(|j| j.id.clone()).unwrap_or_default();
+    let summary = Summary::of(&id, &outcomes);
+    if let Some(j) = &journal {
+        finish_journal(j, &outcomes, &fresh, &summary);
+    }
+    Ok(Finished {
+        job: journal.map(|j| j.id),
+        outcomes,
+        summary,
+        fresh,
+    })
+}
+
+/// The guard could not read the files: every file fails, nothing is journaled or sent.
+fn guard_unchecked(plan: &Plan, e: &crate::api::ApiError) -> Finished {
+    let outcomes: Vec<FileOutcome> = plan
+        .units
+        .iter()
+        .flat_map(|u| &u.ids)
+        .map(|id| FileOutcome {
+            file_id: id.clone(),
+            outcome: Outcome::Failed {
+                status: e.status(),
+                error: format!("could not check the file before undoing: {e}"),
+            },
+        })
+        .collect();
+    Finished {
+        job: None,
+        summary: Summary::of("", &outcomes),
+        outcomes,
+        fresh: Vec::new(),
+    }
+}
+
+/// The files the job touched (succeeded, pending, failed) as the server has them now;
+/// nothing after a delete, and nothing (with a warning) if they cannot be read.
+async fn read_back(client: &Client, plan: &Plan, outcomes: &[FileOutcome]) -> Vec<FileDetails> {
     let touched: Vec<String> = outcomes
         .iter()
         .filter(|o| {
@@ -192,37 +218,31 @@ pub async fn execute(
         })
         .map(|o| o.file_id.clone())
         .collect();
-    let fresh = if touched.is_empty() || plan.op == super::Operation::Delete {
+    if touched.is_empty() || plan.op == super::Operation::Delete {
         Vec::new()
     } else {
         client.details_of(&touched).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "could not read the files back after the job");
             Vec::new()
         })
-    };
-    let id = journal.as_ref().map(|j| j.id.clone()).unwrap_or_default();
-    let summary = Summary::of(&id, &outcomes);
-    if let Some(j) = &journal {
-        let ok: HashSet<&str> = outcomes
-            .iter()
-            .filter(|o| o.outcome == Outcome::Succeeded)
-            .map(|o| o.file_id.as_str())
-            .collect();
-        let after = fresh
-            .iter()
-            .filter(|f| ok.contains(f.file_id.as_str()))
-            .map(|f| (f.file_id.clone(), FileState::of(f)))
-            .collect();
-        if let Err(e) = j.after(after).and_then(|()| j.finished(&summary)) {
-            tracing::error!(error = %e, "cannot finish the job journal");
-        }
     }
-    Ok(Finished {
-        job: journal.map(|j| j.id),
-        outcomes,
-        summary,
-        fresh,
-    })
+}
+
+/// Journals the succeeded files' state after the job (what undo checks) and the summary.
+fn finish_journal(j: &Journal, outcomes: &[FileOutcome], fresh: &[FileDetails], summary: &Summary) {
+    let ok: HashSet<&str> = outcomes
+        .iter()
+        .filter(|o| o.outcome == Outcome::Succeeded)
+        .map(|o| o.file_id.as_str())
+        .collect();
+    let after = fresh
+        .iter()
+        .filter(|f| ok.contains(f.file_id.as_str()))
+        .map(|f| (f.file_id.clone(), FileState::of(f)))
+        .collect();
+    if let Err(e) = j.after(after).and_then(|()| j.finished(summary)) {
+        tracing::error!(error = %e, "cannot finish the job journal");
+    }
 }
 
 /// One outcome per file (an undo may send a file in two calls): the one that matters most.
@@ -305,7 +325,7 @@ pub fn effective(all: &[JobRecord], r: &JobRecord) -> String {
         (l, f) => format!("partly applied: {ok} ok, {f} failed, {l} not sent"),
     };
     if let Some(last) = resumed.last() {
-        s += &format!(", resumed by {last}");
+        let _ = write!(s, ", resumed by {last}");
     }
     if !r.origin.describe().is_empty() {
         s = format!("{} · {s}", r.origin.describe());

@@ -1,0 +1,485 @@
+//! Running a plan: units go out with bounded concurrency, a 404 naming missing ids resends
+//! the rest of its chunk, and every file ends with exactly one outcome.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio::sync::{Semaphore, mpsc};
+
+use super::{FileOutcome, Operation, Outcome, Plan, journal, policy};
+use crate::api::{ApiError, BulkOutcome, Client, RemoveAiTags, UpdateRequest};
+use crate::model::FileDetails;
+
+/// Progress reported while a job runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Outcomes of one finished unit.
+    Done(Vec<FileOutcome>),
+}
+
+/// Cancels a running job: no new unit starts; running units finish and are recorded.
+#[derive(Debug, Clone, Default)]
+pub struct CancelHandle(Arc<AtomicBool>);
+
+impl CancelHandle {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Runs a plan. Returns every file's outcome (skipped ones included), in no particular order.
+pub async fn run(
+    client: &Client,
+    plan: &Plan,
+    concurrency: usize,
+    cancel: &CancelHandle,
+    journal: Option<&journal::Journal>,
+    events: Option<mpsc::UnboundedSender<Event>>,
+) -> Vec<FileOutcome> {
+    let mut outcomes: Vec<FileOutcome> = plan
+        .skipped
+        .iter()
+        .map(|(id, reason)| FileOutcome {
+            file_id: id.clone(),
+            outcome: Outcome::Skipped {
+                reason: reason.clone(),
+            },
+        })
+        .collect();
+    let permits = Arc::new(Semaphore::new(
+        concurrency.clamp(policy::CONCURRENCY_MIN, policy::CONCURRENCY_MAX),
+    ));
+    let previous = Arc::new(plan.previous_tags.clone());
+    let mut set = tokio::task::JoinSet::new();
+    for (n, unit) in plan.units.iter().enumerate() {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            break;
+        };
+        if cancel.is_cancelled() {
+            drop(permit);
+            outcomes.extend(
+                plan.units[n..]
+                    .iter()
+                    .flat_map(|u| &u.ids)
+                    .map(|id| FileOutcome {
+                        file_id: id.clone(),
+                        outcome: Outcome::Cancelled,
+                    }),
+            );
+            break;
+        }
+        if let Some(j) = journal
+            && let Err(e) = j.unit_started(n, &unit.ids)
+        {
+            tracing::error!(error = %e, "cannot write the job journal; stopping the job");
+            cancel.cancel();
+        }
+        let (client, op, unit, events, previous) = (
+            client.clone(),
+            plan.op_of(unit).clone(),
+            unit.clone(),
+            events.clone(),
+            previous.clone(),
+        );
+        set.spawn(async move {
+            let result = run_unit(&client, &op, &unit.ids, &previous).await;
+            drop(permit);
+            if let Some(tx) = events {
+                let _ = tx.send(Event::Done(result.clone()));
+            }
+            (n, result)
+        });
+        // Record units that finished meanwhile, so the journal keeps up.
+        while let Some(done) = set.try_join_next() {
+            record(done, journal, &mut outcomes);
+        }
+    }
+    while let Some(done) = set.join_next().await {
+        record(done, journal, &mut outcomes);
+    }
+    outcomes
+}
+
+fn record(
+    done: Result<(usize, Vec<FileOutcome>), tokio::task::JoinError>,
+    journal: Option<&journal::Journal>,
+    outcomes: &mut Vec<FileOutcome>,
+) {
+    match done {
+        Ok((n, result)) => {
+            if let Some(j) = journal
+                && let Err(e) = j.unit_done(n, &result)
+            {
+                tracing::error!(error = %e, "cannot write the job journal");
+            }
+            outcomes.extend(result);
+        }
+        Err(e) => tracing::error!(error = %e, "a job unit panicked; its files have no outcome"),
+    }
+}
+
+fn failed_all(ids: &[String], e: &ApiError) -> Vec<FileOutcome> {
+    ids.iter()
+        .map(|id| FileOutcome {
+            file_id: id.clone(),
+            outcome: Outcome::Failed {
+                status: e.status(),
+                error: e.to_string(),
+            },
+        })
+        .collect()
+}
+
+fn unreachable_merge() -> Result<BulkOutcome, ApiError> {
+    Err(ApiError::Malformed {
+        context: "merge".into(),
+        detail: "a merge is run as an add and a remove".into(),
+    })
+}
+
+/// Runs one unit, resending the rest of a chunk at once when a 404 names missing ids.
+async fn run_unit(
+    client: &Client,
+    op: &Operation,
+    ids: &[String],
+    previous: &HashMap<String, Vec<String>>,
+) -> Vec<FileOutcome> {
+    let Operation::MergeTags { from, into } = op else {
+        return run_bulk(client, op, ids, previous).await;
+    };
+    // Add the new tag first: a failure in between leaves both tags, never neither.
+    let add = Operation::AddTags {
+        tags: vec![into.clone()],
+    };
+    let added = run_bulk(client, &add, ids, previous).await;
+    let ok: Vec<String> = added
+        .iter()
+        .filter(|o| o.outcome == Outcome::Succeeded)
+        .map(|o| o.file_id.clone())
+        .collect();
+    let mut out: Vec<FileOutcome> = added
+        .into_iter()
+        .filter(|o| o.outcome != Outcome::Succeeded)
+        .collect();
+    let old: Vec<String> = from.iter().filter(|t| *t != into).cloned().collect();
+    if ok.is_empty() || old.is_empty() {
+        out.extend(ok.into_iter().map(|file_id| FileOutcome {
+            file_id,
+            outcome: Outcome::Succeeded,
+        }));
+        return out;
+    }
+    let remove = Operation::RemoveTags { tags: old };
+    out.extend(run_bulk(client, &remove, &ok, previous).await);
+    out
+}
+
+/// One bulk call's worth of files (resent without the ones a 404 names).
+async fn run_bulk(
+    client: &Client,
+    op: &Operation,
+    ids: &[String],
+    previous: &HashMap<String, Vec<String>>,
+) -> Vec<FileOutcome> {
+    let mut out = Vec::new();
+    let mut rest: Vec<String> = ids.to_vec();
+    let mut rounds = 0;
+    while !rest.is_empty() {
+        rounds += 1;
+        let result: Result<BulkOutcome, ApiError> = match op {
+            Operation::AddTags { tags } => client.add_tags(&rest, tags).await,
+            Operation::RemoveTags { tags } => client.remove_tags(&rest, tags).await,
+            Operation::RemoveAiTags { names } => client.remove_ai_tags(&rest, names).await,
+            Operation::Delete => client.bulk_delete(&rest).await,
+            Operation::MergeTags { .. } => unreachable_merge(),
+            Operation::RemoveAllAiTags
+            | Operation::RemoveAiTagsBelow { .. }
+            | Operation::ReplaceTags { .. }
+            | Operation::RestoreTags
+            | Operation::PromoteAiTags { .. }
+            | Operation::PatchEach { .. }
+            | Operation::UpdateDetails { .. }
+            | Operation::Undo { .. }
+            | Operation::AutoTag { .. } => {
+                return per_file(client, op, &rest, previous).await;
+            }
+        };
+        match result {
+            Ok(b) => {
+                let failed: HashMap<&str, &str> = b
+                    .failed
+                    .iter()
+                    .map(|e| (e.file_id.as_str(), e.error.as_str()))
+                    .collect();
+                let ok: BTreeSet<&str> = b.succeeded.iter().map(String::as_str).collect();
+                for id in &rest {
+                    let outcome = if let Some(err) = failed.get(id.as_str()) {
+                        Outcome::Failed {
+                            status: Some(207),
+                            error: (*err).to_owned(),
+                        }
+                    } else if ok.contains(id.as_str()) {
+                        Outcome::Succeeded
+                    } else {
+                        Outcome::Failed {
+                            status: None,
+                            error: "the server did not confirm this file".to_owned(),
+                        }
+                    };
+                    out.push(FileOutcome {
+                        file_id: id.clone(),
+                        outcome,
+                    });
+                }
+                return out;
+            }
+            Err(ApiError::NotFound {
+                missing_file_ids,
+                replayed,
+                ..
+            }) if !missing_file_ids.is_empty() && rounds <= 3 => {
+                let missing: BTreeSet<String> = missing_file_ids.into_iter().collect();
+                // A retried delete can meet files its own lost first attempt deleted.
+                let note = (matches!(op, Operation::Delete) && replayed).then(|| {
+                    "already gone: an earlier attempt of this call, whose answer was lost, probably deleted it"
+                        .to_owned()
+                });
+                for id in rest.iter().filter(|id| missing.contains(*id)) {
+                    out.push(FileOutcome {
+                        file_id: id.clone(),
+                        outcome: Outcome::Missing { note: note.clone() },
+                    });
+                }
+                let before = rest.len();
+                rest.retain(|id| !missing.contains(id));
+                if rest.len() == before {
+                    // The server named ids we did not send: do not loop.
+                    out.extend(failed_all(
+                        &rest,
+                        &ApiError::Malformed {
+                            context: "404 answer".into(),
+                            detail: "missingFileIds names none of the files sent".into(),
+                        },
+                    ));
+                    return out;
+                }
+            }
+            Err(e) => {
+                out.extend(failed_all(&rest, &e));
+                return out;
+            }
+        }
+    }
+    out
+}
+
+/// Per-file PATCH operations.
+async fn per_file(
+    client: &Client,
+    op: &Operation,
+    ids: &[String],
+    previous: &HashMap<String, Vec<String>>,
+) -> Vec<FileOutcome> {
+    let mut out = Vec::new();
+    for id in ids {
+        let req = match op {
+            Operation::PatchEach { bodies, .. } | Operation::Undo { bodies, .. } => {
+                let outcome = match bodies.get(id) {
+                    Some(body) => outcome_of(client.update_details_json(id, body).await),
+                    None => Outcome::Skipped {
+                        reason: "nothing to change".into(),
+                    },
+                };
+                push(&mut out, id, outcome);
+                continue;
+            }
+            Operation::UpdateDetails { body } => {
+                let r = client.update_details_ext(id, body).await;
+                push(&mut out, id, extension_outcome(r));
+                continue;
+            }
+            Operation::AutoTag {
+                source,
+                max_tags,
+                min_confidence,
+            } => {
+                let body = auto_tag_body(source, *max_tags, *min_confidence);
+                let r = client.update_details_ext(id, &body).await;
+                push(&mut out, id, extension_outcome(r));
+                continue;
+            }
+            Operation::RestoreTags => {
+                let Some(tags) = previous.get(id) else {
+                    let reason = "no recorded previous tags".into();
+                    push(&mut out, id, Outcome::Skipped { reason });
+                    continue;
+                };
+                UpdateRequest {
+                    tags: Some((!tags.is_empty()).then(|| tags.clone())),
+                    ..Default::default()
+                }
+            }
+            Operation::RemoveAllAiTags => UpdateRequest {
+                remove_ai_tags: Some(RemoveAiTags::All),
+                ..Default::default()
+            },
+            Operation::ReplaceTags { tags } => UpdateRequest {
+                tags: Some(if tags.is_empty() {
+                    None
+                } else {
+                    Some(tags.clone())
+                }),
+                ..Default::default()
+            },
+            Operation::PromoteAiTags { min } => {
+                out.extend(promote_ai_tags(client, id, *min, previous).await);
+                continue;
+            }
+            Operation::RemoveAiTagsBelow { confidence } => {
+                match remove_ai_tags_below(client, id, *confidence).await {
+                    Ok(req) => req,
+                    Err(outcome) => {
+                        push(&mut out, id, outcome);
+                        continue;
+                    }
+                }
+            }
+            _ => continue,
+        };
+        push(
+            &mut out,
+            id,
+            outcome_of(client.update_details(id, &req).await),
+        );
+    }
+    out
+}
+
+/// The PATCH /details body that runs the `source` auto-tagging extension.
+fn auto_tag_body(source: &str, max_tags: u32, min_confidence: u32) -> serde_json::Value {
+    UpdateRequest {
+        auto_tag: vec![(format!("{source}-auto-tagging"), max_tags, min_confidence)],
+        ..Default::default()
+    }
+    .to_json()
+}
+
+/// Promotes one file's AI tags at or above `min` that are not yet among its tags.
+async fn promote_ai_tags(
+    client: &Client,
+    id: &String,
+    min: f64,
+    previous: &HashMap<String, Vec<String>>,
+) -> Vec<FileOutcome> {
+    // Read the file now: its AI tags and tags may have changed since the listing.
+    let fresh = fresh_ai_names(client, id, |f, t| {
+        t.confidence >= min && !f.tags.contains(&t.name)
+    });
+    let names = match fresh.await {
+        Ok(n) => n,
+        Err(e) => return vec![one(id, outcome_of::<()>(Err(e)))],
+    };
+    if names.is_empty() {
+        let reason = format!("no AI tag at or above {min} to promote");
+        return vec![one(id, Outcome::Skipped { reason })];
+    }
+    // The same bulk call as `tags add`, so 207s and 404s read the same way.
+    let add = Operation::AddTags { tags: names };
+    let ids = std::slice::from_ref(id);
+    Box::pin(run_bulk(client, &add, ids, previous)).await
+}
+
+/// The request removing one file's AI tags below `confidence`, or the file's outcome when
+/// there is nothing to send (it cannot be read, or has no such tags).
+async fn remove_ai_tags_below(
+    client: &Client,
+    id: &str,
+    confidence: f64,
+) -> Result<UpdateRequest, Outcome> {
+    // Names are per file: read the file's AI tags now, not from a stale listing.
+    let names = fresh_ai_names(client, id, |_, t| t.confidence < confidence)
+        .await
+        .map_err(|e| outcome_of::<()>(Err(e)))?;
+    if names.is_empty() {
+        let reason = format!("has no AI tags below {confidence}");
+        return Err(Outcome::Skipped { reason });
+    }
+    Ok(UpdateRequest {
+        remove_ai_tags: Some(RemoveAiTags::Names(names)),
+        ..Default::default()
+    })
+}
+
+/// The names of the file's AI tags that `keep` picks, read now (not from a stale listing).
+async fn fresh_ai_names(
+    client: &Client,
+    id: &str,
+    keep: impl Fn(&FileDetails, &crate::model::AiTag) -> bool,
+) -> Result<Vec<String>, ApiError> {
+    let f = client.get_details(id).await?;
+    Ok(f.ai_tags
+        .iter()
+        .filter(|t| keep(&f, t))
+        .map(|t| t.name.clone())
+        .collect())
+}
+
+fn push(out: &mut Vec<FileOutcome>, id: &str, outcome: Outcome) {
+    out.push(one(id, outcome));
+}
+
+fn one(id: &str, outcome: Outcome) -> FileOutcome {
+    FileOutcome {
+        file_id: id.to_owned(),
+        outcome,
+    }
+}
+
+/// The outcome of a PATCH that may have run extensions: any `failed` extension fails the
+/// file (so it gets a badge and can be retried), any `pending` one makes it pending.
+fn extension_outcome(r: Result<crate::api::Patched, ApiError>) -> Outcome {
+    let (status, updated_at) = match r {
+        Ok(p) => (p.extension_status, p.file.updated_at),
+        Err(e) => return outcome_of::<()>(Err(e)),
+    };
+    let with = |state: &str| -> Vec<String> {
+        status
+            .iter()
+            .filter(|(_, v)| v.as_str() == state)
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    let failed = with("failed");
+    if !failed.is_empty() {
+        return Outcome::Failed {
+            status: None,
+            error: format!("extension failed: {}", failed.join(", ")),
+        };
+    }
+    let pending = with("pending");
+    if pending.is_empty() {
+        Outcome::Succeeded
+    } else {
+        Outcome::Pending {
+            extensions: pending,
+            updated_at,
+        }
+    }
+}
+
+/// The outcome of a single-file call.
+fn outcome_of<T>(r: Result<T, ApiError>) -> Outcome {
+    match r {
+        Ok(_) => Outcome::Succeeded,
+        Err(ApiError::NotFound { .. }) => Outcome::Missing { note: None },
+        Err(e) => Outcome::Failed {
+            status: e.status(),
+            error: e.to_string(),
+        },
+    }
+}
