@@ -77,7 +77,8 @@ fn synthetic(t: &FileDetails, i: usize) -> FileDetails {
     f.tags = (0..n)
         .map(|k| TAGS[(i * 7 + k * 3) % TAGS.len()].to_owned())
         .collect();
-    f.created_at = Timestamp::from_millis(1_700_000_000_000 + i as i64);
+    f.created_at =
+        Timestamp::from_millis(1_700_000_000_000 + i64::try_from(i).unwrap_or(i64::MAX / 2));
     f.updated_at = f.created_at;
     f
 }

@@ -45,6 +45,7 @@ struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
+#[allow(unsafe_code)] // a global allocator cannot be written without it
 // SAFETY: every call is forwarded unchanged to the system allocator; only a counter is added.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
@@ -132,9 +133,7 @@ fn start_sandbox() -> Result<(Sandbox, String, String), String> {
     let deadline = Instant::now() + Duration::from_secs(120);
     while base.is_none() || key.is_none() {
         let left = deadline.saturating_duration_since(Instant::now());
-        let line = if let Ok(line) = rx.recv_timeout(left) {
-            line
-        } else {
+        let Ok(line) = rx.recv_timeout(left) else {
             let status = sandbox.child.try_wait().ok().flatten();
             return Err(format!(
                 "the sandbox did not print its ready lines within 120 s (exit status: {status:?})"
@@ -240,6 +239,7 @@ async fn load(base: &str, key: &str) -> Result<Figures, String> {
     drop(copy);
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free heap pages to the OS.
+    #[allow(unsafe_code)]
     unsafe {
         libc::malloc_trim(0);
     }

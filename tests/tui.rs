@@ -134,6 +134,18 @@ fn calls(effects: &[Effect]) -> Vec<(Operation, Vec<String>)> {
     }
 }
 
+/// A job's outcomes arrive as progress, then the job ends.
+fn finish(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) {
+    update(
+        s,
+        Action::JobProgress {
+            job,
+            outcomes: outcomes.clone(),
+        },
+    );
+    update(s, Action::JobDone { job, outcomes });
+}
+
 fn outcome(id: String, ok: bool) -> FileOutcome {
     FileOutcome {
         file_id: id,
@@ -270,7 +282,7 @@ fn failures_become_badges_stay_selected_and_r_retries_exactly_them() {
     assert_eq!(s.list.selected.iter().cloned().collect::<Vec<_>>(), failed);
     let t = draw(&s, 120, 40);
     for (i, f) in s.list.view.iter().map(|&i| &s.lib.files[i]).enumerate() {
-        let row = row_text(&t, 3 + i as u16);
+        let row = row_text(&t, 3 + u16::try_from(i).unwrap());
         let badge = row.chars().nth(1).unwrap();
         assert_eq!(badge == '✗', failed.contains(&f.file_id), "row {i}: {row}");
     }
@@ -707,21 +719,7 @@ fn undo_restores_the_previous_tags_of_the_files_the_last_tag_job_changed() {
         )],
         "only the file that changed"
     );
-    let done = vec![outcome(id(1), true)];
-    update(
-        &mut s,
-        Action::JobProgress {
-            job,
-            outcomes: done.clone(),
-        },
-    );
-    update(
-        &mut s,
-        Action::JobDone {
-            job,
-            outcomes: done,
-        },
-    );
+    finish(&mut s, job, vec![outcome(id(1), true)]);
 
     // A group that added and removed: each file gets back exactly what it had.
     update(&mut s, key(KeyCode::Esc));
@@ -736,15 +734,7 @@ fn undo_restores_the_previous_tags_of_the_files_the_last_tag_job_changed() {
     update(&mut s, ch('w'));
     for _ in 0..2 {
         let job = s.running().map(|j| j.id).unwrap();
-        let ok = vec![outcome(id(1), true)];
-        update(
-            &mut s,
-            Action::JobProgress {
-                job,
-                outcomes: ok.clone(),
-            },
-        );
-        update(&mut s, Action::JobDone { job, outcomes: ok });
+        finish(&mut s, job, vec![outcome(id(1), true)]);
     }
     update(&mut s, ch('u'));
     let effects = update(&mut s, ch('y'));
@@ -1238,5 +1228,118 @@ fn pending_auto_tags_are_re_read_every_2s_until_they_arrive_and_for_2_minutes_at
         row_text(&draw(&s, 120, 40), 4).starts_with("│⧗"),
         "{}",
         screen(&draw(&s, 120, 40))
+    );
+}
+
+/// A dialog opened from another one returns to it exactly as it was: `D` in the vocabulary
+/// view asks over it; cancelling leaves its sort, cursor and marks; `y` stages the removal
+/// and the view is still there.
+#[test]
+fn a_confirm_over_the_vocabulary_view_returns_to_it_as_it_was() {
+    let mut s = loaded();
+    update(&mut s, ch('T'));
+    update(&mut s, ch('s')); // sort by name
+    update(&mut s, ch(' ')); // mark the first tag, cursor to the second
+    update(&mut s, ch('j'));
+    let Some(Modal::Vocab(before)) = s.top().cloned() else {
+        panic!("T opens the vocabulary")
+    };
+    assert!(before.by_name && before.cursor == 2 && before.marked.len() == 1);
+    let tag = before.rows[2].tag.clone();
+    update(&mut s, ch('D'));
+    let Some(Modal::Confirm(c)) = s.top() else {
+        panic!("D asks first: {:?}", s.modals)
+    };
+    assert!(c.message.contains(&tag), "{}", c.message);
+    assert_eq!(s.modals.len(), 2, "the view stays below the question");
+    update(&mut s, ch('n'));
+    assert_eq!(s.top(), Some(&Modal::Vocab(before.clone())), "as it was");
+    assert!(s.staged.is_none());
+    update(&mut s, ch('D'));
+    update(&mut s, ch('y'));
+    assert_eq!(
+        s.top(),
+        Some(&Modal::Vocab(before)),
+        "still there after staging"
+    );
+    let staged = &s.staged.as_ref().expect("staged").vocab;
+    assert_eq!(staged.len(), 1);
+    assert_eq!(
+        staged[0].0,
+        Operation::RemoveTags {
+            tags: vec![tag.clone()]
+        }
+    );
+}
+
+/// Read-only is one check on the command: the task panel's retry and the vocabulary's
+/// rename say why they do nothing, and the dialog stays open.
+#[test]
+fn read_only_refuses_changing_commands_inside_dialogs_too() {
+    let mut s = State::new(false, true);
+    update(&mut s, Action::Page(files()));
+    update(&mut s, Action::LoadDone);
+    for (open, key) in [('t', 'r'), ('T', 'r'), ('T', 'D'), ('T', 'm')] {
+        update(&mut s, ch(open));
+        let top = s.top().cloned();
+        assert!(update(&mut s, ch(key)).is_empty(), "{open} {key}");
+        assert_eq!(s.status, "read-only profile: changes are disabled");
+        assert_eq!(
+            s.top().cloned(),
+            top,
+            "{open} {key}: the dialog stays as it was"
+        );
+        update(
+            &mut s,
+            Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+        );
+        assert_eq!(s.top(), None);
+    }
+    assert!(s.staged.is_none() && s.queue.jobs.is_empty());
+}
+
+/// The editor keeps its cursor on screen whatever comes above the rows (errors, the
+/// auto-tagging line): at 80×24 with every file selected and five error lines, the last
+/// AI-tag row is drawn with the cursor style.
+#[test]
+fn the_editor_scrolls_to_keep_its_cursor_visible() {
+    let mut s = loaded();
+    update(&mut s, ctrl('a'));
+    for n in 1..=6 {
+        let badge = Badge {
+            job: 1,
+            error: format!("500 a long server error for file {n} that wraps in the editor"),
+        };
+        s.queue.errors.insert(id(n), badge);
+    }
+    update(&mut s, key(KeyCode::Tab));
+    let rows = s.editor_rows().len();
+    assert!(rows > 8, "{rows} rows");
+    for _ in 0..rows {
+        update(&mut s, ch('j'));
+    }
+    assert_eq!(s.editor_cursor, rows - 1);
+    let t = draw(&s, 80, 24);
+    let buf = t.backend().buffer();
+    let layout = view::Layout::new(ratatui::layout::Rect::new(0, 0, 80, 24), false);
+    let e = layout.editor;
+    let cursor_rows: Vec<u16> = (e.y + 1..e.bottom() - 1)
+        .filter(|&y| buf[(e.x + 2, y)].modifier.contains(Modifier::REVERSED))
+        .collect();
+    assert_eq!(
+        cursor_rows.len(),
+        1,
+        "one cursor row on screen:\n{}",
+        screen(&t)
+    );
+    let last = match &s.editor_rows()[rows - 1] {
+        iktag::tui::model::EditorRow::Ai(name, _) | iktag::tui::model::EditorRow::Tag(name, _) => {
+            name.clone()
+        }
+    };
+    assert!(
+        row_text(&t, cursor_rows[0]).contains(&last),
+        "the cursor row is the last row ({last}):\n{}",
+        screen(&t)
     );
 }

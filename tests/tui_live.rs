@@ -50,13 +50,7 @@ async fn auto_tagging_shows_each_files_extension_status_as_it_comes_back() {
     .await;
     // The jacket photo, the avatar (images) and the lookbook (a PDF: not auto-tagged).
     for id in [JACKET_BACK, AVATAR, LOOKBOOK] {
-        let pos = live
-            .s
-            .list
-            .view
-            .iter()
-            .position(|&i| live.s.lib.files[i].file_id == id);
-        live.s.list.cursor = pos.expect("file listed");
+        cursor_on(&mut live, id);
         live.key(KeyCode::Char(' '));
     }
     let before = live.s.file(JACKET_BACK).map(|f| f.ai_tags.len()).unwrap();
@@ -155,6 +149,17 @@ async fn auto_tagging_shows_each_files_extension_status_as_it_comes_back() {
     // What the server has is what the list shows.
     let aws = ai_tags_from(&live.h.details(JACKET_BACK).await, "aws-auto-tagging");
     assert!((1..=4).contains(&aws), "maxTags 4 honoured: {aws}");
+}
+
+/// Puts the list's cursor on the file with this id.
+fn cursor_on(live: &mut Live, id: &str) {
+    let pos = live
+        .s
+        .list
+        .view
+        .iter()
+        .position(|&i| live.s.lib.files[i].file_id == id);
+    live.s.list.cursor = pos.expect("file listed");
 }
 
 /// Focuses the first listed file whose path ends with `suffix`.

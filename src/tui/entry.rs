@@ -36,6 +36,15 @@ impl<'a> Iterator for TagsIter<'a> {
     }
 }
 
+impl<'a> IntoIterator for &'a Tags {
+    type Item = &'a str;
+    type IntoIter = TagsIter<'a>;
+
+    fn into_iter(self) -> TagsIter<'a> {
+        self.iter()
+    }
+}
+
 impl Tags {
     pub fn new(tags: &[String]) -> Tags {
         if tags.is_empty() {

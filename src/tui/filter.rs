@@ -35,7 +35,7 @@ impl SearchText {
         if let Some(n) = f.own_name() {
             add(n);
         }
-        for t in f.tags.iter() {
+        for t in &f.tags {
             add(t);
         }
         self.text.push('\0');

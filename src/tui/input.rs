@@ -25,14 +25,14 @@ pub fn decode(
     focus: Pane,
 ) -> Option<Msg> {
     match action {
-        Action::Key(k) => Some(key(&k, top, keymap, focus)),
-        Action::Mouse(m) => mouse(&m, top, layout),
+        Action::Key(k) => Some(key(k, top, keymap, focus)),
+        Action::Mouse(m) => mouse(m, top, layout),
         Action::Paste(text) => Some(Msg::Paste(paste_line(&text))),
         _ => None,
     }
 }
 
-fn key(k: &KeyEvent, top: Option<&Modal>, keymap: &Keymap, focus: Pane) -> Msg {
+fn key(k: KeyEvent, top: Option<&Modal>, keymap: &Keymap, focus: Pane) -> Msg {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     let alt = k.modifiers.contains(KeyModifiers::ALT);
     if ctrl && k.code == KeyCode::Char('c') {
@@ -51,11 +51,11 @@ fn key(k: &KeyEvent, top: Option<&Modal>, keymap: &Keymap, focus: Pane) -> Msg {
         (None, Pane::List) => Context::List,
         (None, Pane::Editor) => Context::Editor,
     };
-    keymap.lookup(ctx, k).map_or(Msg::Other, Msg::Cmd)
+    keymap.lookup(ctx, &k).map_or(Msg::Other, Msg::Cmd)
 }
 
 /// The wheel scrolls the list; a click focuses a pane (and a row). Dialogs ignore the mouse.
-fn mouse(m: &MouseEvent, top: Option<&Modal>, layout: &Layout) -> Option<Msg> {
+fn mouse(m: MouseEvent, top: Option<&Modal>, layout: &Layout) -> Option<Msg> {
     if top.is_some() {
         return None;
     }

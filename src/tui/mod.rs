@@ -201,12 +201,14 @@ impl Runner {
     }
 
     /// The graphics protocol previews are drawn with (half-blocks unless set).
+    #[must_use]
     pub fn with_picker(mut self, picker: Picker) -> Runner {
         self.picker = picker;
         self
     }
 
     /// How profile names become settings (tests pass their own environment).
+    #[must_use]
     pub fn with_resolver(mut self, resolve: Resolver) -> Runner {
         self.resolve = resolve;
         self

@@ -145,7 +145,7 @@ impl AiDialog {
         )
     }
 
-    pub fn handle(&mut self, s: &mut State, msg: Msg) -> Reply {
+    pub fn handle(&mut self, s: &mut State, msg: &Msg) -> Reply {
         let rows = self.rows();
         let row = self.row();
         match msg {
@@ -162,7 +162,7 @@ impl AiDialog {
                 _ => {}
             },
             Msg::Cmd(Command::SwitchSource) if row == AiRow::AutoTag => self.aws = !self.aws,
-            Msg::Type(c) => {
+            &Msg::Type(c) => {
                 let fraction = matches!(row, AiRow::RemoveBelow | AiRow::Promote);
                 if c.is_ascii_digit() || (c == '.' && fraction) {
                     if let Some(field) = self.field()

@@ -44,8 +44,8 @@ impl Confirm {
         Confirm { message, action }
     }
 
-    pub fn handle(&mut self, s: &mut State, msg: Msg) -> Reply {
-        if msg != Msg::Cmd(Command::Yes) {
+    pub fn handle(&mut self, s: &mut State, msg: &Msg) -> Reply {
+        if *msg != Msg::Cmd(Command::Yes) {
             s.status = "cancelled: nothing was sent".into();
             return Reply::close();
         }

@@ -27,9 +27,9 @@ impl DeleteDialog {
         }
     }
 
-    pub fn handle(&mut self, s: &mut State, msg: Msg) -> Reply {
+    pub fn handle(&mut self, s: &mut State, msg: &Msg) -> Reply {
         match msg {
-            Msg::Type(c) if c.is_ascii_digit() => {
+            &Msg::Type(c) if c.is_ascii_digit() => {
                 if self.typed.len() < 12 {
                     self.typed.push(c);
                 }

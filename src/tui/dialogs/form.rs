@@ -48,7 +48,7 @@ pub struct Form {
 }
 
 impl Form {
-    pub fn handle(&mut self, s: &mut State, msg: Msg) -> Reply {
+    pub fn handle(&mut self, s: &mut State, msg: &Msg) -> Reply {
         let n = self.fields.len();
         match msg {
             Msg::Cmd(Command::Close) => return Reply::close(),
@@ -58,14 +58,14 @@ impl Form {
                 self.fields[self.cursor].text.pop();
             }
             Msg::Cmd(Command::ClearLine) => self.fields[self.cursor].text.clear(),
-            Msg::Type(c) => {
+            &Msg::Type(c) => {
                 let field = &mut self.fields[self.cursor];
                 if field.text.chars().count() < 2000 {
                     field.text.push(c);
                 }
                 field.error = None;
             }
-            Msg::Paste(line) => self.fields[self.cursor].text.push_str(&line),
+            Msg::Paste(line) => self.fields[self.cursor].text.push_str(line),
             Msg::Cmd(Command::Accept) if save_form(s, self) => return Reply::close(),
             _ => {}
         }

@@ -21,7 +21,7 @@ pub struct Help {
 
 impl Help {
     /// Scrolling keys scroll; any other key closes.
-    pub fn handle(&mut self, msg: Msg) -> Reply {
+    pub fn handle(&mut self, msg: &Msg) -> Reply {
         match msg {
             Msg::Cmd(Command::Down) => self.scroll = self.scroll.saturating_add(1).min(400),
             Msg::Cmd(Command::PageDown) => self.scroll = self.scroll.saturating_add(10).min(400),

@@ -117,7 +117,7 @@ impl Modal {
         }
     }
 
-    fn handle(&mut self, s: &mut State, msg: Msg) -> Reply {
+    fn handle(&mut self, s: &mut State, msg: &Msg) -> Reply {
         match self {
             Modal::Help(d) => d.handle(msg),
             Modal::Prompt(d) => d.handle(s, msg),
@@ -128,7 +128,7 @@ impl Modal {
             Modal::Delete(d) => d.handle(s, msg),
             Modal::Tasks(d) => d.handle(s, msg),
             Modal::Vocab(d) => d.handle(s, msg),
-            Modal::Copy(_) => copy::handle(s, &msg),
+            Modal::Copy(_) => copy::handle(s, msg),
             Modal::Profiles(d) => d.handle(s, msg),
         }
     }
@@ -237,7 +237,7 @@ impl Modal {
 }
 
 /// Offers a message to the top dialog and carries out its transition.
-pub fn handle(s: &mut State, msg: Msg) -> Vec<Effect> {
+pub fn handle(s: &mut State, msg: &Msg) -> Vec<Effect> {
     let Some(mut top) = s.modals.pop() else {
         return Vec::new();
     };

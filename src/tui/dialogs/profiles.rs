@@ -19,7 +19,7 @@ pub struct ProfilePicker {
 }
 
 impl ProfilePicker {
-    pub fn handle(&mut self, s: &mut State, msg: Msg) -> Reply {
+    pub fn handle(&mut self, s: &mut State, msg: &Msg) -> Reply {
         let n = s.session.profiles.len().max(1);
         match msg {
             Msg::Cmd(Command::Down) => self.cursor = (self.cursor + 1) % n,

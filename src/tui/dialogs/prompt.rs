@@ -93,7 +93,7 @@ impl Prompt {
         prefix
     }
 
-    pub fn handle(&mut self, s: &mut State, msg: Msg) -> Reply {
+    pub fn handle(&mut self, s: &mut State, msg: &Msg) -> Reply {
         let live_filter = self.kind == InputKind::Filter;
         let shown = self.completions(SHOWN).len();
         match msg {
@@ -122,13 +122,13 @@ impl Prompt {
                 let cut = t.rfind(' ').map_or(0, |i| i + 1);
                 self.text.truncate(cut);
             }
-            Msg::Type(c) if self.text.chars().count() < 1000 => {
+            &Msg::Type(c) if self.text.chars().count() < 1000 => {
                 self.text.push(c);
                 self.choice = 0;
                 self.error = None;
             }
             Msg::Paste(line) => {
-                self.text.push_str(&line);
+                self.text.push_str(line);
                 self.choice = 0;
             }
             _ => return Reply::stay(),

@@ -25,7 +25,7 @@ impl SortMenu {
         }
     }
 
-    pub fn handle(&mut self, s: &mut State, msg: Msg) -> Reply {
+    pub fn handle(&mut self, s: &mut State, msg: &Msg) -> Reply {
         let n = SortKey::ALL.len();
         let pick = match msg {
             Msg::Cmd(Command::Down) => {
@@ -37,7 +37,7 @@ impl SortMenu {
                 return Reply::stay();
             }
             Msg::Cmd(Command::Accept) => SortKey::ALL[self.cursor],
-            Msg::Cmd(c) => match SortKey::ALL.into_iter().find(|k| k.command() == c) {
+            &Msg::Cmd(c) => match SortKey::ALL.into_iter().find(|k| k.command() == c) {
                 Some(k) => k,
                 None => return Reply::close(),
             },

@@ -20,7 +20,7 @@ pub struct TaskPanel {
 }
 
 impl TaskPanel {
-    pub fn handle(&mut self, s: &mut State, msg: Msg) -> Reply {
+    pub fn handle(&mut self, s: &mut State, msg: &Msg) -> Reply {
         let n = s.queue.jobs.len();
         let job = s.queue.jobs.get(self.cursor).map(|j| j.id);
         match msg {

@@ -88,7 +88,7 @@ impl VocabView {
         }
     }
 
-    pub fn handle(&mut self, s: &mut State, msg: Msg) -> Reply {
+    pub fn handle(&mut self, s: &mut State, msg: &Msg) -> Reply {
         let last = self.rows.len().saturating_sub(1);
         let row = self.rows.get(self.cursor).cloned();
         match msg {
@@ -125,7 +125,7 @@ impl VocabView {
                     return Reply::close();
                 }
             }
-            Msg::Cmd(c @ (Command::Rename | Command::Merge)) => return self.rename(s, c, row),
+            &Msg::Cmd(c @ (Command::Rename | Command::Merge)) => return self.rename(s, c, row),
             Msg::Cmd(Command::RemoveEverywhere) => return remove_everywhere(s, row),
             _ => {}
         }

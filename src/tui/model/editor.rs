@@ -21,7 +21,7 @@ impl State {
         let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
         let mut ai: BTreeMap<&str, usize> = BTreeMap::new();
         for f in targets.iter().filter_map(|id| self.file(id)) {
-            for t in f.tags.iter() {
+            for t in &f.tags {
                 *tags.entry(t).or_default() += 1;
             }
             for t in &f.ai_tags {

@@ -61,7 +61,7 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::JobProgress { job, outcomes } => queue::record(s, job, &outcomes, false),
-        Action::JobDone { job, outcomes } => return queue::job_done(s, job, outcomes),
+        Action::JobDone { job, outcomes } => return queue::job_done(s, job, &outcomes),
         Action::Tick(now) => {
             s.now = Some(now);
             return s.autotag.poll(now);

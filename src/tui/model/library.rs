@@ -91,7 +91,7 @@ impl Library {
             None => Box::new(self.files.iter()),
         };
         for f in files {
-            for t in f.tags.iter() {
+            for t in &f.tags {
                 *counts.entry(t).or_default() += 1;
             }
         }

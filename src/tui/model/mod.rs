@@ -178,7 +178,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Key(_) | Action::Mouse(_) | Action::Paste(_) => {
             let focus = s.focus;
             match input::decode(action, s.top(), &s.session.keymap, &s.layout, focus) {
-                Some(msg) => on_msg(s, msg),
+                Some(msg) => on_msg(s, &msg),
                 None => Vec::new(),
             }
         }
@@ -190,7 +190,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
 
 /// Input, decoded: the top dialog gets it, else the focused pane's command runs. Commands
 /// that change the library are refused here, once, in read-only mode.
-fn on_msg(s: &mut State, msg: Msg) -> Vec<Effect> {
+fn on_msg(s: &mut State, msg: &Msg) -> Vec<Effect> {
     if matches!(msg, Msg::Cmd(_) | Msg::Type(_) | Msg::Other) {
         s.status.clear();
     }
@@ -206,10 +206,10 @@ fn on_msg(s: &mut State, msg: Msg) -> Vec<Effect> {
         return dialogs::handle(s, msg);
     }
     match msg {
-        Msg::Cmd(cmd) => run_command(s, cmd),
+        Msg::Cmd(cmd) => run_command(s, *cmd),
         Msg::ClickList(row) => {
             s.focus = Pane::List;
-            if let Some(row) = row {
+            if let Some(row) = *row {
                 let at = s.list.offset + row;
                 if at < s.list.view.len() {
                     s.list.move_to(at);
@@ -222,7 +222,7 @@ fn on_msg(s: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Scroll(by) => {
-            s.list.move_to(s.list.cursor.saturating_add_signed(by));
+            s.list.move_to(s.list.cursor.saturating_add_signed(*by));
             Vec::new()
         }
         // A stray paste or typing outside a field never fires commands.

@@ -4,6 +4,7 @@
 //! (`w`) queued, so `u` undoes them as one unit.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::time::Instant;
 
 use super::State;
@@ -236,38 +237,19 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
             // The file's second call (an undo's −tag and +tag): only a failure changes
             // what it counts as. Conflicts come once, before any call.
             if let Outcome::Failed { status, error } = &o.outcome {
-                let text = failure_text(*status, error);
                 if let Some(i) = j.succeeded.iter().position(|x| *x == o.file_id) {
                     j.succeeded.swap_remove(i);
                     j.failed += 1;
                 }
-                j.errors.push(FileError {
-                    id: o.file_id.clone(),
-                    name,
-                    error: text.clone(),
-                });
-                s.queue
-                    .errors
-                    .insert(o.file_id.clone(), Badge { job, error: text });
-                s.list.selected.insert(o.file_id.clone());
+                failed(s, ji, &o.file_id, name, failure_text(*status, error));
             }
             continue;
         }
         j.done += 1;
         match &o.outcome {
             Outcome::Failed { status, error } => {
-                let text = failure_text(*status, error);
                 j.failed += 1;
-                j.errors.push(FileError {
-                    id: o.file_id.clone(),
-                    name,
-                    error: text.clone(),
-                });
-                s.queue
-                    .errors
-                    .insert(o.file_id.clone(), Badge { job, error: text });
-                // Failed files stay selected, so R retries exactly them.
-                s.list.selected.insert(o.file_id.clone());
+                failed(s, ji, &o.file_id, name, failure_text(*status, error));
                 if auto_tag {
                     s.autotag
                         .ext
@@ -327,6 +309,20 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
     s.remove_files(&gone);
 }
 
+/// A file the server refused: listed on the job, badged, and kept selected so `R` retries
+/// exactly the failed files.
+fn failed(s: &mut State, ji: usize, id: &str, name: String, error: String) {
+    let j = &mut s.queue.jobs[ji];
+    j.errors.push(FileError {
+        id: id.to_owned(),
+        name,
+        error: error.clone(),
+    });
+    let badge = Badge { job: j.id, error };
+    s.queue.errors.insert(id.to_owned(), badge);
+    s.list.selected.insert(id.to_owned());
+}
+
 /// `207 Error in adding tags`, or the message alone when there was no status.
 fn failure_text(status: Option<u16>, error: &str) -> String {
     match status {
@@ -363,8 +359,8 @@ fn apply_locally(s: &mut State, job: usize, id: &str) {
 }
 
 /// The job ended: counts, status line, the next queued job.
-pub fn job_done(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) -> Vec<Effect> {
-    record(s, job, &outcomes, true);
+pub fn job_done(s: &mut State, job: u64, outcomes: &[FileOutcome]) -> Vec<Effect> {
+    record(s, job, outcomes, true);
     if let Some(j) = s.queue.jobs.iter_mut().find(|j| j.id == job) {
         j.ended = s.now;
         j.status = if j.cancelled > 0 {
@@ -382,16 +378,21 @@ pub fn job_done(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) -> Vec<Effe
             j.skipped,
         );
         if j.cancelled > 0 {
-            status += &format!(", {} cancelled", j.cancelled);
+            let _ = write!(status, ", {} cancelled", j.cancelled);
         }
         if j.conflicts > 0 {
-            status += &format!(
+            let _ = write!(
+                status,
                 ", {} left alone (changed since; t shows what changed)",
                 j.conflicts
             );
         }
         if j.pending > 0 {
-            status += &format!(", {} pending (checking every few seconds)", j.pending);
+            let _ = write!(
+                status,
+                ", {} pending (checking every few seconds)",
+                j.pending
+            );
         }
         s.status = status;
     }
@@ -545,7 +546,7 @@ pub fn undo(s: &mut State, group: u64) -> Vec<Effect> {
     });
     s.status = format!("undoing “{label}” on {files} files");
     if !refused.is_empty() {
-        s.status += &format!(" ({} cannot be restored)", refused.len());
+        let _ = write!(s.status, " ({} cannot be restored)", refused.len());
     }
     pump(s)
 }

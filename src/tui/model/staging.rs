@@ -2,6 +2,7 @@
 //! the editor, turned into plans on `w` (one undo unit), or dropped with `X`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
@@ -208,7 +209,7 @@ pub fn staged_label(st: &Staged) -> String {
     }
     let mut text = parts.join(" ");
     if !st.ids.is_empty() && !text.is_empty() {
-        text += &format!(" on {}", files_label(st.ids.len()));
+        let _ = write!(text, " on {}", files_label(st.ids.len()));
     }
     for (op, ids) in &st.vocab {
         let what = match op {
@@ -219,7 +220,7 @@ pub fn staged_label(st: &Staged) -> String {
         if !text.is_empty() {
             text += "; ";
         }
-        text += &format!("{what} on {}", files_label(ids.len()));
+        let _ = write!(text, "{what} on {}", files_label(ids.len()));
     }
     untrusted(&text, 120)
 }

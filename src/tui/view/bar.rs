@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use std::fmt::Write as _;
 
 use super::widgets::eta_text;
 use crate::text::untrusted;
@@ -88,13 +89,13 @@ fn job_line(s: &State, t: Theme) -> Vec<Span<'static>> {
             _ => format!("✓ {} {}/{}", j.title(), j.done, j.total),
         };
         if let Some((rate, eta)) = j.rate(s.now) {
-            text.push_str(&format!(" · {rate:.0}/s"));
+            let _ = write!(text, " · {rate:.0}/s");
             if j.status == JobStatus::Running {
-                text.push_str(&format!(" · ETA {}", eta_text(eta)));
+                let _ = write!(text, " · ETA {}", eta_text(eta));
             }
         }
         if queued > 0 {
-            text.push_str(&format!(" · {queued} queued"));
+            let _ = write!(text, " · {queued} queued");
         }
         spans.push(Span::raw(text));
         if j.failed > 0 {

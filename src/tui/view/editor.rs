@@ -58,19 +58,18 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
     );
 }
 
-/// The scroll (in screen rows) that keeps the cursor's line in view: the rows every line
-/// above it takes when wrapped to `width`, whatever sections precede the tag rows.
-fn scroll_for(lines: &[Line], cursor: Option<usize>, width: u16, height: u16) -> u16 {
+/// The scroll (in screen rows) that keeps the cursor's line in view: the rows the lines up
+/// to it take when wrapped to `width` (as the paragraph wraps them), whatever sections
+/// precede the tag rows.
+fn scroll_for(lines: &[Line<'static>], cursor: Option<usize>, width: u16, height: u16) -> u16 {
     let Some(cursor) = cursor else {
         return 0;
     };
-    let width = usize::from(width.max(1));
-    let rows = |l: &Line| l.width().div_ceil(width).max(1);
-    let above: usize = lines.iter().take(cursor).map(rows).sum();
-    let own = lines.get(cursor).map_or(1, rows);
-    let bottom = above + own;
-    let scroll = bottom.saturating_sub(usize::from(height));
-    u16::try_from(scroll).unwrap_or(u16::MAX)
+    let upto = lines[..=cursor.min(lines.len().saturating_sub(1))].to_vec();
+    let bottom = Paragraph::new(upto)
+        .wrap(Wrap { trim: false })
+        .line_count(width.max(1));
+    u16::try_from(bottom.saturating_sub(usize::from(height))).unwrap_or(u16::MAX)
 }
 
 /// The path, the targets' server errors (the first few), the auto-tagging status.

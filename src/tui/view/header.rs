@@ -4,6 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use std::fmt::Write as _;
 
 use crate::text::untrusted;
 use crate::tui::model::State;
@@ -25,19 +26,20 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
     let loading = if s.lib.loading { " (loading…)" } else { "" };
     let mut text = format!(" {} files{loading}", s.lib.files.len());
     if s.list.view.len() != s.lib.files.len() {
-        text.push_str(&format!(" · {} shown", s.list.view.len()));
+        let _ = write!(text, " · {} shown", s.list.view.len());
     }
-    text.push_str(&format!(" · {} selected", s.list.selected.len()));
-    text.push_str(&format!(
+    let _ = write!(text, " · {} selected", s.list.selected.len());
+    let _ = write!(
+        text,
         " · sort {} {}",
         s.list.sort.key.label(),
         if s.list.sort.desc { "↓" } else { "↑" }
-    ));
+    );
     if !s.list.filter.is_empty() {
-        text.push_str(&format!(" · filter “{}”", untrusted(&s.list.filter, 30)));
+        let _ = write!(text, " · filter “{}”", untrusted(&s.list.filter, 30));
     }
     if let Some(q) = s.list.search.as_ref().map(|x| &x.query) {
-        text.push_str(&format!(" · search “{}”", untrusted(q, 40)));
+        let _ = write!(text, " · search “{}”", untrusted(q, 40));
     }
     spans.push(Span::raw(text));
     if let Some(e) = &s.lib.load_error {
