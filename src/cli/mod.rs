@@ -167,6 +167,20 @@ impl From<crate::api::ApiError> for CliError {
     }
 }
 
+/// A `keymap.toml` that cannot be used: a configuration error (exit 2).
+impl From<crate::tui::error::KeymapError> for CliError {
+    fn from(e: crate::tui::error::KeymapError) -> Self {
+        CliError::usage(e.to_string())
+    }
+}
+
+/// The terminal UI could not start or went away (exit 1).
+impl From<crate::tui::error::TuiError> for CliError {
+    fn from(e: crate::tui::error::TuiError) -> Self {
+        CliError::failed(e.to_string())
+    }
+}
+
 /// Profiles, key sources and paths: a configuration error (exit 2).
 impl From<crate::config::ConfigError> for CliError {
     fn from(e: crate::config::ConfigError) -> Self {

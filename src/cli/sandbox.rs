@@ -197,7 +197,7 @@ pub async fn demo(args: DemoArgs, common: super::targets::Common) -> Result<(), 
             .concurrency
             .map_or(crate::jobs::policy::CONCURRENCY_DEFAULT, usize::from),
         state_dir: crate::config::state_dir(&crate::config::ProcessEnv).ok(),
-        keymap: crate::tui::load_keymap().map_err(CliError::usage)?,
+        keymap: crate::tui::load_keymap()?,
         mouse: crate::tui::mouse_from_env(),
         profile: None,
         profiles: crate::config::profiles(&crate::config::ProcessEnv),
@@ -211,7 +211,7 @@ pub async fn demo(args: DemoArgs, common: super::targets::Common) -> Result<(), 
     };
     let result = crate::tui::run(client, opts).await;
     sandbox.stop().await;
-    result.map_err(CliError::failed)
+    Ok(result?)
 }
 
 async fn serve(cfg: SandboxConfig, generated_key: bool, demo: bool) -> Result<(), CliError> {

@@ -19,13 +19,11 @@ pub async fn run(common: Common) -> Result<(), CliError> {
         read_only: ctx.read_only,
         concurrency: ctx.concurrency,
         state_dir: Some(ctx.settings.state_dir.clone()),
-        keymap: crate::tui::load_keymap().map_err(CliError::usage)?,
+        keymap: crate::tui::load_keymap()?,
         mouse: crate::tui::mouse_from_env(),
         profile: ctx.settings.profile.clone(),
         profiles: crate::config::profiles(&crate::config::ProcessEnv),
         library: Some(ctx.library.clone()),
     };
-    crate::tui::run(ctx.client, opts)
-        .await
-        .map_err(CliError::failed)
+    Ok(crate::tui::run(ctx.client, opts).await?)
 }

@@ -4,6 +4,7 @@
 
 pub mod dialogs;
 pub mod entry;
+pub mod error;
 pub mod filter;
 pub mod input;
 pub mod keymap;
@@ -28,6 +29,7 @@ use ratatui::crossterm::execute;
 use ratatui_image::picker::Picker;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use self::error::{KeymapError, TuiError};
 use self::model::{State, update};
 use self::msg::{Action, Effect};
 use self::theme::Theme;
@@ -87,11 +89,10 @@ fn leave(mouse: bool) {
 }
 
 /// Runs the TUI until the user quits.
-pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
+pub async fn run(client: Client, opts: TuiOptions) -> Result<(), TuiError> {
     // ratatui::init enters raw mode + the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
-    let mut terminal =
-        ratatui::try_init().map_err(|e| format!("cannot start the terminal UI: {e}"))?;
+    let mut terminal = ratatui::try_init().map_err(TuiError::Start)?;
     enter(opts.mouse);
     let _guard = Guard { mouse: opts.mouse };
     // Which graphics previews use (if asked to query the terminal: before anything reads stdin).
@@ -126,7 +127,7 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), String> {
     loop {
         // The layout for this frame, computed once: the model gets it when it changed
         // (paging, mouse hit-testing and previews use it), then the frame is drawn with it.
-        let size = terminal.size().map_err(|e| e.to_string())?;
+        let size = terminal.size().map_err(TuiError::Draw)?;
         let layout = view::Layout::new(size.into(), state.preview.on);
         if layout != state.layout {
             for effect in update(&mut state, Action::Layout(layout)) {
@@ -338,17 +339,17 @@ impl Runner {
     }
 }
 
-fn draw(terminal: &mut DefaultTerminal, state: &State, theme: Theme) -> Result<(), String> {
+fn draw(terminal: &mut DefaultTerminal, state: &State, theme: Theme) -> Result<(), TuiError> {
     // ratatui diffs against the previous frame, so only changed cells reach the terminal
     // (no clear, no full redraw).
     terminal
         .draw(|f| view::render(f, state, theme))
         .map(|_| ())
-        .map_err(|e| format!("cannot draw: {e}"))
+        .map_err(TuiError::Draw)
 }
 
 /// Ctrl-Z: give the terminal back, stop, and take it again on `fg`.
-fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> Result<(), String> {
+fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> Result<(), TuiError> {
     #[cfg(unix)]
     {
         leave(mouse);
@@ -360,13 +361,12 @@ fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> Result<(), String> {
         }
         // Not ratatui::init again: that queries the cursor position, and the reader thread
         // would swallow the answer.
-        ratatui::crossterm::terminal::enable_raw_mode()
-            .map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
+        ratatui::crossterm::terminal::enable_raw_mode().map_err(TuiError::Resume)?;
         execute!(
             std::io::stdout(),
             ratatui::crossterm::terminal::EnterAlternateScreen
         )
-        .map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
+        .map_err(TuiError::Resume)?;
         enter(mouse);
         // The shell drew over the screen meanwhile: clear it and draw a blank frame, so the
         // next frame is written in full (Terminal::clear would query the cursor, see above).
@@ -374,10 +374,10 @@ fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> Result<(), String> {
             std::io::stdout(),
             ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
         )
-        .map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
+        .map_err(TuiError::Resume)?;
         terminal
             .draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))
-            .map_err(|e| format!("cannot resume the terminal UI: {e}"))?;
+            .map_err(TuiError::Resume)?;
     }
     #[cfg(not(unix))]
     {
@@ -514,7 +514,7 @@ fn spawn_job(
 
 /// The default keys with `keymap.toml` from the config directory applied. Errors name the
 /// file and what to fix (the CLI reports them as configuration errors, exit 2).
-pub fn load_keymap() -> Result<keymap::Keymap, String> {
+pub fn load_keymap() -> Result<keymap::Keymap, KeymapError> {
     match crate::config::config_dir(&crate::config::ProcessEnv) {
         Ok(dir) => keymap::Keymap::load(&dir),
         Err(_) => Ok(keymap::Keymap::default()),

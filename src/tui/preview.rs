@@ -4,6 +4,7 @@
 //! The thumbnail host is a CDN, not the API: requests carry no credentials, are bounded in
 //! size and time, and only `http(s)` URLs are fetched.
 
+use super::error::PreviewError;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
@@ -167,16 +168,16 @@ fn font_size() -> ratatui_image::FontSize {
 }
 
 /// Decodes a thumbnail (JPEG, PNG, WebP, GIF), refusing oversized images.
-pub fn decode(bytes: &[u8]) -> Result<(DynamicImage, &'static str), String> {
+pub fn decode(bytes: &[u8]) -> Result<(DynamicImage, &'static str), PreviewError> {
     let reader = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| format!("cannot read the image: {e}"))?;
+        .map_err(PreviewError::Read)?;
     let format = match reader.format() {
         Some(ImageFormat::Jpeg) => "jpeg",
         Some(ImageFormat::Png) => "png",
         Some(ImageFormat::WebP) => "webp",
         Some(ImageFormat::Gif) => "gif",
-        _ => return Err("not a JPEG, PNG, WebP or GIF image".into()),
+        _ => return Err(PreviewError::Format),
     };
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -184,9 +185,10 @@ pub fn decode(bytes: &[u8]) -> Result<(DynamicImage, &'static str), String> {
     limits.max_alloc = Some(256 * 1024 * 1024);
     let mut reader = reader;
     reader.limits(limits);
-    let img = reader
-        .decode()
-        .map_err(|e| format!("cannot decode the {format} image: {e}"))?;
+    let img = reader.decode().map_err(|e| PreviewError::Decode {
+        format,
+        why: e.to_string(),
+    })?;
     Ok((img, format))
 }
 
@@ -196,11 +198,11 @@ pub fn encode(
     img: DynamicImage,
     format: &'static str,
     cells: (u16, u16),
-) -> Result<Thumb, String> {
+) -> Result<Thumb, PreviewError> {
     let (width, height) = (img.width(), img.height());
     let protocol = picker
         .new_protocol(img, Size::new(cells.0, cells.1), Resize::Scale(None))
-        .map_err(|e| format!("cannot draw the image: {e}"))?;
+        .map_err(|e| PreviewError::Draw(e.to_string()))?;
     Ok(Thumb {
         width,
         height,
@@ -230,7 +232,7 @@ pub async fn load(
 ) -> PreviewState {
     match load_inner(client, media, picker, id, cells).await {
         Ok(t) => PreviewState::Ready(t),
-        Err(why) => PreviewState::Unavailable(why),
+        Err(why) => PreviewState::Unavailable(why.to_string()),
     }
 }
 
@@ -240,25 +242,22 @@ async fn load_inner(
     picker: &Picker,
     id: &str,
     cells: (u16, u16),
-) -> Result<Thumb, String> {
+) -> Result<Thumb, PreviewError> {
     let f = client
         .get_details(id)
         .await
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+        .map_err(|e| PreviewError::Details(e.to_string()))?;
     if f.file_type != "image" {
         let what = if f.mime.is_empty() {
             f.file_type.clone()
         } else {
             f.mime.clone()
         };
-        return Err(format!(
-            "no preview for {}",
-            crate::text::untrusted(&what, 40)
-        ));
+        return Err(PreviewError::NotAnImage(crate::text::untrusted(&what, 40)));
     }
-    let url = url::Url::parse(&f.thumbnail).map_err(|_| "the file has no thumbnail URL")?;
+    let url = url::Url::parse(&f.thumbnail).map_err(|_| PreviewError::NoUrl)?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err("the thumbnail URL is not http(s)".into());
+        return Err(PreviewError::NotHttp);
     }
     let bytes = fetch(media, url).await?;
     let picker = picker.clone();
@@ -267,31 +266,34 @@ async fn load_inner(
         encode(&picker, img, format, cells)
     })
     .await
-    .map_err(|e| format!("preview task failed: {e}"))?
+    .map_err(|e| PreviewError::Task(e.to_string()))?
 }
 
-async fn fetch(media: &reqwest::Client, url: url::Url) -> Result<Vec<u8>, String> {
+async fn fetch(media: &reqwest::Client, url: url::Url) -> Result<Vec<u8>, PreviewError> {
     let host = url.host_str().unwrap_or("").to_owned();
     let mut resp = media
         .get(url)
         .send()
         .await
-        .map_err(|e| format!("cannot fetch the thumbnail from {host}: {}", short(&e)))?;
+        .map_err(|e| PreviewError::Fetch {
+            host: host.clone(),
+            why: short(&e),
+        })?;
     if !resp.status().is_success() {
-        return Err(format!("thumbnail: HTTP {}", resp.status().as_u16()));
+        return Err(PreviewError::Status(resp.status().as_u16()));
     }
     if resp.content_length().is_some_and(|n| n > MAX_BYTES as u64) {
-        return Err("thumbnail larger than 8 MB".into());
+        return Err(PreviewError::TooLarge);
     }
     let mut body = Vec::new();
     while let Some(chunk) = resp
         .chunk()
         .await
-        .map_err(|e| format!("thumbnail download broke off: {}", short(&e)))?
+        .map_err(|e| PreviewError::BrokeOff(short(&e)))?
     {
         body.extend_from_slice(&chunk);
         if body.len() > MAX_BYTES {
-            return Err("thumbnail larger than 8 MB".into());
+            return Err(PreviewError::TooLarge);
         }
     }
     Ok(body)

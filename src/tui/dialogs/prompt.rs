@@ -170,7 +170,7 @@ impl Prompt {
                 match staging::stage_vocab(s, op, ids) {
                     Ok(()) => Reply::close(),
                     Err(e) => {
-                        self.error = Some(e);
+                        self.error = Some(e.to_string());
                         Reply::stay()
                     }
                 }

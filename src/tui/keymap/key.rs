@@ -2,6 +2,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::KeymapError;
+
 /// A key with its modifiers (Shift is folded into the character).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
@@ -23,7 +25,7 @@ impl Key {
     }
 
     /// Parses `q`, `G`, `?`, `ctrl-a`, `alt-x`, `space`, `tab`, `enter`, `esc`, `up`, `pgdn`, `f1`…
-    pub fn parse(s: &str) -> Result<Key, String> {
+    pub fn parse(s: &str) -> Result<Key, KeymapError> {
         let mut ctrl = false;
         let mut alt = false;
         let mut rest = s;
@@ -59,7 +61,9 @@ impl Key {
             f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
                 let n: u8 = f[1..].parse().unwrap_or(0);
                 if !(1..=12).contains(&n) {
-                    return Err(format!("unknown key {s:?}: function keys are f1…f12"));
+                    return Err(KeymapError::Invalid(format!(
+                        "unknown key {s:?}: function keys are f1…f12"
+                    )));
                 }
                 KeyCode::F(n)
             }
@@ -71,9 +75,9 @@ impl Key {
                         KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c })
                     }
                     _ => {
-                        return Err(format!(
+                        return Err(KeymapError::Invalid(format!(
                             "unknown key {s:?}: use one character (\"x\", \"G\", \"?\"), a name (space, tab, enter, esc, up, down, left, right, pgup, pgdn, home, end, backspace, delete, f1…f12), optionally with ctrl- or alt-"
-                        ));
+                        )));
                     }
                 }
             }

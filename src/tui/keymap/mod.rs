@@ -28,6 +28,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 pub use self::commands::Command;
 pub use self::key::Key;
+pub use super::error::KeymapError;
 
 /// Where a binding applies: the two panes (whose bindings win over global ones) and one
 /// context per dialog (its own bindings only).
@@ -130,8 +131,10 @@ impl Default for Keymap {
 
 impl Keymap {
     /// The defaults with the overrides of a `keymap.toml` text applied.
-    pub fn with_overrides(text: &str) -> Result<Keymap, String> {
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    pub fn with_overrides(text: &str) -> Result<Keymap, KeymapError> {
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| KeymapError::Invalid(e.to_string()))?;
         let mut map = Keymap::default();
         for (section, value) in table {
             let ctx = Context::ALL
@@ -142,12 +145,15 @@ impl Keymap {
                         .iter()
                         .map(|c| format!("[{}]", c.name()))
                         .collect();
-                    format!("unknown section [{section}]: use {}", names.join(", "))
+                    KeymapError::Invalid(format!(
+                        "unknown section [{section}]: use {}",
+                        names.join(", ")
+                    ))
                 })?;
             let toml::Value::Table(keys) = value else {
-                return Err(format!(
+                return Err(KeymapError::Invalid(format!(
                     "[{section}] must be a table of \"key\" = \"command\""
-                ));
+                )));
             };
             for (key, command) in keys {
                 map.bind(ctx, &section, &key, &command)?;
@@ -162,10 +168,12 @@ impl Keymap {
         section: &str,
         key: &str,
         command: &toml::Value,
-    ) -> Result<(), String> {
-        let k = Key::parse(key).map_err(|e| format!("[{section}] {e}"))?;
+    ) -> Result<(), KeymapError> {
+        let k = Key::parse(key).map_err(|e| KeymapError::Invalid(format!("[{section}] {e}")))?;
         let Some(name) = command.as_str() else {
-            return Err(format!("[{section}] {key:?}: the command must be a string"));
+            return Err(KeymapError::Invalid(format!(
+                "[{section}] {key:?}: the command must be a string"
+            )));
         };
         if name == "none" {
             self.bindings.remove(&(ctx, k));
@@ -173,27 +181,25 @@ impl Keymap {
         }
         let c = Command::from_name(name).ok_or_else(|| {
             let names: Vec<&str> = Command::all().map(Command::name).collect();
-            format!(
+            KeymapError::Invalid(format!(
                 "[{section}] {key:?} = {name:?}: unknown command; commands are none, {}",
                 names.join(", ")
-            )
+            ))
         })?;
         self.bindings.insert((ctx, k), c);
         Ok(())
     }
 
     /// Loads `keymap.toml` from `dir` if it exists; errors name the file and say what to fix.
-    pub fn load(dir: &Path) -> Result<Keymap, String> {
+    pub fn load(dir: &Path) -> Result<Keymap, KeymapError> {
         let path = dir.join("keymap.toml");
         match std::fs::read_to_string(&path) {
-            Ok(text) => Keymap::with_overrides(&text).map_err(|e| {
-                format!(
-                    "{}: {e}\nFix or remove the file to use the default keys.",
-                    path.display()
-                )
+            Ok(text) => Keymap::with_overrides(&text).map_err(|e| KeymapError::InFile {
+                path,
+                message: e.to_string(),
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::default()),
-            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            Err(source) => Err(KeymapError::Read { path, source }),
         }
     }
 
@@ -338,11 +344,15 @@ mod tests {
             m.lookup(Context::List, &ev(KeyCode::Char('j'), none)),
             Some(Command::Down)
         );
-        let e = Keymap::with_overrides("[list]\n\"x\" = \"explode\"\n").unwrap_err();
+        let e = Keymap::with_overrides("[list]\n\"x\" = \"explode\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown command") && e.contains("delete"), "{e}");
-        let e = Keymap::with_overrides("[list]\n\"ctrl-\" = \"quit\"\n").unwrap_err();
+        let e = Keymap::with_overrides("[list]\n\"ctrl-\" = \"quit\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown key"), "{e}");
-        let e = Keymap::with_overrides("[lists]\n").unwrap_err();
+        let e = Keymap::with_overrides("[lists]\n").unwrap_err().to_string();
         assert!(e.contains("[lists]"), "{e}");
         assert!(Keymap::with_overrides("[list\n").is_err());
     }

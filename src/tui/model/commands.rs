@@ -254,7 +254,11 @@ fn discard(s: &mut State) {
 
 /// `u`: asks before undoing the newest unit not yet undone.
 fn undo(s: &mut State) {
-    let (group, label, files) = match queue::undo_candidate(s) {
+    let queue::UndoCandidate {
+        group,
+        label,
+        files,
+    } = match queue::undo_candidate(s) {
         Ok(c) => c,
         Err(why) => {
             s.status = format!("nothing to undo: {why}");

@@ -146,8 +146,13 @@ pub fn new_unit(s: &mut State, label: String) -> u64 {
 }
 
 /// Plans a job and queues it in `group`.
-pub fn enqueue(s: &mut State, op: Operation, ids: &[String], group: u64) -> Result<(), String> {
-    let plan = jobs::plan_with(op, ids, |id| s.file(id)).map_err(|e| e.to_string())?;
+pub fn enqueue(
+    s: &mut State,
+    op: Operation,
+    ids: &[String],
+    group: u64,
+) -> Result<(), jobs::PlanError> {
+    let plan = jobs::plan_with(op, ids, |id| s.file(id))?;
     queue(s, plan, group, Origin::New, None);
     Ok(())
 }
@@ -464,16 +469,34 @@ pub fn retry(s: &mut State, only: Option<u64>) -> Vec<Effect> {
     pump(s)
 }
 
+/// What `u` would undo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoCandidate {
+    pub group: u64,
+    pub label: String,
+    /// Files its reversible jobs changed.
+    pub files: usize,
+}
+
+/// Why `u` has nothing to undo.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NothingToUndo {
+    #[error("“{0}” is still running")]
+    Running(String),
+    #[error("nothing left to undo")]
+    Empty,
+}
+
 /// The unit `u` would undo: the most recent finished one that is not undone and is not
-/// itself an undo, with reversible jobs that changed files. `Err`: why there is none.
-pub fn undo_candidate(s: &State) -> Result<(u64, String, usize), String> {
+/// itself an undo, with reversible jobs that changed files.
+pub fn undo_candidate(s: &State) -> Result<UndoCandidate, NothingToUndo> {
     for u in s.queue.undo.iter().rev() {
         if u.undone_by.is_some() || u.undo_of.is_some() {
             continue;
         }
         let group: Vec<&Job> = s.queue.jobs.iter().filter(|j| j.group == u.group).collect();
         if group.iter().any(|j| !j.finished()) {
-            return Err(format!("“{}” is still running", u.label));
+            return Err(NothingToUndo::Running(u.label.clone()));
         }
         let files: HashSet<&String> = group
             .iter()
@@ -481,10 +504,14 @@ pub fn undo_candidate(s: &State) -> Result<(u64, String, usize), String> {
             .flat_map(|j| &j.succeeded)
             .collect();
         if !files.is_empty() {
-            return Ok((u.group, u.label.clone(), files.len()));
+            return Ok(UndoCandidate {
+                group: u.group,
+                label: u.label.clone(),
+                files: files.len(),
+            });
         }
     }
-    Err("nothing left to undo".into())
+    Err(NothingToUndo::Empty)
 }
 
 /// Undoes a unit as one job: the jobs' inverse from `jobs::inverse`, guarded by the files

@@ -271,8 +271,8 @@ pub fn run_staged(s: &mut State, label: String, plans: Vec<Plan>) -> Vec<Effect>
 
 /// Stages a vocabulary change (merge, rename, remove everywhere) on the files it touches;
 /// like every reversible change it runs on `w` and shows in the staged diff.
-pub fn stage_vocab(s: &mut State, op: Operation, ids: Vec<String>) -> Result<(), String> {
-    let plan = jobs::plan_with(op.clone(), &ids, |id| s.file(id)).map_err(|e| e.to_string())?;
+pub fn stage_vocab(s: &mut State, op: Operation, ids: Vec<String>) -> Result<(), jobs::PlanError> {
+    let plan = jobs::plan_with(op.clone(), &ids, |id| s.file(id))?;
     let n = plan.changing();
     let st = s.staged.get_or_insert_with(Staged::default);
     st.vocab.push((op, ids));
