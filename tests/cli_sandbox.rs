@@ -275,7 +275,8 @@ fn sigkill_during_bulk_calls_leaves_no_half_applied_call() {
 
     let r = start(&["--data", &data], Some(KEY));
     let after = get(&r.base, "/v1/files?limit=1000");
-    let mut holders: std::collections::HashMap<String, Vec<String>> = Default::default();
+    let mut holders: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::default();
     for f in after.as_array().unwrap() {
         for t in f["tags"].as_array().into_iter().flatten() {
             let t = t.as_str().unwrap();

@@ -49,6 +49,7 @@ impl SandboxError {
         )
     }
 
+    #[must_use]
     pub fn with_errors(mut self, errors: Value) -> Self {
         self.body.errors = Some(errors);
         self

@@ -46,7 +46,8 @@ fn parse_one(v: &Value) -> Result<Extension, SandboxError> {
             let max_tags = v
                 .get("maxTags")
                 .and_then(Value::as_u64)
-                .filter(|n| *n <= 30);
+                .filter(|n| *n <= 30)
+                .and_then(|n| usize::try_from(n).ok());
             let min_conf = v
                 .get("minConfidence")
                 .and_then(Value::as_f64)
@@ -54,7 +55,7 @@ fn parse_one(v: &Value) -> Result<Extension, SandboxError> {
             match (max_tags, min_conf) {
                 (Some(m), Some(c)) => Ok(Extension::AutoTag {
                     source,
-                    max_tags: m as usize,
+                    max_tags: m,
                     min_confidence: c,
                 }),
                 _ => Err(SandboxError::bad_request(format!(
@@ -210,6 +211,8 @@ fn labels(file: &FileDetails, source: &str, max: usize, min_confidence: f64) -> 
     );
     let h = hash(&[&file.file_id, source]);
     for i in 0..4u64 {
+        // Any bits of the hash will do: on 32-bit targets the top ones are dropped.
+        #[allow(clippy::cast_possible_truncation)]
         let idx = ((h >> (i * 8)) as usize) % GENERIC.len();
         names.extend(GENERIC.get(idx).map(|s| (*s).to_owned()));
     }

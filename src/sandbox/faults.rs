@@ -182,7 +182,7 @@ impl Faults {
         w.count += 1;
         if w.count > limit {
             let left = INTERVAL.saturating_sub(now.duration_since(w.start));
-            Some(left.as_millis().max(1) as u64)
+            Some(u64::try_from(left.as_millis().max(1)).unwrap_or(u64::MAX))
         } else {
             None
         }
@@ -294,7 +294,7 @@ async fn inject_rest(state: &Shared, cfg: &FaultConfig, req: Request, next: Next
         h.insert("X-RateLimit-Reset", HeaderValue::from(reset));
         h.insert(
             "X-RateLimit-Interval",
-            HeaderValue::from(INTERVAL.as_millis() as u64),
+            HeaderValue::from(u64::try_from(INTERVAL.as_millis()).unwrap_or(u64::MAX)),
         );
         return r;
     }
@@ -319,15 +319,12 @@ async fn inject_rest(state: &Shared, cfg: &FaultConfig, req: Request, next: Next
     }
     if cfg.fail_rate > 0.0 && req.method() == Method::POST && is_bulk(&path) {
         let (parts, body) = req.into_parts();
-        let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
-            Ok(b) => b,
-            Err(_) => {
-                return SandboxError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "Your request body is too large.",
-                )
-                .into_response();
-            }
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+            return SandboxError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Your request body is too large.",
+            )
+            .into_response();
         };
         let ids: Vec<String> = serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()

@@ -43,10 +43,10 @@ impl Format {
         let mime = mime.trim().to_ascii_lowercase();
         let sub = mime.strip_prefix("image/")?;
         Some(match sub {
-            "jpeg" | "jpg" | "pjpeg" => Format::Jpeg,
             "png" | "svg+xml" => Format::Png,
             "webp" => Format::Webp,
             "gif" => Format::Gif,
+            // jpeg, jpg, pjpeg and any other image type are delivered as JPEG.
             _ => Format::Jpeg,
         })
     }
@@ -112,6 +112,7 @@ pub fn preview(file: &FileDetails) -> Option<(Format, &'static [u8])> {
             (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
         });
     // The remainder is below PICTURES.len(), so the cast cannot truncate.
+    #[allow(clippy::cast_possible_truncation)]
     let pic = &PICTURES[(hash % PICTURES.len() as u64) as usize];
     let bytes = match format {
         Format::Jpeg => pic.jpeg,
@@ -193,6 +194,7 @@ fn percent_decode(s: &str) -> Option<String> {
         match (b[i], hex(i + 1), hex(i + 2)) {
             (b'%', Some(hi), Some(lo)) => {
                 // Two hex digits make at most 0xff.
+                #[allow(clippy::cast_possible_truncation)]
                 out.push((hi * 16 + lo) as u8);
                 i += 3;
             }
@@ -555,6 +557,12 @@ mod tests {
 
     #[test]
     fn served_files_serialise_like_the_file_with_urls_on_the_endpoint() {
+        #[derive(serde::Serialize)]
+        struct Outer<'a> {
+            #[serde(flatten)]
+            file: Served<'a>,
+            extra: u8,
+        }
         let mut f = file("x", "image/jpeg", "image");
         f.updated_at = crate::model::Timestamp::from_millis(1_700_000_000_123);
         let e = UrlEndpoint::for_host("[::1]:8080");
@@ -572,12 +580,6 @@ mod tests {
         plain["thumbnail"] = served["thumbnail"].clone();
         assert_eq!(served, plain);
         // Flattened into a larger response (the PATCH answer), the swap still applies.
-        #[derive(serde::Serialize)]
-        struct Outer<'a> {
-            #[serde(flatten)]
-            file: Served<'a>,
-            extra: u8,
-        }
         let v = serde_json::to_value(Outer {
             file: e.serve(&f),
             extra: 1,

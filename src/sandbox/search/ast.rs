@@ -120,7 +120,7 @@ impl Order {
         }
     }
 
-    pub(super) fn test<T: PartialOrd>(self, a: T, b: T) -> bool {
+    pub(super) fn test<T: PartialOrd + Copy>(self, a: T, b: T) -> bool {
         a.partial_cmp(&b).is_some_and(|o| self.accepts(o))
     }
 }

@@ -38,7 +38,7 @@ pub(super) fn parse_tokens(chars: &[char], toks: Vec<Token>) -> PResult<Node> {
             "expected 'AND' or 'OR' at position {}, found {}{}",
             t.pos,
             parser.describe(t),
-            parser.combinator_hint(t)
+            Parser::combinator_hint(t)
         ))),
     }
 }
@@ -137,7 +137,7 @@ impl Parser<'_> {
         s
     }
 
-    fn combinator_hint(&self, t: &Token) -> &'static str {
+    fn combinator_hint(t: &Token) -> &'static str {
         match &t.tok {
             Tok::Word(w) if w == "&&" || w == "||" => " (use AND / OR)",
             Tok::Word(_) | Tok::Str(_) => " (conditions must be joined with AND or OR)",
@@ -195,7 +195,7 @@ impl Parser<'_> {
                         "expected 'AND', 'OR' or ')' at position {}, found {}{}",
                         close.pos,
                         self.describe(&close),
-                        self.combinator_hint(&close)
+                        Self::combinator_hint(&close)
                     ))),
                 }
             }

@@ -19,9 +19,9 @@ fn file(extra: Value) -> FileDetails {
         "createdAt": "2024-01-10T08:30:00.000Z",
         "updatedAt": "2024-06-14T12:00:00.000Z",
     });
-    if let (Some(b), Some(e)) = (base.as_object_mut(), extra.as_object()) {
+    if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
         for (k, v) in e {
-            b.insert(k.clone(), v.clone());
+            b.insert(k, v);
         }
     }
     serde_json::from_value(base).unwrap()
@@ -420,33 +420,16 @@ fn embedded_metadata() {
 }
 
 #[test]
-fn error_messages_say_what_and_where() {
-    let cases: &[(&str, &[&str])] = &[
+/// Lexing and grammar: strings, operators, lists, parentheses, AND / OR.
+fn syntax_errors_say_what_and_where() {
+    assert_errors(&[
         (
             "createdAt > ",
             &["expected a value after '>'", "position 12", "end of query"],
         ),
         (
-            "colour = \"red\"",
-            &[
-                "unknown field 'colour' at position 0",
-                "known fields: name, tags",
-            ],
-        ),
-        (
-            "nmae = \"x\"",
-            &["unknown field 'nmae'", "did you mean 'name'?"],
-        ),
-        (
             "name = \"x\" AND tags IN [\"unterminated",
             &["unterminated string starting at position 24"],
-        ),
-        (
-            "size : 5",
-            &[
-                "operator ':' is not supported for field 'size' at position 5",
-                "supported: =",
-            ],
         ),
         (
             "(name = \"x\"",
@@ -455,10 +438,6 @@ fn error_messages_say_what_and_where() {
         (
             "name = \"x\")",
             &["unbalanced parenthesis: ')' at position 10 has no matching '('"],
-        ),
-        (
-            "size = \"big\"",
-            &["'size' needs a number or a size like \"10kb\", got \"big\" at position 7"],
         ),
         ("AND name = \"x\"", &["unexpected 'AND' at position 0"]),
         (
@@ -499,6 +478,60 @@ fn error_messages_say_what_and_where() {
             &["'!=' at position 5 is not supported; use 'NOT ='"],
         ),
         ("name = 'a'", &["single quotes", "position 7"]),
+        ("name = \"a\\q\"", &["invalid escape '\\q' at position 9"]),
+        (
+            "()",
+            &[
+                "unexpected ')' at position 1",
+                "expected a condition after '('",
+            ],
+        ),
+        (
+            "tags EXISTS \"x\"",
+            &["expected 'AND' or 'OR' at position 12"],
+        ),
+        ("   ", &["empty"]),
+        (
+            "NOT name = \"a\"",
+            &[
+                "unexpected 'NOT' at position 0",
+                "NOT goes after the field name",
+            ],
+        ),
+        ("name = \"a\" && size > 1", &["position 11", "use AND / OR"]),
+        (
+            "tags IN [[\"a\"]]",
+            &["lists cannot be nested (at position 9)"],
+        ),
+    ]);
+}
+
+#[test]
+/// Unknown fields, and operators or values a known field does not take.
+fn field_and_value_errors_say_what_and_where() {
+    assert_errors(&[
+        (
+            "colour = \"red\"",
+            &[
+                "unknown field 'colour' at position 0",
+                "known fields: name, tags",
+            ],
+        ),
+        (
+            "nmae = \"x\"",
+            &["unknown field 'nmae'", "did you mean 'name'?"],
+        ),
+        (
+            "size : 5",
+            &[
+                "operator ':' is not supported for field 'size' at position 5",
+                "supported: =",
+            ],
+        ),
+        (
+            "size = \"big\"",
+            &["'size' needs a number or a size like \"10kb\", got \"big\" at position 7"],
+        ),
         (
             "createdAt > yesterday",
             &["'createdAt' needs a date", "got yesterday at position 12"],
@@ -523,23 +556,10 @@ fn error_messages_say_what_and_where() {
             "name = [\"a\"]",
             &["'=' takes a single value, found a list at position 7", "IN"],
         ),
-        ("name = \"a\\q\"", &["invalid escape '\\q' at position 9"]),
-        (
-            "()",
-            &[
-                "unexpected ')' at position 1",
-                "expected a condition after '('",
-            ],
-        ),
-        (
-            "tags EXISTS \"x\"",
-            &["expected 'AND' or 'OR' at position 12"],
-        ),
         (
             "name HAS \"--\"",
             &["'HAS' needs at least one word", "position 9"],
         ),
-        ("   ", &["empty"]),
         (
             "\"customMetadata.\" = 1",
             &["missing field name after 'customMetadata.' at position 0"],
@@ -548,20 +568,12 @@ fn error_messages_say_what_and_where() {
             "size > 1e5",
             &["'size' needs a number or a size like \"10kb\", got 1e5 at position 7"],
         ),
-        (
-            "NOT name = \"a\"",
-            &[
-                "unexpected 'NOT' at position 0",
-                "NOT goes after the field name",
-            ],
-        ),
-        ("name = \"a\" && size > 1", &["position 11", "use AND / OR"]),
-        (
-            "tags IN [[\"a\"]]",
-            &["lists cannot be nested (at position 9)"],
-        ),
         ("name = \"a\" AND # ", &["unknown field '#' at position 15"]),
-    ];
+    ]);
+}
+
+/// Each query fails with an "Invalid search query" message containing every needle.
+fn assert_errors(cases: &[(&str, &[&str])]) {
     for (q, needles) in cases {
         let e = err(q);
         assert!(e.starts_with("Invalid search query: "), "{q:?} → {e}");

@@ -1,0 +1,320 @@
+//! Where a sandbox library comes from: the shipped demo library, a deterministic generator
+//! of N realistic files, or a seed file in the `GET /v1/files` response shape.
+
+mod generate;
+#[cfg(test)]
+mod tests;
+mod words;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use crate::model::{
+    CustomMetadataField, FieldSchema, FieldType, FileDetails, FileKind, FolderDetails, FolderKind,
+    Timestamp,
+};
+
+pub use self::generate::{generate, generated_fields};
+
+/// A whole library: files, their folders and the custom metadata field definitions.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub files: Vec<FileDetails>,
+    pub folders: Vec<FolderDetails>,
+    pub fields: Vec<CustomMetadataField>,
+}
+
+/// Why a seed file could not be loaded. Messages name the entry and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("not valid JSON: {0}")]
+    Json(serde_json::Error),
+    #[error(
+        "the seed must be a JSON array of files and folders, as GET /v1/files returns; found {0}"
+    )]
+    NotArray(&'static str),
+    #[error("seed entry {index}{id}: {message}")]
+    Entry {
+        index: usize,
+        id: String,
+        message: String,
+    },
+    #[error("seed entry {index}: fileId {id:?} appears twice (first at entry {first})")]
+    Duplicate {
+        index: usize,
+        id: String,
+        first: usize,
+    },
+}
+
+/// The path of the sandbox's URL endpoint: media URLs are `http://HOST{URL_ENDPOINT_PATH}/…`.
+pub const URL_ENDPOINT_PATH: &str = "/demo";
+
+/// The URL endpoint of stored files. Responses replace it with the sandbox's own address
+/// (see [`super::media`]), so stored URLs never leak and a database moved to another port
+/// still answers with reachable URLs.
+const URL_ENDPOINT: &str = "https://ik.imagekit.io/demo";
+
+/// A deterministic 24-hex ObjectId-like id from a key (two FNV-1a hashes).
+pub fn object_id(key: &str) -> String {
+    let h1 = fnv(key.as_bytes(), 0xcbf2_9ce4_8422_2325);
+    let h2 = fnv(key.as_bytes(), 0x8422_2325_cbf2_9ce4);
+    format!("{h1:016x}{:08x}", (h2 >> 32) as u32)
+}
+
+fn fnv(bytes: &[u8], basis: u64) -> u64 {
+    bytes.iter().fold(basis, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Percent-encodes a file path for a URL, keeping `/` and unreserved characters.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' | b'@' => {
+                out.push(char::from(b));
+            }
+            // Writing to a String cannot fail.
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
+/// A file's `url` and `thumbnail` on `endpoint` (no trailing slash), as `ImageKit` builds them:
+/// `{endpoint}{path}?updatedAt=ms` and `{endpoint}/tr:n-ik_ml_thumbnail{path}?updatedAt=ms`.
+pub fn file_urls(endpoint: &str, f: &FileDetails) -> (String, String) {
+    let path = encode_path(&f.file_path);
+    let ms = f.updated_at.millis();
+    (
+        format!("{endpoint}{path}?updatedAt={ms}"),
+        format!("{endpoint}/tr:n-ik_ml_thumbnail{path}?updatedAt={ms}"),
+    )
+}
+
+/// Sets `url` and `thumbnail` from `filePath` and `updatedAt`, as the API does.
+pub fn refresh_urls(f: &mut FileDetails) {
+    (f.url, f.thumbnail) = file_urls(URL_ENDPOINT, f);
+}
+
+/// Folder entries for every ancestor folder of the files (deterministic ids; createdAt is
+/// the earliest file inside, updatedAt the latest).
+pub fn folders_for(files: &[FileDetails]) -> Vec<FolderDetails> {
+    let mut spans: BTreeMap<String, (Timestamp, Timestamp)> = BTreeMap::new();
+    for f in files {
+        let folder = f.folder().trim_end_matches('/');
+        let mut path = String::new();
+        for seg in folder.split('/').filter(|s| !s.is_empty()) {
+            path.push('/');
+            path.push_str(seg);
+            let e = spans
+                .entry(path.clone())
+                .or_insert((f.created_at, f.created_at));
+            e.0 = e.0.min(f.created_at);
+            e.1 = e.1.max(f.created_at);
+        }
+    }
+    spans
+        .into_iter()
+        .map(|(path, (created, updated))| FolderDetails {
+            kind: FolderKind::Folder,
+            folder_id: object_id(&format!("folder:{path}")),
+            name: path.rsplit('/').next().unwrap_or_default().to_owned(),
+            folder_path: path,
+            custom_metadata: Map::new(),
+            created_at: created,
+            updated_at: updated,
+        })
+        .collect()
+}
+
+/// Loads a JSON array in the `GET /v1/files` response shape (files, file versions and
+/// folders mixed). Missing ancestor folders are created; custom metadata field definitions
+/// are inferred from the values present.
+pub fn from_list_json(json: &str) -> Result<Library, SeedError> {
+    let v: Value = serde_json::from_str(json).map_err(SeedError::Json)?;
+    let items = match v {
+        Value::Array(a) => a,
+        Value::Object(_) => return Err(SeedError::NotArray("an object")),
+        Value::String(_) => return Err(SeedError::NotArray("a string")),
+        Value::Number(_) => return Err(SeedError::NotArray("a number")),
+        Value::Bool(_) => return Err(SeedError::NotArray("a boolean")),
+        Value::Null => return Err(SeedError::NotArray("null")),
+    };
+    let mut files: Vec<FileDetails> = Vec::with_capacity(items.len());
+    let mut folders: Vec<FolderDetails> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::default();
+    for (index, item) in items.into_iter().enumerate() {
+        let id_of = |key: &str| {
+            item.get(key)
+                .and_then(Value::as_str)
+                .map(|s| format!(" ({key} {s:?})"))
+                .unwrap_or_default()
+        };
+        if !item.is_object() {
+            return Err(SeedError::Entry {
+                index,
+                id: String::new(),
+                message: "expected an object".to_owned(),
+            });
+        }
+        if item.get("type").and_then(Value::as_str) == Some("folder") {
+            let id = id_of("folderId");
+            let folder: FolderDetails =
+                serde_json::from_value(item).map_err(|e| SeedError::Entry {
+                    index,
+                    id,
+                    message: e.to_string(),
+                })?;
+            folders.push(folder);
+            continue;
+        }
+        let id = id_of("fileId");
+        let file: FileDetails = serde_json::from_value(item).map_err(|e| SeedError::Entry {
+            index,
+            id: id.clone(),
+            message: e.to_string(),
+        })?;
+        if file.file_id.trim().is_empty() {
+            return Err(SeedError::Entry {
+                index,
+                id,
+                message: "fileId is empty".to_owned(),
+            });
+        }
+        if !file.file_path.starts_with('/') {
+            return Err(SeedError::Entry {
+                index,
+                id,
+                message: format!("filePath {:?} must start with '/'", file.file_path),
+            });
+        }
+        if file.kind == FileKind::File {
+            if let Some(&first) = seen.get(&file.file_id) {
+                return Err(SeedError::Duplicate {
+                    index,
+                    id: file.file_id,
+                    first,
+                });
+            }
+            seen.insert(file.file_id.clone(), index);
+        }
+        files.push(file);
+    }
+    // Add ancestor folders that the listing did not include.
+    let have: HashSet<String> = folders
+        .iter()
+        .map(|f| f.folder_path.trim_end_matches('/').to_owned())
+        .collect();
+    folders.extend(
+        folders_for(&files)
+            .into_iter()
+            .filter(|f| !have.contains(&f.folder_path)),
+    );
+    let fields = infer_fields(&files);
+    Ok(Library {
+        files,
+        folders,
+        fields,
+    })
+}
+
+/// Field definitions that fit the custom metadata values present in the files.
+fn infer_fields(files: &[FileDetails]) -> Vec<CustomMetadataField> {
+    let mut kinds: BTreeMap<String, (FieldType, Vec<Value>)> = BTreeMap::new();
+    for f in files {
+        for (k, v) in &f.custom_metadata {
+            let t = match v {
+                Value::Bool(_) => FieldType::Boolean,
+                Value::Number(_) => FieldType::Number,
+                Value::Array(_) => FieldType::MultiSelect,
+                Value::String(s) if looks_like_date(s) => FieldType::Date,
+                _ => FieldType::Text,
+            };
+            let e = kinds.entry(k.clone()).or_insert((t, Vec::new()));
+            if e.0 != t {
+                // Mixed value types: the most permissive choice that still validates.
+                e.0 = if matches!(
+                    (e.0, t),
+                    (FieldType::Date, FieldType::Text) | (FieldType::Text, FieldType::Date)
+                ) {
+                    FieldType::Text
+                } else {
+                    FieldType::Textarea
+                };
+            }
+            if let Value::Array(items) = v {
+                for i in items {
+                    if !e.1.contains(i) {
+                        e.1.push(i.clone());
+                    }
+                }
+            }
+        }
+    }
+    kinds
+        .into_iter()
+        .filter(|(_, (t, _))| *t != FieldType::Textarea)
+        .map(|(name, (kind, options))| CustomMetadataField {
+            id: object_id(&format!("field:{name}")),
+            label: name.clone(),
+            name,
+            description: None,
+            schema: FieldSchema {
+                kind,
+                select_options: (kind == FieldType::MultiSelect).then_some(options),
+                ..schema(kind)
+            },
+        })
+        .collect()
+}
+
+fn looks_like_date(s: &str) -> bool {
+    Timestamp::parse(s).is_some() || chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+}
+
+fn schema(kind: FieldType) -> FieldSchema {
+    FieldSchema {
+        kind,
+        select_options: None,
+        default_value: None,
+        is_value_required: None,
+        min_value: None,
+        max_value: None,
+        min_length: None,
+        max_length: None,
+    }
+}
+
+const DEMO_LIBRARY: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/demo-library.json"
+));
+const DEMO_FIELDS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/demo-fields.json"
+));
+
+/// The shipped demo library. Its assets are checked by the tests, so a broken asset is a
+/// build-time test failure, never a runtime surprise; should one slip through, the demo
+/// starts empty rather than panicking.
+pub fn demo() -> Library {
+    let mut lib = match from_list_json(DEMO_LIBRARY) {
+        Ok(lib) => lib,
+        Err(e) => {
+            tracing::error!(error = %e, "the demo library asset is invalid");
+            Library::default()
+        }
+    };
+    match serde_json::from_str::<Vec<CustomMetadataField>>(DEMO_FIELDS) {
+        Ok(fields) => lib.fields = fields,
+        Err(e) => tracing::error!(error = %e, "the demo fields asset is invalid"),
+    }
+    lib
+}
