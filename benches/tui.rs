@@ -1,7 +1,7 @@
 //! Terminal UI speed: one frame with 100 000 and 1 000 000 files loaded, and one filter
 //! keystroke over 100 000 files.
 //!
-//! - `render/100k`, `render/1M`: `ui::render` into a 120×40 `TestBackend`, cursor in the
+//! - `render/100k`, `render/1M`: `view::render` into a 120×40 `TestBackend`, cursor in the
 //!   middle of the list. Target: under 2 ms per frame, flat in the number of files.
 //! - `filter_keystroke/100k`: with the filter prompt open, one keystroke that changes the
 //!   filter (`jacke` ↔ `jack`), so every iteration re-filters all files. Target: under 16 ms.
