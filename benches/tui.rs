@@ -7,6 +7,13 @@
 //!   filter (`jacke` ↔ `jack`), so every iteration re-filters all files. Target: under 16 ms.
 //!
 //! Files reach the state as the real loader delivers them: `Action::Page` with 1000 files.
+//! - `key_all_selected/100k`: all 100 000 files selected, the editor focused; one key (`j`/`k`)
+//!   and the frame it causes. Target: under 16 ms.
+//! - `stage_plan/100k`: `w` on `+tag` staged for 100 000 files, until the job's first effect.
+//!   Target: under 300 ms.
+//! - `progress_batch/100k`: one progress batch (500 files succeeded) of a 100 000-file job with
+//!   every file selected, and the frame it causes. Target: O(batch), well under 16 ms.
+//!
 //! Run: `cargo bench --bench tui`
 
 use std::hint::black_box;
@@ -240,5 +247,142 @@ fn preview(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, render, filter_keystroke, preview);
+fn ctrl(c: char) -> Action {
+    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        update(s, key(KeyCode::Char(c)));
+    }
+}
+
+/// 100 000 files, every one selected, the editor focused on the middle of its rows.
+fn all_selected() -> State {
+    let mut s = generated_state(100_000);
+    update(&mut s, ctrl('a'));
+    assert_eq!(s.list.selected.len(), 100_000);
+    update(&mut s, key(KeyCode::Tab));
+    for _ in 0..20 {
+        update(&mut s, key(KeyCode::Char('j')));
+    }
+    s
+}
+
+/// Key → frame with everything selected: one editor move, then the frame it causes.
+fn key_all_selected(c: &mut Criterion) {
+    let mut s = all_selected();
+    let mut term = terminal();
+    let mut g = c.benchmark_group("key_all_selected");
+    g.sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(4));
+    let mut down = false;
+    g.bench_function("100k", |b| {
+        b.iter(|| {
+            down = !down;
+            let k = if down { 'j' } else { 'k' };
+            black_box(update(&mut s, key(KeyCode::Char(k))));
+            term.draw(|f| view::render(f, &s, Theme::default()))
+                .expect("draw");
+        });
+    });
+    g.finish();
+}
+
+/// Stages `+bench` on all 100 000 files: the state right before `w`.
+fn staged_all() -> State {
+    let mut s = all_selected();
+    update(&mut s, key(KeyCode::Char('+')));
+    typed(&mut s, "bench-tag");
+    update(&mut s, key(KeyCode::Enter));
+    assert!(s.staged.is_some(), "staged");
+    s
+}
+
+/// `w` on 100 000 staged files: planning, queueing and the job's first effect.
+fn stage_plan(c: &mut Criterion) {
+    let s = staged_all();
+    let mut g = c.benchmark_group("stage_plan");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(8));
+    g.bench_function("100k", |b| {
+        b.iter_batched(
+            || s.clone(),
+            |mut s| {
+                let effects = update(&mut s, key(KeyCode::Char('w')));
+                assert!(
+                    effects
+                        .iter()
+                        .any(|e| matches!(e, iktag::tui::msg::Effect::RunJob { .. })),
+                    "w starts the job"
+                );
+                s
+            },
+            criterion::BatchSize::LargeInput,
+        );
+    });
+    g.finish();
+}
+
+/// One progress batch of a 100 000-file job (500 files succeeded, as one unit's answers
+/// arrive), then the frame it causes.
+fn progress_batch(c: &mut Criterion) {
+    use iktag::jobs::{FileOutcome, Outcome};
+    let mut start = staged_all();
+    let effects = update(&mut start, key(KeyCode::Char('w')));
+    let job = effects
+        .iter()
+        .find_map(|e| match e {
+            iktag::tui::msg::Effect::RunJob { job, .. } => Some(*job),
+            _ => None,
+        })
+        .expect("a job started");
+    let ids: Vec<String> = start.lib.files.iter().map(|f| f.file_id.clone()).collect();
+    const BATCH: usize = 500;
+    let mut term = terminal();
+    let mut g = c.benchmark_group("progress_batch");
+    g.sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(4));
+    g.bench_function("100k", |b| {
+        b.iter_custom(|iters| {
+            let mut s = start.clone();
+            let mut next = 0;
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                if next + BATCH > ids.len() {
+                    s = start.clone();
+                    next = 0;
+                }
+                let outcomes: Vec<FileOutcome> = ids[next..next + BATCH]
+                    .iter()
+                    .map(|id| FileOutcome {
+                        file_id: id.clone(),
+                        outcome: Outcome::Succeeded,
+                    })
+                    .collect();
+                next += BATCH;
+                let t0 = std::time::Instant::now();
+                black_box(update(&mut s, Action::JobProgress { job, outcomes }));
+                term.draw(|f| view::render(f, &s, Theme::default()))
+                    .expect("draw");
+                spent += t0.elapsed();
+            }
+            spent
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    render,
+    filter_keystroke,
+    preview,
+    key_all_selected,
+    stage_plan,
+    progress_batch
+);
 criterion_main!(benches);

@@ -1343,3 +1343,94 @@ fn the_editor_scrolls_to_keep_its_cursor_visible() {
         screen(&t)
     );
 }
+
+/// The editor's rows counted from scratch over the targets, as they were before the
+/// selection kept its own counts.
+fn recount(s: &State) -> Vec<iktag::tui::model::EditorRow> {
+    use iktag::tui::model::EditorRow;
+    use std::collections::BTreeMap;
+    let mut tags: BTreeMap<String, usize> = BTreeMap::new();
+    let mut ai: BTreeMap<String, usize> = BTreeMap::new();
+    for f in s.targets().iter().filter_map(|id| s.file(id)) {
+        for t in &f.tags {
+            *tags.entry(t.to_owned()).or_default() += 1;
+        }
+        for a in &f.ai_tags {
+            *ai.entry(a.name.clone()).or_default() += 1;
+        }
+    }
+    let mut rows: Vec<EditorRow> = tags
+        .into_iter()
+        .map(|(t, n)| EditorRow::Tag(t, n))
+        .collect();
+    if let Some(st) = &s.staged {
+        for t in &st.add {
+            if !rows
+                .iter()
+                .any(|r| matches!(r, EditorRow::Tag(x, _) if x == t))
+            {
+                rows.push(EditorRow::Tag(t.clone(), 0));
+            }
+        }
+    }
+    rows.extend(ai.into_iter().map(|(t, n)| EditorRow::Ai(t, n)));
+    rows
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Whatever the user does to the selection, and whatever a job does to selected files'
+    /// tags, the counts the editor shows equal a recount over the targets.
+    #[test]
+    fn the_editor_counts_equal_a_recount_after_any_steps(steps in proptest::collection::vec(0u8..12, 1..40)) {
+        let mut s = loaded();
+        for step in steps {
+            let effects = match step {
+                0 => update(&mut s, ch('j')),
+                1 => update(&mut s, ch('k')),
+                2 => update(&mut s, ch(' ')),
+                3 => update(&mut s, ctrl('a')),
+                4 => update(&mut s, ctrl('r')),
+                5 => update(&mut s, key(KeyCode::Esc)),
+                6 => update(&mut s, ch('v')),
+                7 => update(&mut s, ch('G')),
+                // Stage +red on the targets and apply: each file's job outcome changes its
+                // tags (succeeded) or keeps it selected (failed).
+                8 => {
+                    update(&mut s, ch('+'));
+                    typed(&mut s, "red");
+                    update(&mut s, key(KeyCode::Enter));
+                    update(&mut s, ch('w'))
+                }
+                9 => {
+                    update(&mut s, ch('-'));
+                    typed(&mut s, "jacket");
+                    update(&mut s, key(KeyCode::Enter));
+                    update(&mut s, ch('w'))
+                }
+                // A read-back finds a file changed on the server (selected or not).
+                n => {
+                    let mut f = files()[usize::from(n) % 6].clone();
+                    f.tags = vec!["server-side".into(), "red".into()];
+                    update(&mut s, Action::Refreshed(vec![f]))
+                }
+            };
+            if let Some(iktag::tui::msg::Effect::RunJob { job, plan, .. }) =
+                effects.iter().find(|e| matches!(e, iktag::tui::msg::Effect::RunJob { .. }))
+            {
+                let outcomes: Vec<FileOutcome> = plan
+                    .units
+                    .iter()
+                    .flat_map(|u| u.ids.clone())
+                    .enumerate()
+                    .map(|(i, id)| outcome(id, i % 3 != 0))
+                    .collect();
+                finish(&mut s, *job, outcomes);
+            }
+            while s.top().is_some() {
+                update(&mut s, key(KeyCode::Esc));
+            }
+            proptest::prop_assert_eq!(s.editor_rows(), recount(&s));
+        }
+    }
+}

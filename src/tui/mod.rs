@@ -124,20 +124,22 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), TuiError> {
     runner.load();
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // Frames are drawn only when something changed, at most one per FRAME (a 100 000-file
+    // job's progress does not redraw per batch); input is handled meanwhile.
+    let mut dirty = true;
+    let mut last_frame = Instant::now()
+        .checked_sub(FRAME)
+        .unwrap_or_else(Instant::now);
     loop {
-        // The layout for this frame, computed once: the model gets it when it changed
-        // (paging, mouse hit-testing and previews use it), then the frame is drawn with it.
-        let size = terminal.size().map_err(TuiError::Draw)?;
-        let layout = view::Layout::new(size.into(), state.preview.on);
-        if layout != state.layout {
-            for effect in update(&mut state, Action::Layout(layout)) {
-                // A new size asks for previews and nothing else.
-                let _ = runner.run(effect);
-            }
+        if dirty && last_frame.elapsed() >= FRAME {
+            frame(&mut terminal, &mut state, &mut runner, theme)?;
+            last_frame = Instant::now();
+            dirty = false;
         }
-        draw(&mut terminal, &state, theme)?;
-        // Wait for something to happen; tick only while work is under way (no idle redraws).
+        // Wait for something to happen, or for the next frame; tick only while work is
+        // under way (no idle redraws).
         let animating = state.animating();
+        let next_frame = tokio::time::Instant::from_std(last_frame + FRAME);
         let first = tokio::select! {
             a = input.recv() => match a {
                 Some(a) => a,
@@ -145,8 +147,10 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), TuiError> {
             },
             a = runner.next() => a,
             _ = ticker.tick(), if animating => Action::Tick(Instant::now()),
+            () = tokio::time::sleep_until(next_frame), if dirty => continue,
         };
-        // Coalesce: apply everything that is already waiting, then draw once.
+        dirty = true;
+        // Coalesce: apply everything that is already waiting.
         let mut effects = update(&mut state, Action::Tick(Instant::now()));
         effects.extend(update(&mut state, first));
         while let Some(more) = input.try_recv().ok().or_else(|| runner.try_next()) {
@@ -165,6 +169,28 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), TuiError> {
         }
     }
     Ok(())
+}
+
+/// The shortest time between two frames (about 60 per second).
+const FRAME: Duration = Duration::from_millis(16);
+
+/// One frame: the layout for the terminal's size, computed once (the model gets it when it
+/// changed: paging, mouse hit-testing and previews use it), then the draw with it.
+fn frame(
+    terminal: &mut DefaultTerminal,
+    state: &mut State,
+    runner: &mut Runner,
+    theme: Theme,
+) -> Result<(), TuiError> {
+    let size = terminal.size().map_err(TuiError::Draw)?;
+    let layout = view::Layout::new(size.into(), state.preview.on);
+    if layout != state.layout {
+        for effect in update(state, Action::Layout(layout)) {
+            // A new size asks for previews and nothing else.
+            let _ = runner.run(effect);
+        }
+    }
+    draw(terminal, state, theme)
 }
 
 /// Resolves a profile name to settings (the config file and the environment).
@@ -294,7 +320,7 @@ impl Runner {
                     paths,
                     concurrency: self.opts.concurrency.max(1),
                 };
-                spawn_job(client, job, *plan, spec, cancel, tx);
+                spawn_job(client, job, plan, spec, cancel, tx);
             }
             Effect::Cancel(job) => {
                 if let Some(c) = self.cancels.get(&job) {
@@ -465,7 +491,7 @@ fn spawn_refresh(client: Client, ids: Vec<String>, tx: UnboundedSender<Action>) 
 fn spawn_job(
     client: Client,
     job: u64,
-    plan: Plan,
+    plan: Arc<Plan>,
     spec: RunSpec,
     cancel: CancelHandle,
     tx: UnboundedSender<Action>,

@@ -3,6 +3,7 @@
 //! do ([`Effect`], run by the runtime).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
@@ -79,7 +80,7 @@ pub enum Effect {
     /// Run a job through `jobs::lifecycle` (journaled, guarded for undo, read back).
     RunJob {
         job: u64,
-        plan: Box<Plan>,
+        plan: Arc<Plan>,
         origin: Origin,
         guard: Option<Guard>,
         /// File id → path, for the journal.

@@ -246,7 +246,7 @@ impl AiDialog {
     }
 
     pub fn render(&self, f: &mut Frame, s: &State, t: Theme, area: Rect) {
-        let n = s.targets().len();
+        let n = s.target_count();
         let style = |row: AiRow| {
             if row == self.row() {
                 t.cursor()

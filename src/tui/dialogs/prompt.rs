@@ -229,7 +229,7 @@ impl Prompt {
     }
 
     pub fn render(&self, f: &mut Frame, s: &State, t: Theme, area: Rect) {
-        let n = s.targets().len();
+        let n = s.target_count();
         let title = match self.kind {
             InputKind::Filter => format!(
                 " filter {} of {} files ",

@@ -63,10 +63,11 @@ fn moves(s: &mut State, cmd: Command) -> bool {
 fn selects(s: &mut State, cmd: Command) -> bool {
     match cmd {
         Command::Toggle => {
-            if let Some(id) = s.focused().map(|f| f.file_id.clone())
-                && !s.list.selected.remove(&id)
-            {
-                s.list.selected.insert(id);
+            if let Some(i) = s.list.focused_index() {
+                let f = &s.lib.files[i];
+                if !s.list.selected.remove(f) {
+                    s.list.selected.insert(f);
+                }
             }
             s.list.move_to(s.list.cursor + 1);
         }
@@ -78,23 +79,14 @@ fn selects(s: &mut State, cmd: Command) -> bool {
             None => {}
             Some(a) => {
                 let (lo, hi) = (a.min(s.list.cursor), a.max(s.list.cursor));
-                let ids = s.list.ids_between(&s.lib, lo, hi);
-                s.status = format!("{} files added to the selection", ids.len());
-                s.list.selected.extend(ids);
+                let n = s.list.select_between(&s.lib, lo, hi);
+                s.status = format!("{n} files added to the selection");
             }
         },
         Command::SelectAll => {
-            let ids = s.list.ids_between(&s.lib, 0, usize::MAX);
-            s.list.selected.extend(ids);
+            s.list.select_between(&s.lib, 0, usize::MAX);
         }
-        Command::Invert => {
-            for &i in &s.list.view {
-                let id = &s.lib.files[i].file_id;
-                if !s.list.selected.remove(id) {
-                    s.list.selected.insert(id.clone());
-                }
-            }
-        }
+        Command::Invert => s.list.invert(&s.lib),
         _ => return false,
     }
     true

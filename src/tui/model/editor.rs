@@ -16,17 +16,24 @@ pub enum EditorRow {
 
 impl State {
     /// The rows of the tag editor the cursor can be on: tags, then AI tag names.
+    /// With a selection the counts are the selection's own (kept as it changes), so this
+    /// costs O(distinct tags), not O(selected files).
     pub fn editor_rows(&self) -> Vec<EditorRow> {
-        let targets = self.targets();
         let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
         let mut ai: BTreeMap<&str, usize> = BTreeMap::new();
-        for f in targets.iter().filter_map(|id| self.file(id)) {
-            for t in &f.tags {
-                *tags.entry(t).or_default() += 1;
+        if self.list.selected.is_empty() {
+            if let Some(f) = self.focused() {
+                for t in &f.tags {
+                    *tags.entry(t).or_default() += 1;
+                }
+                for t in &f.ai_tags {
+                    *ai.entry(&t.name).or_default() += 1;
+                }
             }
-            for t in &f.ai_tags {
-                *ai.entry(&t.name).or_default() += 1;
-            }
+        } else {
+            let sel = &self.list.selected;
+            tags.extend(sel.tag_counts().iter().map(|(t, n)| (&**t, *n)));
+            ai.extend(sel.ai_counts().iter().map(|(t, n)| (&**t, *n)));
         }
         let mut rows: Vec<EditorRow> = tags
             .into_iter()

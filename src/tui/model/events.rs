@@ -21,7 +21,7 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
             let fast = s.list.is_default_view();
             let start = s.lib.files.len();
             for f in files {
-                s.lib.upsert(f);
+                s.upsert(f);
             }
             if fast {
                 s.list.view.extend(start..s.lib.files.len());
@@ -51,7 +51,7 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Refreshed(files) => {
             for f in files {
                 s.autotag.refreshed(&f);
-                s.lib.upsert(f);
+                s.upsert(f);
             }
             s.list.rebuild(&mut s.lib);
         }
@@ -89,7 +89,7 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
 fn search_done(s: &mut State, query: String, files: Vec<crate::model::FileDetails>) {
     let ids = files.iter().map(|f| f.file_id.clone()).collect();
     for f in files {
-        s.lib.upsert(f);
+        s.upsert(f);
     }
     if matches!(s.modals.last(), Some(Modal::Prompt(p)) if p.kind == InputKind::Search) {
         s.modals.pop();

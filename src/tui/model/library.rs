@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{CustomMetadataField, FileDetails};
+use crate::model::CustomMetadataField;
 use crate::tui::entry::{Entry, Index, Tags};
 use crate::tui::filter::SearchText;
 
@@ -36,9 +36,9 @@ impl Library {
         self.position(id).map(|i| &self.files[i])
     }
 
-    /// Adds or replaces a file. True when it is new.
-    pub fn upsert(&mut self, f: FileDetails) -> bool {
-        let f = Entry::from(f);
+    /// Adds or replaces a file. True when it is new. (`State::upsert` keeps the selection's
+    /// counts in step: call that.)
+    pub(super) fn put(&mut self, f: Entry) -> bool {
         if let Some(i) = self.index.get(&f.file_id, &self.files) {
             self.files[i] = f;
             self.text_stale = true;

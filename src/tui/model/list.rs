@@ -1,9 +1,10 @@
 //! The list view: which files show (filter, server search), in which order (sort), where the
 //! cursor is and what is selected.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use super::library::Library;
+use super::selection::Selection;
 use crate::tui::filter::Filter;
 use crate::tui::keymap::Command;
 
@@ -89,7 +90,7 @@ pub struct ListView {
     pub view: Vec<usize>,
     pub cursor: usize,
     pub offset: usize,
-    pub selected: BTreeSet<String>,
+    pub selected: Selection,
     /// Start of a `v` range (a view position).
     pub anchor: Option<usize>,
     pub filter: String,
@@ -106,7 +107,7 @@ impl Default for ListView {
             view: Vec::new(),
             cursor: 0,
             offset: 0,
-            selected: BTreeSet::new(),
+            selected: Selection::default(),
             anchor: None,
             filter: String::new(),
             filter_parsed: Filter::default(),
@@ -160,17 +161,9 @@ impl ListView {
         self.rebuild_keeping(lib, keep);
     }
 
-    /// After files left the library: the view is rebuilt from scratch.
-    pub fn files_removed(
-        &mut self,
-        lib: &mut Library,
-        gone: &HashSet<String>,
-        keep: Option<String>,
-    ) {
+    /// After files left the library (and the selection): the view is rebuilt from scratch.
+    pub fn files_removed(&mut self, lib: &mut Library, keep: Option<String>) {
         self.view.clear();
-        for id in gone {
-            self.selected.remove(id);
-        }
         self.rebuild_keeping(lib, keep);
     }
 
@@ -203,15 +196,26 @@ impl ListView {
         self.rebuild(lib);
     }
 
-    /// The file ids of the shown rows from `lo` to `hi` (view positions).
-    pub fn ids_between(&self, lib: &Library, lo: usize, hi: usize) -> Vec<String> {
-        if self.view.is_empty() {
-            return Vec::new();
+    /// Selects the shown rows from `lo` to `hi` (view positions); returns how many.
+    pub fn select_between(&mut self, lib: &Library, lo: usize, hi: usize) -> usize {
+        if self.view.is_empty() || lo >= self.view.len() {
+            return 0;
         }
-        self.view[lo..=hi.min(self.view.len() - 1)]
-            .iter()
-            .map(|&i| lib.files[i].file_id.clone())
-            .collect()
+        let rows = &self.view[lo..=hi.min(self.view.len() - 1)];
+        for &i in rows {
+            self.selected.insert(&lib.files[i]);
+        }
+        rows.len()
+    }
+
+    /// Selects the unselected shown rows and unselects the selected ones.
+    pub fn invert(&mut self, lib: &Library) {
+        for &i in &self.view {
+            let f = &lib.files[i];
+            if !self.selected.remove(f) {
+                self.selected.insert(f);
+            }
+        }
     }
 }
 

@@ -14,6 +14,7 @@ mod events;
 pub mod library;
 pub mod list;
 pub mod queue;
+pub mod selection;
 pub mod staging;
 
 use std::collections::HashSet;
@@ -153,16 +154,97 @@ impl State {
             return;
         }
         let keep = self.focused().map(|f| f.file_id.clone());
-        self.lib.remove(gone);
         for id in gone {
+            self.unselect(id);
             self.queue.errors.remove(id);
         }
-        self.list.files_removed(&mut self.lib, gone, keep);
+        self.lib.remove(gone);
+        self.list.files_removed(&mut self.lib, keep);
+    }
+
+    /// Adds or replaces a file (a selected file's counts follow). True when it is new.
+    pub(crate) fn upsert(&mut self, f: crate::model::FileDetails) -> bool {
+        let new = Entry::from(f);
+        if let Some(i) = self.lib.position(&new.file_id) {
+            self.list.selected.changed(&self.lib.files[i], &new);
+        }
+        self.lib.put(new)
     }
 
     /// Shows a file with these tags (a confirmed change, before the read-back lands).
     pub(crate) fn set_tags(&mut self, id: &str, tags: &[String]) {
+        let Some(i) = self.lib.position(id) else {
+            return;
+        };
+        let old = self
+            .list
+            .selected
+            .contains(id)
+            .then(|| self.lib.files[i].clone());
         self.lib.set_tags(id, tags);
+        if let Some(old) = old {
+            self.list.selected.changed(&old, &self.lib.files[i]);
+        }
+    }
+
+    pub(crate) fn select(&mut self, id: &str) {
+        if let Some(f) = self.lib.file(id) {
+            self.list.selected.insert(f);
+        }
+    }
+
+    pub(crate) fn unselect(&mut self, id: &str) {
+        if let Some(f) = self.lib.file(id) {
+            self.list.selected.remove(f);
+        }
+    }
+
+    /// How many files an action applies to (the selection, else the focused file).
+    pub fn target_count(&self) -> usize {
+        if self.list.selected.is_empty() {
+            usize::from(self.focused().is_some())
+        } else {
+            self.list.selected.len()
+        }
+    }
+
+    /// Is this file one of the targets?
+    pub fn is_target(&self, id: &str) -> bool {
+        if self.list.selected.is_empty() {
+            self.focused().is_some_and(|f| f.file_id == id)
+        } else {
+            self.list.selected.contains(id)
+        }
+    }
+
+    /// The one target, when there is exactly one.
+    pub fn single_target(&self) -> Option<&Entry> {
+        match self.list.selected.len() {
+            0 => self.focused(),
+            1 => self
+                .list
+                .selected
+                .iter()
+                .next()
+                .and_then(|id| self.file(id)),
+            _ => None,
+        }
+    }
+
+    /// What is staged, when it is staged for the current targets.
+    pub fn staged_for_targets(&self) -> Option<&Staged> {
+        let st = self.staged.as_ref()?;
+        let sel = &self.list.selected;
+        if sel.is_empty() {
+            let f = self.focused()?;
+            return (st.ids.len() == 1 && st.ids[0] == f.file_id).then_some(st);
+        }
+        if st.ids.len() != sel.len() {
+            return None;
+        }
+        // Staged for this very selection, or (after changes that led back) the same ids.
+        let same = st.selection == Some(sel.generation()) || st.ids.iter().eq(sel.iter());
+        same.then_some(st)
     }
 
     pub(crate) fn new_id(&mut self) -> u64 {

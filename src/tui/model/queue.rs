@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::State;
@@ -67,8 +68,8 @@ pub struct Job {
     /// The undo unit (one apply, one undo, one retry) this job belongs to.
     pub group: u64,
     pub op: Operation,
-    /// What was planned (kept for undo and retry).
-    pub plan: Plan,
+    /// What was planned (kept for undo and retry; shared with the running job, not copied).
+    pub plan: Arc<Plan>,
     pub origin: Origin,
     pub guard: Option<Guard>,
     /// The job's journal, once it ran journaled.
@@ -165,7 +166,7 @@ pub fn queue(s: &mut State, plan: Plan, group: u64, origin: Origin, guard: Optio
         group,
         op: plan.op.clone(),
         total: plan.file_count(),
-        plan,
+        plan: Arc::new(plan),
         origin,
         guard,
         journal: None,
@@ -212,7 +213,7 @@ pub fn pump(s: &mut State) -> Vec<Effect> {
     j.started = now;
     vec![Effect::RunJob {
         job: j.id,
-        plan: Box::new(j.plan.clone()),
+        plan: Arc::clone(&j.plan),
         origin: j.origin.clone(),
         guard: j.guard.clone(),
         paths,
@@ -267,7 +268,7 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
             } => {
                 j.pending += 1;
                 s.queue.errors.remove(&o.file_id);
-                s.list.selected.remove(&o.file_id);
+                s.unselect(&o.file_id);
                 let pending = super::autotag::ExtState::Pending {
                     extensions: extensions.clone(),
                     since: *updated_at,
@@ -283,7 +284,7 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
                 }
                 j.succeeded.push(o.file_id.clone());
                 s.queue.errors.remove(&o.file_id);
-                s.list.selected.remove(&o.file_id);
+                s.unselect(&o.file_id);
                 if is_delete {
                     gone.insert(o.file_id.clone());
                 }
@@ -298,7 +299,7 @@ pub fn record(s: &mut State, job: u64, outcomes: &[FileOutcome], last: bool) {
             Outcome::Skipped { .. } => {
                 j.skipped += 1;
                 s.queue.errors.remove(&o.file_id);
-                s.list.selected.remove(&o.file_id);
+                s.unselect(&o.file_id);
             }
             Outcome::Conflict { changed } => {
                 j.conflicts += 1;
@@ -325,7 +326,7 @@ fn failed(s: &mut State, ji: usize, id: &str, name: String, error: String) {
     });
     let badge = Badge { job: j.id, error };
     s.queue.errors.insert(id.to_owned(), badge);
-    s.list.selected.insert(id.to_owned());
+    s.select(id);
 }
 
 /// `207 Error in adding tags`, or the message alone when there was no status.

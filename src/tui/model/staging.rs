@@ -37,6 +37,8 @@ pub struct Staged {
     /// Vocabulary changes (merge, rename, remove everywhere), each on the files that have
     /// the tags (not `ids`).
     pub vocab: Vec<(Operation, Vec<String>)>,
+    /// The selection's generation when `ids` were taken from it (`None`: the focused file).
+    pub selection: Option<u64>,
 }
 
 impl Staged {
@@ -94,10 +96,13 @@ pub fn staging_targets(s: &mut State) -> Option<Vec<String>> {
 }
 
 pub fn staged_for<'a>(s: &'a mut State, ids: &[String]) -> &'a mut Staged {
+    let selection = (!s.list.selected.is_empty()).then(|| s.list.selected.generation());
     let st = s.staged.get_or_insert_with(Staged::default);
     if st.ids.is_empty() {
         st.ids = ids.to_vec();
     }
+    // `staging_targets` checked that these are the staged files.
+    st.selection = selection;
     st
 }
 

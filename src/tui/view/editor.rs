@@ -11,32 +11,29 @@ use super::widgets::block;
 use crate::text::untrusted;
 use crate::tui::entry::Entry;
 use crate::tui::model::State;
-use crate::tui::model::{AiRemoval, EditorRow, ExtState, Pane, Staged};
+use crate::tui::model::{AiRemoval, Badge, EditorRow, ExtState, Pane, Staged};
 use crate::tui::theme::Theme;
 
 /// What the editor is about: the targets, and the one file when there is one.
+/// Nothing here walks the selection: counts come from the selection's own aggregates.
 struct Subject<'a> {
-    targets: Vec<String>,
+    count: usize,
     single: Option<&'a Entry>,
     staged: Option<&'a Staged>,
 }
 
 pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
-    let targets = s.targets();
-    let single = match targets.as_slice() {
-        [one] => s.file(one),
-        _ => None,
-    };
-    let staged = s.staged.as_ref().filter(|st| st.ids == targets);
-    let title = match (single, targets.len()) {
+    let count = s.target_count();
+    let single = if count == 1 { s.single_target() } else { None };
+    let title = match (single, count) {
         (Some(file), _) => format!(" {} ", untrusted(file.name(), 40)),
         (None, 0) => " no file ".to_owned(),
         (None, n) => format!(" {n} selected files "),
     };
     let sub = Subject {
-        targets,
+        count,
         single,
-        staged,
+        staged: s.staged_for_targets(),
     };
     let mut lines = head(s, t, &sub);
     let cursor_line = rows(s, t, &sub, &mut lines);
@@ -78,34 +75,63 @@ fn head(s: &State, t: Theme, sub: &Subject) -> Vec<Line<'static>> {
     if let Some(file) = sub.single {
         lines.push(Line::styled(untrusted(&file.file_path, 200), t.dim()));
     }
-    for id in sub.targets.iter().take(200) {
-        if let Some(badge) = s.queue.errors.get(id) {
-            let who = if sub.single.is_some() {
-                String::new()
-            } else {
-                s.file(id)
-                    .map(|f| format!("{}: ", untrusted(f.name(), 30)))
-                    .unwrap_or_default()
-            };
-            lines.push(Line::styled(
-                format!("✗ failed: {who}{}", untrusted(&badge.error, 300)),
-                t.failed(),
-            ));
-            if lines.len() > 4 {
-                break;
-            }
+    for (id, badge) in target_errors(s) {
+        let who = if sub.single.is_some() {
+            String::new()
+        } else {
+            s.file(id)
+                .map(|f| format!("{}: ", untrusted(f.name(), 30)))
+                .unwrap_or_default()
+        };
+        lines.push(Line::styled(
+            format!("✗ failed: {who}{}", untrusted(&badge.error, 300)),
+            t.failed(),
+        ));
+        if lines.len() > 4 {
+            break;
         }
     }
-    if let Some(line) = extension_line(s, t, &sub.targets) {
+    if let Some(line) = extension_line(s, t) {
         lines.push(line);
     }
     lines
 }
 
+/// The targets' error badges, the first few by id: looked up from the smaller side (the
+/// badges, or the first 200 targets), never by walking a whole selection.
+fn target_errors(s: &State) -> Vec<(&str, &Badge)> {
+    const SHOWN: usize = 5;
+    let errors = &s.queue.errors;
+    let mut found: Vec<(&str, &Badge)> = if errors.len() <= 200 {
+        errors
+            .iter()
+            .filter(|(id, _)| s.is_target(id))
+            .map(|(id, b)| (id.as_str(), b))
+            .collect()
+    } else if s.list.selected.is_empty() {
+        s.focused()
+            .and_then(|f| errors.get_key_value(&f.file_id))
+            .map(|(id, b)| (id.as_str(), b))
+            .into_iter()
+            .collect()
+    } else {
+        s.list
+            .selected
+            .iter()
+            .take(200)
+            .filter_map(|id| errors.get_key_value(id))
+            .map(|(id, b)| (id.as_str(), b))
+            .collect()
+    };
+    found.sort_unstable_by_key(|(id, _)| *id);
+    found.truncate(SHOWN);
+    found
+}
+
 /// The tag rows, then the AI tag rows. Returns the line the cursor is on.
 fn rows(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static>>) -> Option<usize> {
-    let (single, staged, m) = (sub.single, sub.staged, sub.targets.len());
-    let rows = if sub.targets.is_empty() {
+    let (single, staged, m) = (sub.single, sub.staged, sub.count);
+    let rows = if sub.count == 0 {
         Vec::new()
     } else {
         s.editor_rows()
@@ -180,7 +206,7 @@ fn rows(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static>>) -> O
         }
         lines.push(line);
     }
-    if !ai_header && !sub.targets.is_empty() {
+    if !ai_header && sub.count > 0 {
         lines.push(Line::styled("AI tags", t.heading()));
         lines.push(Line::styled("  (none)", t.dim()));
     }
@@ -314,10 +340,19 @@ fn staged_lines(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static
 
 /// "auto-tagging: …" for the targets that ran an auto-tagging job: each file's
 /// `extensionStatus` as it came back (pending ones are re-read until their tags arrive).
-fn extension_line(s: &State, t: Theme, targets: &[String]) -> Option<Line<'static>> {
+fn extension_line(s: &State, t: Theme) -> Option<Line<'static>> {
     let (mut ok, mut pending, mut failed) = (0, 0, 0);
     let mut waiting: Option<&Vec<String>> = None;
-    for e in targets.iter().filter_map(|id| s.autotag.ext.get(id)) {
+    // From the smaller side: the files with a status, or the targets.
+    let ext = &s.autotag.ext;
+    let states: Box<dyn Iterator<Item = &ExtState>> = if ext.len() <= s.target_count() {
+        Box::new(ext.iter().filter(|(id, _)| s.is_target(id)).map(|(_, e)| e))
+    } else if s.list.selected.is_empty() {
+        Box::new(s.focused().and_then(|f| ext.get(&f.file_id)).into_iter())
+    } else {
+        Box::new(s.list.selected.iter().filter_map(|id| ext.get(id)))
+    };
+    for e in states {
         match e {
             ExtState::Success => ok += 1,
             ExtState::Failed => failed += 1,
@@ -330,7 +365,7 @@ fn extension_line(s: &State, t: Theme, targets: &[String]) -> Option<Line<'stati
     if ok + pending + failed == 0 {
         return None;
     }
-    if targets.len() == 1 {
+    if s.target_count() == 1 {
         let (text, style) = match (ok, waiting) {
             (1, _) => ("success: AI tags added".to_owned(), t.added()),
             (_, Some(exts)) => (
