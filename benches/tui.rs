@@ -326,6 +326,9 @@ fn stage_plan(c: &mut Criterion) {
     g.finish();
 }
 
+/// Files per progress batch.
+const BATCH: usize = 500;
+
 /// One progress batch of a 100 000-file job (500 files succeeded, as one unit's answers
 /// arrive), then the frame it causes.
 fn progress_batch(c: &mut Criterion) {
@@ -340,7 +343,6 @@ fn progress_batch(c: &mut Criterion) {
         })
         .expect("a job started");
     let ids: Vec<String> = start.lib.files.iter().map(|f| f.file_id.clone()).collect();
-    const BATCH: usize = 500;
     let mut term = terminal();
     let mut g = c.benchmark_group("progress_batch");
     g.sample_size(20)
