@@ -4,10 +4,15 @@
 //! 2. Without a limit: the job engine against a plain sequential loop of one PATCH per
 //!    file (what a script over an official SDK does). The loop is timed on a 250-file
 //!    sample and scaled to 5 000, since running it in full takes over three minutes.
+//! 3. Without a limit, on 500 of the files: the real binary's `iktag tags rm TAG
+//!    --ids-from FILE --yes` (start, pre-fetch of the files' details, plan, journal, calls,
+//!    read back) against what a careful script over an official SDK does: `removeTags`
+//!    with 50 ids per call, one call after another (target: iktag at least 2x faster).
 //!
 //! Run: `cargo bench --bench bulk_job`
 
 use std::collections::HashMap;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use iktag::api::{Client, ClientOptions, ListQuery, UpdateRequest};
@@ -20,6 +25,10 @@ const FILES: usize = 5000;
 const TAG: &str = "bench-tag";
 const RATE: u32 = 20;
 const SAMPLE: usize = 250;
+/// Files of the `iktag tags rm` comparison, and how many times each side runs.
+const CLI_FILES: usize = 500;
+const CLI_RUNS: usize = 5;
+const CLI_TARGET: f64 = 2.0;
 
 async fn setup() -> (Sandbox, Client, Vec<String>) {
     let sandbox = Sandbox::start(SandboxConfig::ephemeral(
@@ -163,7 +172,115 @@ async fn main() {
         per_file * 1000.0,
         sequential / engine.as_secs_f64()
     );
+
+    // 3. `iktag tags rm` on 500 files vs a sequential loop of 50-id removeTags calls.
+    cli_vs_loop(&sandbox, &client, &ids[..CLI_FILES.min(ids.len())]).await;
     sandbox.stop().await;
+}
+
+/// Runs `iktag tags rm TAG --ids-from FILE --yes` against the sandbox; returns its wall
+/// time (process start to exit) and how many requests it made.
+async fn iktag_tags_rm(
+    sandbox: &Sandbox,
+    state: &std::path::Path,
+    ids_file: &std::path::Path,
+    files: usize,
+) -> (Duration, u64) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iktag"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", state)
+        .env("IKTAG_CONFIG_DIR", state)
+        .env("IKTAG_STATE_DIR", state)
+        .env("IMAGE_KIT_BASE_URL", sandbox.base_url())
+        .env("IMAGEKIT_PRIVATE_KEY", KEY)
+        .env("IKTAG_LOG", "warn")
+        .args(["tags", "rm", TAG, "--yes", "--ids-from"])
+        .arg(ids_file)
+        .stdin(Stdio::null());
+    let before = sandbox.requests();
+    // Blocking wait off the runtime's workers: the sandbox answers on them.
+    let (took, out) = tokio::task::spawn_blocking(move || {
+        let t = Instant::now();
+        let out = cmd.output().expect("iktag runs");
+        (t.elapsed(), out)
+    })
+    .await
+    .expect("iktag joined");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains(&format!(": {files} succeeded, 0 failed")),
+        "iktag tags rm: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (took, sandbox.requests() - before)
+}
+
+/// What a careful script over an official SDK does: `removeTags`, 50 ids per call, one
+/// call after another.
+async fn sdk_loop(client: &Client, ids: &[String]) -> (Duration, u64) {
+    let t = Instant::now();
+    let mut calls = 0;
+    for chunk in ids.chunks(jobs::TAG_CHUNK) {
+        let out = client
+            .remove_tags(chunk, &[TAG.to_owned()])
+            .await
+            .expect("removeTags");
+        assert!(out.failed.is_empty(), "every file confirmed");
+        calls += 1;
+    }
+    (t.elapsed(), calls)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+async fn cli_vs_loop(sandbox: &Sandbox, client: &Client, ids: &[String]) {
+    let state = tempfile::tempdir().expect("temp dir");
+    let ids_file = state.path().join("ids.txt");
+    std::fs::write(&ids_file, ids.join("\n") + "\n").expect("ids file");
+    let (mut cli, mut script) = (Vec::new(), Vec::new());
+    let (mut cli_requests, mut script_calls) = (0, 0);
+    for _ in 0..CLI_RUNS {
+        set_faults(sandbox, false, None);
+        tag_all(client, ids).await;
+        set_faults(sandbox, true, None);
+        let (took, requests) = iktag_tags_rm(sandbox, state.path(), &ids_file, ids.len()).await;
+        cli.push(took);
+        cli_requests = requests;
+
+        set_faults(sandbox, false, None);
+        tag_all(client, ids).await;
+        set_faults(sandbox, true, None);
+        let (took, calls) = sdk_loop(client, ids).await;
+        script.push(took);
+        script_calls = calls;
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let runs = |v: &[Duration]| {
+        v.iter()
+            .map(|d| format!("{:.0}", ms(*d)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (c, s) = (median(cli.clone()), median(script.clone()));
+    let speedup = s.as_secs_f64() / c.as_secs_f64();
+    println!(
+        "no rate limit, 40 ms latency, {} files: `iktag tags rm` {:.0} ms ({cli_requests} requests; runs {} ms); sequential removeTags loop, {} ids per call {:.0} ms ({script_calls} calls; runs {} ms); speed-up {speedup:.2}x (target ≥ {CLI_TARGET}x) {}",
+        ids.len(),
+        ms(c),
+        runs(&cli),
+        jobs::TAG_CHUNK,
+        ms(s),
+        runs(&script),
+        if speedup >= CLI_TARGET {
+            "ok"
+        } else {
+            "MISSED"
+        }
+    );
 }
 
 struct FileDetailsLite {

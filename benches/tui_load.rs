@@ -9,6 +9,9 @@
 //! - first rows: from creating the `Client` to the first page being in the state and drawn
 //!   (target < 200 ms);
 //! - full load: from creating the `Client` to all files being in the state;
+//! - both again with the sandbox answering every request 150 ms late (`--latency 150`, set
+//!   through `PUT /_sandbox/faults`), as over SSH against the real API (full load target
+//!   ≤ 5 s: the listing keeps several pages in flight);
 //! - resident memory (`VmRSS`, Linux) before and after loading; the difference is the state's
 //!   share (target ≤ 80 MB), raw and after `malloc_trim` (glibc keeps the freed garbage of
 //!   parsing 100 pages of JSON). A counting allocator also reports the live heap the loaded
@@ -38,6 +41,9 @@ const FILES: usize = 100_000;
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
 const FIRST_ROWS_TARGET_MS: f64 = 200.0;
+/// The remote case: every request answered this late, and the full load's target.
+const LATENCY_MS: u64 = 150;
+const LATENCY_FULL_LOAD_TARGET_S: f64 = 5.0;
 const STATE_MB_TARGET: f64 = 80.0;
 
 /// The system allocator, counting the bytes currently allocated.
@@ -363,15 +369,66 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let result = rt.block_on(load(&base, &key));
+    let result = rt.block_on(async {
+        let local = load(&base, &key).await?;
+        set_latency(&base, &key, LATENCY_MS).await?;
+        let remote = load(&base, &key).await?;
+        Ok::<_, String>((local, remote))
+    });
     drop(rt);
     // Stop the sandbox before reporting or exiting.
     drop(sandbox);
     match result {
-        Ok(f) => report(&f),
+        Ok((local, remote)) => {
+            report(&local);
+            report_latency(&remote);
+        }
         Err(e) => {
             eprintln!("tui_load: {e}");
             std::process::exit(1);
         }
     }
+}
+
+/// `PUT /_sandbox/faults {"latencyMs": [ms, ms]}`: what `iktag sandbox --latency ms` sets.
+async fn set_latency(base: &str, key: &str, ms: u64) -> Result<(), String> {
+    let resp = reqwest::Client::new()
+        .put(format!("{base}/_sandbox/faults"))
+        .basic_auth(key, None::<&str>)
+        .json(&serde_json::json!({ "latencyMs": [ms, ms] }))
+        .send()
+        .await
+        .map_err(|e| format!("cannot set the sandbox's latency: {e}"))?;
+    if resp.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "setting the sandbox's latency: HTTP {}",
+            resp.status()
+        ))
+    }
+}
+
+/// The same load with every request answered [`LATENCY_MS`] late: timings only (the memory
+/// figures above are the state's; a second load in this process would blur them).
+fn report_latency(f: &Figures) {
+    let verdict = |ok: bool| if ok { "ok" } else { "MISSED" };
+    let full = f.full_load.as_secs_f64();
+    println!();
+    println!(
+        "tui_load at --latency {LATENCY_MS}: {} files, {} pages, {} draws",
+        f.files, f.pages, f.draws
+    );
+    println!(
+        "{:<34} {:>9.1} ms  {:<10}",
+        "first rows (client → drawn)",
+        f.first_rows.as_secs_f64() * 1000.0,
+        "-"
+    );
+    println!(
+        "{:<34} {:>10.2} s  ≤ {LATENCY_FULL_LOAD_TARGET_S} s {}",
+        format!("full load ({} files)", f.files),
+        full,
+        verdict(full <= LATENCY_FULL_LOAD_TARGET_S)
+    );
 }

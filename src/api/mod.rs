@@ -8,9 +8,15 @@
 //!
 //! A retried call may have reached the server the first time; [`Reply::replayed`] says so,
 //! so callers can read a later 404 for ids "already gone" honestly.
+//!
+//! Listings are pipelined: a [`Pager`] keeps several page requests in flight (and
+//! [`Client::details_of`] several searches), hands pages out strictly in order, and shrinks
+//! its window when the account is rate limited (`flight.rs`).
 
 mod error;
+mod flight;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,6 +27,7 @@ use serde_json::{Map, Value, json};
 use tokio::time::Instant;
 
 pub use self::error::ApiError;
+use self::flight::{InFlight, Tasks};
 use crate::model::{
     Asset, BulkDeleteResponse, BulkUpdateResponse, CustomMetadataField, ErrorBody, FileDetails,
     FileError,
@@ -76,6 +83,8 @@ pub struct Client {
     auth: HeaderValue,
     opts: Arc<ClientOptions>,
     gate: Arc<Mutex<Option<Instant>>>,
+    /// 429 replies this client (and its clones) got: listings shrink their window on a new one.
+    throttled: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Client {
@@ -184,6 +193,13 @@ impl UpdateRequest {
     }
 }
 
+/// How many list requests a listing keeps in flight unless told otherwise
+/// ([`ListQuery::in_flight`], [`Client::details_of_with`]).
+pub const LIST_IN_FLIGHT: usize = 4;
+
+/// Ids per `id IN [...]` search in [`Client::details_of`] (keeps the URL well under 8 KB).
+pub const DETAILS_CHUNK: usize = 100;
+
 /// Parameters of `GET /v1/files`. The default sort is `ASC_CREATED`, which is stable
 /// enough for `skip` paging.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,6 +213,8 @@ pub struct ListQuery {
     pub skip: usize,
     /// Stop after this many items (`None`: everything).
     pub max_items: Option<usize>,
+    /// Page requests kept in flight at most (at least 1; default [`LIST_IN_FLIGHT`]).
+    pub in_flight: usize,
 }
 
 impl Default for ListQuery {
@@ -210,15 +228,32 @@ impl Default for ListQuery {
             page_size: 1000,
             skip: 0,
             max_items: None,
+            in_flight: LIST_IN_FLIGHT,
         }
     }
 }
 
-/// Walks a listing page by page. Dropping it cancels; `fetched()` is the progress.
+/// Walks a listing page by page, keeping up to [`ListQuery::in_flight`] page requests in
+/// flight. Pages come out strictly in order; the first page shorter than the limit it asked
+/// for ends the listing, and pages already requested past it are dropped unread. The first
+/// page goes out alone (a listing that fits one page costs one request); once it is full,
+/// the window opens. The first failing page ends the listing with its error, after the
+/// pages before it. Dropping the pager cancels what is still in flight; `fetched()` is the
+/// progress.
 pub struct Pager {
     client: Client,
-    query: ListQuery,
+    query: Arc<ListQuery>,
+    /// Skip of the next page to request.
     next_skip: usize,
+    /// Items asked for so far (for `max_items`).
+    requested: usize,
+    /// Requests in flight, oldest first, with the limit each asked for. Each page is parsed
+    /// when it is handed out, one at a time (parsing several at once on several threads
+    /// leaves the allocator holding more memory, for no gain while waiting on the network).
+    pending: Tasks<(usize, Result<Reply, ApiError>)>,
+    window: InFlight,
+    /// A full page has been handed out: the window may open past the first request.
+    opened: bool,
     fetched: usize,
     done: bool,
 }
@@ -229,27 +264,57 @@ impl Pager {
         if self.done {
             return Ok(None);
         }
-        let mut limit = self.query.page_size.clamp(1, 1000);
-        if let Some(max) = self.query.max_items {
-            limit = limit.min(max.saturating_sub(self.fetched));
-            if limit == 0 {
+        self.fill();
+        let Some(next) = self.pending.next().await else {
+            // Nothing left to ask for (`max_items` reached exactly).
+            self.done = true;
+            return Ok(None);
+        };
+        let parsed = next.and_then(|(limit, reply)| {
+            Ok((limit, Client::parse::<Vec<Asset>>(&reply?, "file list")?))
+        });
+        let (limit, mut page) = match parsed {
+            Ok(page) => page,
+            Err(e) => {
                 self.done = true;
-                return Ok(None);
+                self.pending.abort_all();
+                return Err(e);
             }
-        }
-        let page = self
-            .client
-            .list_page(&self.query, self.next_skip, limit)
-            .await?;
-        self.next_skip += page.len();
+        };
+        // A server that sends more than asked must not shift the pages after it.
+        page.truncate(limit);
         self.fetched += page.len();
         if page.len() < limit {
             self.done = true;
+            // Requests past the end: let them finish (they are sent) and drop their pages.
+            self.pending.detach_all();
+        } else {
+            self.opened = true;
+            self.window.observe(self.client.throttled());
         }
         if page.is_empty() {
             return Ok(None);
         }
         Ok(Some(page))
+    }
+
+    /// Sends page requests until the window is full or nothing is left to ask for.
+    fn fill(&mut self) {
+        let cap = if self.opened { self.window.size() } else { 1 };
+        while self.pending.len() < cap {
+            let mut limit = self.query.page_size.clamp(1, 1000);
+            if let Some(max) = self.query.max_items {
+                limit = limit.min(max.saturating_sub(self.requested));
+            }
+            if limit == 0 {
+                return;
+            }
+            let (client, query, skip) = (self.client.clone(), self.query.clone(), self.next_skip);
+            self.pending
+                .spawn(async move { (limit, client.list_page(&query, skip, limit).await) });
+            self.next_skip += limit;
+            self.requested += limit;
+        }
     }
 
     pub fn fetched(&self) -> usize {
@@ -316,7 +381,13 @@ impl Client {
             auth,
             opts: Arc::new(opts),
             gate: Arc::new(Mutex::new(None)),
+            throttled: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// How many 429s this client and its clones have had (a listing's window watches it).
+    fn throttled(&self) -> u64 {
+        self.throttled.load(Ordering::Relaxed)
     }
 
     pub fn base_url(&self) -> &url::Url {
@@ -419,6 +490,7 @@ impl Client {
             };
             if status == StatusCode::TOO_MANY_REQUESTS {
                 let wait = rate_limit_wait(&headers);
+                self.throttled.fetch_add(1, Ordering::Relaxed);
                 if waits < self.opts.max_rate_limit_waits {
                     waits += 1;
                     tracing::debug!(wait_ms = millis(wait), "rate limited; pausing all requests");
@@ -462,12 +534,7 @@ impl Client {
         })
     }
 
-    async fn list_page(
-        &self,
-        q: &ListQuery,
-        skip: usize,
-        limit: usize,
-    ) -> Result<Vec<Asset>, ApiError> {
+    async fn list_page(&self, q: &ListQuery, skip: usize, limit: usize) -> Result<Reply, ApiError> {
         let mut url = self.url(&["v1", "files"]);
         {
             let mut qp = url.query_pairs_mut();
@@ -487,8 +554,7 @@ impl Client {
             qp.append_pair("limit", &limit.to_string());
             qp.append_pair("skip", &skip.to_string());
         }
-        let reply = self.send(Method::GET, url, None).await?;
-        Self::parse(&reply, "file list")
+        self.send(Method::GET, url, None).await
     }
 
     /// A pager over `GET /v1/files`.
@@ -496,28 +562,56 @@ impl Client {
         Pager {
             client: self.clone(),
             next_skip: query.skip,
-            query,
+            requested: 0,
+            pending: Tasks::default(),
+            window: InFlight::new(query.in_flight, self.throttled()),
+            opened: false,
+            query: Arc::new(query),
             fetched: 0,
             done: false,
         }
     }
 
-    /// Current details of many files, 100 ids per search (`id IN [...]`). Ids that do not
-    /// exist are simply absent from the result.
+    /// Current details of many files, [`DETAILS_CHUNK`] ids per search (`id IN [...]`),
+    /// [`LIST_IN_FLIGHT`] searches in flight. Ids that do not exist are simply absent from
+    /// the result.
     pub async fn details_of(&self, ids: &[String]) -> Result<Vec<FileDetails>, ApiError> {
+        self.details_of_with(ids, LIST_IN_FLIGHT).await
+    }
+
+    /// [`details_of`](Self::details_of) with up to `in_flight` searches at once. The result
+    /// is the same whatever `in_flight` is: chunk by chunk in order, each in the server's
+    /// order; the first failing chunk (in order) is the error.
+    pub async fn details_of_with(
+        &self,
+        ids: &[String],
+        in_flight: usize,
+    ) -> Result<Vec<FileDetails>, ApiError> {
+        let mut chunks = ids.chunks(DETAILS_CHUNK);
+        let mut window = InFlight::new(in_flight, self.throttled());
+        let mut pending = Tasks::default();
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(100) {
-            let list: Vec<String> = chunk
-                .iter()
-                .map(|id| serde_json::Value::String(id.clone()).to_string())
-                .collect();
-            let query = ListQuery {
-                search_query: Some(format!("id IN [{}]", list.join(", "))),
-                ..Default::default()
-            };
-            out.extend(self.list(query).collect_files().await?);
+        loop {
+            while pending.len() < window.size() {
+                let Some(chunk) = chunks.next() else { break };
+                let list: Vec<String> = chunk
+                    .iter()
+                    .map(|id| serde_json::Value::String(id.clone()).to_string())
+                    .collect();
+                let pager = self.list(ListQuery {
+                    search_query: Some(format!("id IN [{}]", list.join(", "))),
+                    ..Default::default()
+                });
+                pending.spawn(pager.collect_files());
+            }
+            match pending.next().await {
+                None => return Ok(out),
+                Some(Ok(Ok(files))) => out.extend(files),
+                // Dropping `pending` cancels the searches after the failed one.
+                Some(Ok(Err(e)) | Err(e)) => return Err(e),
+            }
+            window.observe(self.throttled());
         }
-        Ok(out)
     }
 
     pub async fn get_details(&self, file_id: &str) -> Result<FileDetails, ApiError> {

@@ -70,7 +70,7 @@ pub async fn apply(common: Common, args: ApplyArgs) -> Result<(), CliError> {
         .iter()
         .filter_map(|e| e.get("fileId").and_then(|x| x.as_str()).map(str::to_owned))
         .collect();
-    let files = ctx.client.details_of(&ids).await?;
+    let files = ctx.client.details_of_with(&ids, ctx.concurrency).await?;
     let known: HashMap<String, FileDetails> =
         files.into_iter().map(|f| (f.file_id.clone(), f)).collect();
     let (bodies, before) = patches(&wanted, &known);

@@ -166,7 +166,7 @@ async fn current(ctx: &Ctx, plan: &jobs::Plan) -> Result<HashMap<String, FileDet
     let mut ids: Vec<String> = plan.units.iter().flat_map(|u| u.ids.clone()).collect();
     ids.sort();
     ids.dedup();
-    let files = ctx.client.details_of(&ids).await?;
+    let files = ctx.client.details_of_with(&ids, ctx.concurrency).await?;
     Ok(files.into_iter().map(|f| (f.file_id.clone(), f)).collect())
 }
 

@@ -110,8 +110,9 @@ pub(super) async fn resolve_targets(
     if let Some(path) = &t.ids_from {
         let ids = read_ids(path)?;
         // Read the files' current state, so the plan skips files that would not change
-        // and undo touches only files this job really changed.
-        let files = ctx.client.details_of(&ids).await?;
+        // and undo touches only files this job really changed: as many searches in
+        // flight as the job will have calls (`--concurrency`).
+        let files = ctx.client.details_of_with(&ids, ctx.concurrency).await?;
         return Ok((
             ids,
             files.into_iter().map(|f| (f.file_id.clone(), f)).collect(),

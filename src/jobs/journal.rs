@@ -13,6 +13,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +124,8 @@ pub struct Journal {
     pub id: String,
     pub path: PathBuf,
     file: Mutex<File>,
+    /// Lines written but not yet flushed (only the plan, until the first units start).
+    dirty: AtomicBool,
 }
 
 /// Errors reading or writing journals.
@@ -161,7 +164,9 @@ pub fn new_job_id() -> String {
 }
 
 impl Journal {
-    /// Creates the journal and writes the plan, flushed, before any unit runs.
+    /// Creates the journal and writes the plan. The plan is flushed with the next lines
+    /// (the first units' `start` lines, so before any unit runs: one flush less on the way
+    /// to the first call), or when the journal is dropped with nothing after it.
     pub fn create(dir: &Path, plan: &Plan, header: &Header) -> Result<Journal, JournalError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let id = new_job_id();
@@ -175,36 +180,65 @@ impl Journal {
             id: id.clone(),
             path,
             file: Mutex::new(file),
+            dirty: AtomicBool::new(false),
         };
-        j.write(&Line::Job {
-            id,
-            base_url: header
-                .library
-                .as_ref()
-                .map(|l| l.base_url.clone())
-                .unwrap_or_default(),
-            created_at: Timestamp::now(),
-            plan: Box::new(plan.clone()),
-            library: header.library.clone().map(Box::new),
-            origin: header.origin.clone(),
-            paths: header.paths.clone(),
-        })?;
+        j.append(
+            &[Line::Job {
+                id,
+                base_url: header
+                    .library
+                    .as_ref()
+                    .map(|l| l.base_url.clone())
+                    .unwrap_or_default(),
+                created_at: Timestamp::now(),
+                plan: Box::new(plan.clone()),
+                library: header.library.clone().map(Box::new),
+                origin: header.origin.clone(),
+                paths: header.paths.clone(),
+            }],
+            false,
+        )?;
         Ok(j)
     }
 
     fn write(&self, line: &Line) -> Result<(), JournalError> {
-        let mut text = serde_json::to_string(line).map_err(|e| JournalError::Io {
-            path: self.path.display().to_string(),
-            source: std::io::Error::other(e),
-        })?;
-        text.push('\n');
+        self.write_all(std::slice::from_ref(line))
+    }
+
+    /// Appends lines in order and flushes them to disk once (a group commit: every line
+    /// is on disk when this returns, at the cost of one flush).
+    fn write_all(&self, lines: &[Line]) -> Result<(), JournalError> {
+        self.append(lines, true)
+    }
+
+    /// Appends lines in order; `flush`: and flushes them (and any before them) to disk.
+    fn append(&self, lines: &[Line], flush: bool) -> Result<(), JournalError> {
+        let mut text = String::new();
+        for line in lines {
+            let one = serde_json::to_string(line).map_err(|e| JournalError::Io {
+                path: self.path.display().to_string(),
+                source: std::io::Error::other(e),
+            })?;
+            text.push_str(&one);
+            text.push('\n');
+        }
         let mut f = self
             .file
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f.write_all(text.as_bytes())
-            .and_then(|()| f.sync_data())
-            .map_err(io_err(&self.path))
+        f.write_all(text.as_bytes()).map_err(io_err(&self.path))?;
+        if !flush {
+            if !text.is_empty() {
+                self.dirty.store(true, Ordering::SeqCst);
+            }
+            return Ok(());
+        }
+        if text.is_empty() && !self.dirty.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        f.sync_data().map_err(io_err(&self.path))?;
+        self.dirty.store(false, Ordering::SeqCst);
+        Ok(())
     }
 
     pub fn unit_started(&self, unit: usize, ids: &[String]) -> Result<(), JournalError> {
@@ -221,6 +255,24 @@ impl Journal {
         })
     }
 
+    /// The `done` lines of units that finished, then the `start` lines of units about to
+    /// go out, flushed once (a group commit: all of them are on disk when this returns).
+    pub fn units(
+        &self,
+        done: &[(usize, &[FileOutcome])],
+        starting: &[(usize, &[String])],
+    ) -> Result<(), JournalError> {
+        let done = done.iter().map(|(unit, outcomes)| Line::Done {
+            unit: *unit,
+            outcomes: outcomes.to_vec(),
+        });
+        let starting = starting.iter().map(|(unit, ids)| Line::Start {
+            unit: *unit,
+            ids: ids.to_vec(),
+        });
+        self.write_all(&done.chain(starting).collect::<Vec<_>>())
+    }
+
     /// The confirmed files as read back after the run.
     pub fn after(&self, files: BTreeMap<String, FileState>) -> Result<(), JournalError> {
         self.write(&Line::After { files })
@@ -230,6 +282,34 @@ impl Journal {
         self.write(&Line::End {
             summary: summary.clone(),
         })
+    }
+
+    /// [`after`](Self::after) then [`finished`](Self::finished), flushed once.
+    pub fn after_and_finished(
+        &self,
+        files: BTreeMap<String, FileState>,
+        summary: &Summary,
+    ) -> Result<(), JournalError> {
+        self.write_all(&[
+            Line::After { files },
+            Line::End {
+                summary: summary.clone(),
+            },
+        ])
+    }
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        if self.dirty.load(Ordering::SeqCst) {
+            let f = self
+                .file
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Err(e) = f.sync_data() {
+                tracing::error!(error = %e, path = %self.path.display(), "cannot flush the job journal");
+            }
+        }
     }
 }
 

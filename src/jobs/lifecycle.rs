@@ -89,12 +89,13 @@ async fn check_guard(
     client: &Client,
     plan: &Plan,
     guard: &Guard,
+    in_flight: usize,
 ) -> Result<(Plan, Vec<FileOutcome>), crate::api::ApiError> {
     let mut unique: Vec<String> = plan.units.iter().flat_map(|u| u.ids.clone()).collect();
     unique.sort();
     unique.dedup();
     let now: BTreeMap<String, FileDetails> = client
-        .details_of(&unique)
+        .details_of_with(&unique, in_flight)
         .await?
         .into_iter()
         .map(|f| (f.file_id.clone(), f))
@@ -131,7 +132,7 @@ pub async fn execute(
 ) -> Result<Finished, super::journal::JournalError> {
     let (plan, mut outcomes) = match &spec.guard {
         None => (plan.clone(), Vec::new()),
-        Some(g) => match check_guard(client, plan, g).await {
+        Some(g) => match check_guard(client, plan, g, spec.concurrency).await {
             Ok(checked) => checked,
             Err(e) => return Ok(guard_unchecked(plan, &e)),
         },
@@ -159,7 +160,7 @@ pub async fn execute(
             let _ = tx.send(Event::Done(outcomes.clone()));
         }
     }
-    let ran = super::run(
+    let (ran, fresh) = super::read_back::run_and_read_back(
         client,
         &plan,
         spec.concurrency,
@@ -169,14 +170,13 @@ pub async fn execute(
     )
     .await;
     outcomes.extend(ran);
-    let fresh = read_back(client, &plan, &outcomes).await;
     let id = journal.as_ref().map(|j| j.id.clone()).unwrap_or_default();
     let summary = Summary::of(&id, &outcomes);
     if let Some(j) = &journal {
         finish_journal(j, &outcomes, &fresh, &summary);
     }
     Ok(Finished {
-        job: journal.map(|j| j.id),
+        job: journal.as_ref().map(|j| j.id.clone()),
         outcomes,
         summary,
         fresh,
@@ -205,29 +205,6 @@ fn guard_unchecked(plan: &Plan, e: &crate::api::ApiError) -> Finished {
     }
 }
 
-/// The files the job touched (succeeded, pending, failed) as the server has them now;
-/// nothing after a delete, and nothing (with a warning) if they cannot be read.
-async fn read_back(client: &Client, plan: &Plan, outcomes: &[FileOutcome]) -> Vec<FileDetails> {
-    let touched: Vec<String> = outcomes
-        .iter()
-        .filter(|o| {
-            matches!(
-                o.outcome,
-                Outcome::Succeeded | Outcome::Pending { .. } | Outcome::Failed { .. }
-            )
-        })
-        .map(|o| o.file_id.clone())
-        .collect();
-    if touched.is_empty() || plan.op == super::Operation::Delete {
-        Vec::new()
-    } else {
-        client.details_of(&touched).await.unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "could not read the files back after the job");
-            Vec::new()
-        })
-    }
-}
-
 /// Journals the succeeded files' state after the job (what undo checks) and the summary.
 fn finish_journal(j: &Journal, outcomes: &[FileOutcome], fresh: &[FileDetails], summary: &Summary) {
     let ok: HashSet<&str> = outcomes
@@ -240,7 +217,7 @@ fn finish_journal(j: &Journal, outcomes: &[FileOutcome], fresh: &[FileDetails], 
         .filter(|f| ok.contains(f.file_id.as_str()))
         .map(|f| (f.file_id.clone(), FileState::of(f)))
         .collect();
-    if let Err(e) = j.after(after).and_then(|()| j.finished(summary)) {
+    if let Err(e) = j.after_and_finished(after, summary) {
         tracing::error!(error = %e, "cannot finish the job journal");
     }
 }

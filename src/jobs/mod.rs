@@ -19,6 +19,7 @@ mod outcome;
 mod plan;
 pub mod policy;
 mod preview;
+mod read_back;
 mod run;
 
 pub use library::Library;

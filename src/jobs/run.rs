@@ -41,6 +41,26 @@ pub async fn run(
     journal: Option<&journal::Journal>,
     events: Option<mpsc::UnboundedSender<Event>>,
 ) -> Vec<FileOutcome> {
+    run_with(client, plan, &slots(concurrency), cancel, journal, events).await
+}
+
+/// The slots of a job: `concurrency` requests in flight at once, within the policy's bounds.
+pub(super) fn slots(concurrency: usize) -> Arc<Semaphore> {
+    Arc::new(Semaphore::new(
+        concurrency.clamp(policy::CONCURRENCY_MIN, policy::CONCURRENCY_MAX),
+    ))
+}
+
+/// [`run`] taking its slots from `permits`, which other requests of the same job (its
+/// read back) share: each unit holds one while its calls are out.
+pub(super) async fn run_with(
+    client: &Client,
+    plan: &Plan,
+    permits: &Arc<Semaphore>,
+    cancel: &CancelHandle,
+    journal: Option<&journal::Journal>,
+    events: Option<mpsc::UnboundedSender<Event>>,
+) -> Vec<FileOutcome> {
     let mut outcomes: Vec<FileOutcome> = plan
         .skipped
         .iter()
@@ -51,19 +71,28 @@ pub async fn run(
             },
         })
         .collect();
-    let permits = Arc::new(Semaphore::new(
-        concurrency.clamp(policy::CONCURRENCY_MIN, policy::CONCURRENCY_MAX),
-    ));
     let previous = Arc::new(plan.previous_tags.clone());
     let mut set = tokio::task::JoinSet::new();
-    for (n, unit) in plan.units.iter().enumerate() {
-        let Ok(permit) = permits.clone().acquire_owned().await else {
+    let mut next = 0;
+    while next < plan.units.len() {
+        // Wait for a free slot, then take every other free one: those units start
+        // together, their `start` lines flushed to the journal once. (Units finish in
+        // bursts: the yield lets the rest of a burst give its slots back first.)
+        let Ok(first) = permits.clone().acquire_owned().await else {
             break;
         };
+        tokio::task::yield_now().await;
+        let mut batch = vec![first];
+        while next + batch.len() < plan.units.len() {
+            match permits.clone().try_acquire_owned() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
         if cancel.is_cancelled() {
-            drop(permit);
+            drop(batch);
             outcomes.extend(
-                plan.units[n..]
+                plan.units[next..]
                     .iter()
                     .flat_map(|u| &u.ids)
                     .map(|id| FileOutcome {
@@ -73,54 +102,76 @@ pub async fn run(
             );
             break;
         }
-        if let Some(j) = journal
-            && let Err(e) = j.unit_started(n, &unit.ids)
-        {
-            tracing::error!(error = %e, "cannot write the job journal; stopping the job");
-            cancel.cancel();
-        }
-        let (client, op, unit, events, previous) = (
-            client.clone(),
-            plan.op_of(unit).clone(),
-            unit.clone(),
-            events.clone(),
-            previous.clone(),
-        );
-        set.spawn(async move {
-            let result = run_unit(&client, &op, &unit.ids, &previous).await;
-            drop(permit);
-            if let Some(tx) = events {
-                let _ = tx.send(Event::Done(result.clone()));
+        let starting = next..next + batch.len();
+        // Units that finished meanwhile are journaled in the same flush as the ones
+        // starting, so the journal keeps up without a flush of its own on the way.
+        let done = finished(&mut set, None);
+        if let Some(j) = journal {
+            let lines: Vec<(usize, &[String])> = starting
+                .clone()
+                .map(|n| (n, plan.units[n].ids.as_slice()))
+                .collect();
+            if let Err(e) = j.units(&done_lines(&done), &lines) {
+                tracing::error!(error = %e, "cannot write the job journal; stopping the job");
+                cancel.cancel();
             }
-            (n, result)
-        });
-        // Record units that finished meanwhile, so the journal keeps up.
-        while let Some(done) = set.try_join_next() {
-            record(done, journal, &mut outcomes);
+        }
+        outcomes.extend(done.into_iter().flat_map(|(_, r)| r));
+        for (n, permit) in starting.zip(batch) {
+            let unit = &plan.units[n];
+            let (client, op, unit, events, previous) = (
+                client.clone(),
+                plan.op_of(unit).clone(),
+                unit.clone(),
+                events.clone(),
+                previous.clone(),
+            );
+            set.spawn(async move {
+                let result = run_unit(&client, &op, &unit.ids, &previous).await;
+                drop(permit);
+                if let Some(tx) = events {
+                    let _ = tx.send(Event::Done(result.clone()));
+                }
+                (n, result)
+            });
+            next += 1;
         }
     }
-    while let Some(done) = set.join_next().await {
-        record(done, journal, &mut outcomes);
+    while let Some(first) = set.join_next().await {
+        let done = finished(&mut set, Some(first));
+        if let Some(j) = journal
+            && let Err(e) = j.units(&done_lines(&done), &[])
+        {
+            tracing::error!(error = %e, "cannot write the job journal");
+        }
+        outcomes.extend(done.into_iter().flat_map(|(_, r)| r));
     }
     outcomes
 }
 
-fn record(
-    done: Result<(usize, Vec<FileOutcome>), tokio::task::JoinError>,
-    journal: Option<&journal::Journal>,
-    outcomes: &mut Vec<FileOutcome>,
-) {
-    match done {
-        Ok((n, result)) => {
-            if let Some(j) = journal
-                && let Err(e) = j.unit_done(n, &result)
-            {
-                tracing::error!(error = %e, "cannot write the job journal");
-            }
-            outcomes.extend(result);
-        }
-        Err(e) => tracing::error!(error = %e, "a job unit panicked; its files have no outcome"),
-    }
+type UnitResult = Result<(usize, Vec<FileOutcome>), tokio::task::JoinError>;
+
+/// `first` and every other unit that has finished (a unit that panicked is logged: its
+/// files have no outcome).
+fn finished(
+    set: &mut tokio::task::JoinSet<(usize, Vec<FileOutcome>)>,
+    first: Option<UnitResult>,
+) -> Vec<(usize, Vec<FileOutcome>)> {
+    first
+        .into_iter()
+        .chain(std::iter::from_fn(|| set.try_join_next()))
+        .filter_map(|result| {
+            result
+                .map_err(|e| {
+                    tracing::error!(error = %e, "a job unit panicked; its files have no outcome");
+                })
+                .ok()
+        })
+        .collect()
+}
+
+fn done_lines(done: &[(usize, Vec<FileOutcome>)]) -> Vec<(usize, &[FileOutcome])> {
+    done.iter().map(|(n, r)| (*n, r.as_slice())).collect()
 }
 
 fn failed_all(ids: &[String], e: &ApiError) -> Vec<FileOutcome> {

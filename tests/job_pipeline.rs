@@ -1,0 +1,185 @@
+//! A job's reads pipelined around its writes: the `--ids-from` pre-fetch with several
+//! searches in flight, and the read back overlapped with the calls, each file read once,
+//! only after every unit that names it has finished.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use iktag::api::{Client, ClientOptions, ListQuery};
+use iktag::jobs::lifecycle::{self, RunSpec};
+use iktag::jobs::{CancelHandle, Operation, Outcome, Plan, Unit, journal};
+use iktag::sandbox::SeedSource;
+use iktag::sandbox::faults::FaultConfig;
+use serde_json::Value;
+
+fn client(h: &Harness) -> Client {
+    let mut o = ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY);
+    o.request_timeout = Duration::from_secs(10);
+    Client::new(o).unwrap()
+}
+
+async fn library(files: usize) -> Harness {
+    Harness::with(
+        SeedSource::Generate { files, seed: 4 },
+        FaultConfig::default(),
+    )
+    .await
+}
+
+async fn ids(c: &Client) -> Vec<String> {
+    c.list(ListQuery::default())
+        .collect_files()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| f.file_id)
+        .collect()
+}
+
+/// `GET /_sandbox/requests` once every request has been answered and the count is still.
+async fn settled_log(h: &Harness) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut last = h.get("/_sandbox/requests").await.body;
+    loop {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let now = h.get("/_sandbox/requests").await.body;
+        let answered = now["recent"].as_array().unwrap().len() as u64;
+        if (now == last && now["total"].as_u64() == Some(answered)) || Instant::now() > deadline {
+            return now;
+        }
+        last = now;
+    }
+}
+
+/// (method, path) → how many times, from the request log.
+fn count(log: &Value, method: &str, path: &str) -> usize {
+    log["recent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["method"] == method && r["path"] == path && r["status"] == 200)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tags_rm_from_ids_reads_each_file_once_before_and_once_after() {
+    let h = library(600).await;
+    let c = client(&h);
+    let all = ids(&c).await;
+    let targets = &all[..500];
+    for chunk in targets.chunks(50) {
+        c.add_tags(chunk, &["bench".into()]).await.unwrap();
+    }
+    let state = tempfile::tempdir().unwrap();
+    let file = state.path().join("ids.txt");
+    std::fs::write(&file, targets.join("\n")).unwrap();
+    let r = h
+        .send(
+            h.http
+                .delete(h.url("/_sandbox/requests"))
+                .basic_auth(KEY, None::<&str>),
+        )
+        .await;
+    assert!(r.status < 300);
+
+    let out = run({
+        let mut cmd = iktag(&h, state.path());
+        cmd.args(["tags", "rm", "bench", "--yes", "--json", "--ids-from"])
+            .arg(&file);
+        cmd
+    })
+    .await;
+    succeeded(&out);
+    let lines = lines(&out);
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["succeeded"], 500, "{summary}");
+
+    // 500 ids: 5 searches to plan, 10 calls of 50, 5 searches to read back. No more.
+    let log = settled_log(&h).await;
+    assert_eq!(log["total"], 20, "{log}");
+    assert_eq!(count(&log, "GET", "/v1/files"), 10);
+    assert_eq!(count(&log, "POST", "/v1/files/removeTags"), 10);
+
+    // The journal holds every file as read back after the job: the tag gone.
+    let job = summary["job"].as_str().unwrap();
+    let record = journal::load(&state.path().join("jobs"), job).unwrap();
+    assert_eq!(record.after.len(), 500);
+    assert!(targets.iter().all(|id| record.after.contains_key(id)));
+    assert!(
+        record
+            .after
+            .values()
+            .all(|f| !f.tags.iter().any(|t| t == "bench"))
+    );
+}
+
+#[tokio::test]
+async fn a_file_in_two_units_is_read_back_after_the_second() {
+    let h = library(300).await;
+    let c = client(&h);
+    let all = ids(&c).await;
+    let both = &all[..120];
+    for chunk in both.chunks(50) {
+        c.add_tags(chunk, &["old".into()]).await.unwrap();
+    }
+    // As an undo plans it: each file in two units with their own operations, the second
+    // starting only when the first is done (one slot). Units of 40: the files of the
+    // first add units reach the read back's 100 before their remove units run.
+    let mut units: Vec<Unit> = both
+        .chunks(40)
+        .map(|c| Unit {
+            ids: c.to_vec(),
+            op: None,
+        })
+        .collect();
+    units.extend(both.chunks(40).map(|c| Unit {
+        ids: c.to_vec(),
+        op: Some(Operation::RemoveTags {
+            tags: vec!["old".into()],
+        }),
+    }));
+    let plan = Plan {
+        op: Operation::AddTags {
+            tags: vec!["new".into()],
+        },
+        units,
+        skipped: Vec::new(),
+        previous_tags: std::collections::HashMap::new(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let spec = RunSpec {
+        dir: Some(dir.path().to_owned()),
+        concurrency: 1,
+        ..Default::default()
+    };
+    let done = lifecycle::execute(&c, &plan, &spec, &CancelHandle::default(), None)
+        .await
+        .unwrap();
+    assert_eq!(done.outcomes.len(), 240);
+    assert!(
+        done.outcomes
+            .iter()
+            .all(|o| o.outcome == Outcome::Succeeded)
+    );
+    // Each file once, as it is after both of its units.
+    let mut fresh: Vec<&str> = done.fresh.iter().map(|f| f.file_id.as_str()).collect();
+    fresh.sort_unstable();
+    let mut want: Vec<&str> = both.iter().map(String::as_str).collect();
+    want.sort_unstable();
+    assert_eq!(fresh, want);
+    let after_both =
+        |tags: &[String]| tags.iter().any(|t| t == "new") && !tags.iter().any(|t| t == "old");
+    for f in &done.fresh {
+        assert!(
+            after_both(&f.tags),
+            "{} read back before its last unit: {:?}",
+            f.file_id,
+            f.tags
+        );
+    }
+    let record = journal::load(dir.path(), done.job.as_deref().unwrap()).unwrap();
+    assert_eq!(record.after.len(), 120);
+    assert!(record.after.values().all(|f| after_both(&f.tags)));
+}
