@@ -1,12 +1,14 @@
 //! Sandbox speed over real loopback HTTP, with 100 000 generated files:
-//! listing a 1000-file page, a tag search, and a 50-id addTags (in memory and on disk).
+//! listing a 1000-file page, a tag search, and a 50-id addTags (in memory and on disk);
+//! and seeding 100 000 generated files: the generator alone, then generated into a store
+//! in memory and on disk (what `iktag sandbox --files N` does before it is ready).
 //!
-//! Run: `cargo bench --bench sandbox`
+//! Run: `cargo bench --bench sandbox` (`-- seed/` for seeding only)
 
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use iktag::sandbox::{Sandbox, SandboxConfig, SeedSource};
+use iktag::sandbox::{Sandbox, SandboxConfig, SeedSource, open_store, seed};
 use serde_json::{Value, json};
 
 const KEY: &str = "private_bench";
@@ -147,5 +149,41 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+fn seeding(c: &mut Criterion) {
+    let mut g = c.benchmark_group("seed");
+    g.sample_size(10);
+    g.bench_function("100k generate", |b| {
+        b.iter(|| seed::generate(FILES, 42));
+    });
+    g.bench_function("100k generate in store order", |b| {
+        b.iter(|| seed::Plan::new(FILES, 42).sorted().library());
+    });
+    let config = |dir: Option<&tempfile::TempDir>| {
+        let mut cfg = SandboxConfig::ephemeral(
+            KEY,
+            SeedSource::Generate {
+                files: FILES,
+                seed: 42,
+            },
+        );
+        cfg.data_dir = dir.map(|d| d.path().to_path_buf());
+        cfg
+    };
+    g.bench_function("100k generate+store (memory)", |b| {
+        b.iter(|| open_store(&config(None)).expect("seeds"));
+    });
+    g.bench_function("100k generate+store (--data, SQLite)", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().expect("tempdir"),
+            |dir| {
+                open_store(&config(Some(&dir))).expect("seeds");
+                dir
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, seeding);
 criterion_main!(benches);

@@ -183,8 +183,9 @@ pub async fn demo(args: DemoArgs, common: super::targets::Common) -> Result<(), 
         return serve(cfg, generated, true).await;
     }
     // The sandbox runs in-process on a loopback port; the TUI talks to it over HTTP
-    // through the same client it uses for ImageKit.
-    let sandbox = crate::sandbox::Sandbox::start(cfg.clone()).await?;
+    // through the same client it uses for ImageKit. A generated library is served while
+    // it is built, so the first rows show at once.
+    let sandbox = crate::sandbox::Sandbox::start_filling(cfg.clone()).await?;
     let url = url::Url::parse(&sandbox.base_url()).map_err(|e| CliError::failed(e.to_string()))?;
     let client =
         crate::api::Client::new(crate::api::ClientOptions::new(url.clone(), cfg.key.clone()))

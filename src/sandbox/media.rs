@@ -133,10 +133,17 @@ pub fn routes() -> Router<Shared> {
 
 /// `GET /demo/[tr:…/]{filePath}`; the query string (`?updatedAt=`) is ignored.
 async fn serve_media(State(state): State<Shared>, uri: Uri) -> Response {
-    let found = {
+    // `Some(None)`: the file is not an image.
+    let find = |state: &Shared| {
         let store = state.read_store();
         lookup(&store, uri.path()).map(preview)
     };
+    let mut found = find(&state);
+    if found.is_none() && !state.read_store().is_complete() {
+        // The file may be further into a library that is still filling.
+        state.library_complete().await;
+        found = find(&state);
+    }
     match found {
         None => SandboxError::new(
             StatusCode::NOT_FOUND,

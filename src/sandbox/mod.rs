@@ -19,7 +19,7 @@ pub mod store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard, Weak};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
@@ -81,6 +81,16 @@ pub struct AppState {
     next_request: AtomicU64,
     /// The bound address, once serving (media URLs fall back to it without a `Host`).
     local_addr: OnceLock<SocketAddr>,
+    /// How far a filling store is; every change wakes the requests waiting for more of
+    /// the library. Updated after the store.
+    filled: tokio::sync::watch::Sender<Filled>,
+}
+
+/// How much of the library is in the store.
+#[derive(Debug, Clone, Copy)]
+struct Filled {
+    files: usize,
+    complete: bool,
 }
 
 pub type Shared = Arc<AppState>;
@@ -98,6 +108,35 @@ impl AppState {
         self.store
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits until the whole library is in the store (at once, unless
+    /// [`Sandbox::start_filling`] is still adding files).
+    pub async fn library_complete(&self) {
+        let _ = self.filled.subscribe().wait_for(|f| f.complete).await;
+    }
+
+    /// Waits until the store holds at least `files` files, or the whole library.
+    pub async fn library_holds(&self, files: usize) {
+        let _ = self
+            .filled
+            .subscribe()
+            .wait_for(|f| f.complete || f.files >= files)
+            .await;
+    }
+
+    /// Adds files to a filling store (see [`Store::append`]) and wakes the requests
+    /// waiting for them.
+    pub fn append_files(&self, files: Vec<crate::model::FileDetails>) {
+        let n = files.len();
+        self.write_store().append(files);
+        self.filled.send_modify(|f| f.files += n);
+    }
+
+    /// Marks a filling store complete and wakes every request waiting for the library.
+    pub fn finish_library(&self) {
+        self.write_store().finish();
+        self.filled.send_modify(|f| f.complete = true);
     }
 
     /// The address [`Sandbox::serve`] is listening on (`None` for a bare [`app`]).
@@ -138,7 +177,8 @@ pub fn open_store(cfg: &SandboxConfig) -> Result<(Store, bool), StartError> {
     }
     let lib = match &cfg.seed {
         SeedSource::Demo => seed::demo(),
-        SeedSource::Generate { files, seed } => seed::generate(*files, *seed),
+        // Built in the store's order, so the store has nothing left to sort.
+        SeedSource::Generate { files, seed } => seed::Plan::new(*files, *seed).sorted().library(),
         SeedSource::Empty => seed::Library {
             files: Vec::new(),
             folders: Vec::new(),
@@ -161,6 +201,10 @@ pub fn open_store(cfg: &SandboxConfig) -> Result<(Store, bool), StartError> {
 
 /// Builds the whole HTTP app around a store.
 pub fn app(store: Store, key: String, faults: FaultConfig) -> (Router, Shared) {
+    let filled = Filled {
+        files: store.files().len(),
+        complete: store.is_complete(),
+    };
     let state: Shared = Arc::new(AppState {
         store: RwLock::new(store),
         key,
@@ -168,6 +212,7 @@ pub fn app(store: Store, key: String, faults: FaultConfig) -> (Router, Shared) {
         requests: RequestLog::new(),
         next_request: AtomicU64::new(1),
         local_addr: OnceLock::new(),
+        filled: tokio::sync::watch::Sender::new(filled),
     });
     // Auth first: ImageKit limits and fails requests per account, so a request
     // without a valid key gets its 401/403 whatever faults are switched on.
@@ -291,6 +336,36 @@ impl Sandbox {
         Self::serve(listener, store, cfg.key, cfg.faults)
     }
 
+    /// Like [`Sandbox::start`], but a generated in-memory library (`--files N` without
+    /// `--data`) is served while it is being built: the store fills in its own
+    /// `(createdAt, fileId)` order, a default-order page is answered as soon as it is
+    /// there, and every other request waits for the whole library (see `api`), so no
+    /// answer ever shows a partial library as if it were all of it. Other libraries
+    /// start as with [`Sandbox::start`].
+    pub async fn start_filling(cfg: SandboxConfig) -> Result<Sandbox, StartError> {
+        let (SeedSource::Generate { files, seed }, None) = (&cfg.seed, &cfg.data_dir) else {
+            return Self::start(cfg).await;
+        };
+        let (files, seed) = (*files, *seed);
+        cfg.faults.validate().map_err(StartError::Faults)?;
+        // The folders come with the plan (see `fill`); until then nothing that lists
+        // folders is answered.
+        let store = Store::filling(Vec::new(), seed::generated_fields(), files);
+        let listener = TcpListener::bind(cfg.listen)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: cfg.listen,
+                source,
+            })?;
+        let sandbox = Self::serve(listener, store, cfg.key, cfg.faults)?;
+        let state = Arc::downgrade(&sandbox.state);
+        std::thread::Builder::new()
+            .name("sandbox-fill".to_owned())
+            .spawn(move || fill(files, seed, &state))
+            .map_err(|e| StartError::Store(store::StoreError::Fill(e.to_string())))?;
+        Ok(sandbox)
+    }
+
     /// Serves an already-opened store on an already-bound listener.
     pub fn serve(
         listener: TcpListener,
@@ -349,6 +424,48 @@ impl Sandbox {
             let _ = tx.send(());
         }
         let _ = (&mut self.task).await;
+    }
+}
+
+/// Plans the generated library, then builds its files into a filling store chunk by
+/// chunk, in the store's order, and marks it complete. Stops early once the sandbox is
+/// gone.
+fn fill(files: usize, seed: u64, state: &Weak<AppState>) {
+    /// Completes the store even if building panics: requests waiting for the library
+    /// then get what there is instead of waiting forever.
+    struct Finish<'a>(&'a Weak<AppState>);
+    impl Drop for Finish<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                tracing::error!("building the generated library failed; serving what was built");
+            }
+            if let Some(state) = self.0.upgrade() {
+                state.finish_library();
+            }
+        }
+    }
+    let _finish = Finish(state);
+    let started = std::time::Instant::now();
+    let plan = seed::Plan::new(files, seed).sorted();
+    match state.upgrade() {
+        Some(state) => state.write_store().set_folders(plan.folders().to_vec()),
+        None => return,
+    }
+    let mut stopped = false;
+    plan.build(|files| {
+        let Some(state) = state.upgrade() else {
+            stopped = true;
+            return false;
+        };
+        state.append_files(files);
+        true
+    });
+    if !stopped {
+        tracing::info!(
+            files = plan.len(),
+            ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "generated library complete"
+        );
     }
 }
 

@@ -76,6 +76,7 @@ pub(super) async fn add_tags(
     inj: Option<Extension<InjectedFailures>>,
     body: Bytes,
 ) -> Result<Response, SandboxError> {
+    state.library_complete().await;
     bulk_tag_call(state, inj, &body, TagOp::Add)
 }
 
@@ -84,6 +85,7 @@ pub(super) async fn remove_tags(
     inj: Option<Extension<InjectedFailures>>,
     body: Bytes,
 ) -> Result<Response, SandboxError> {
+    state.library_complete().await;
     bulk_tag_call(state, inj, &body, TagOp::Remove)
 }
 
@@ -92,6 +94,7 @@ pub(super) async fn remove_ai_tags(
     inj: Option<Extension<InjectedFailures>>,
     body: Bytes,
 ) -> Result<Response, SandboxError> {
+    state.library_complete().await;
     bulk_tag_call(state, inj, &body, TagOp::RemoveAi)
 }
 
@@ -174,6 +177,7 @@ pub(super) async fn bulk_delete(
     inj: Option<Extension<InjectedFailures>>,
     body: Bytes,
 ) -> Result<Response, SandboxError> {
+    state.library_complete().await;
     let body = json_object(&body)?;
     let ids = file_ids(&body, 100, "fileIds cannot have more than 100 items.")?;
     let injected = inj.map(|Extension(i)| i.0).unwrap_or_default();

@@ -35,16 +35,40 @@ pub(super) async fn get_details(
     endpoint: UrlEndpoint,
     Path(id): Path<String>,
 ) -> Result<Response, SandboxError> {
+    // A file not (yet) in a library that is still filling may come later.
+    if let Some(found) = details(&state, &endpoint, &id, false) {
+        return found;
+    }
+    state.library_complete().await;
+    details(&state, &endpoint, &id, true).unwrap_or_else(|| Err(SandboxError::internal()))
+}
+
+/// The file's details, or `None` if it is unknown and the library is not complete
+/// (unless `final_answer`).
+fn details(
+    state: &Shared,
+    endpoint: &UrlEndpoint,
+    id: &str,
+    final_answer: bool,
+) -> Option<Result<Response, SandboxError>> {
     let store = state.read_store();
-    let f = lookup(&store, &id)?;
-    let body = serde_json::to_vec(&endpoint.serve(f)).map_err(|_| SandboxError::internal())?;
-    Ok(json_bytes(StatusCode::OK, body))
+    let f = match lookup(&store, id) {
+        Ok(f) => f,
+        Err(_) if !final_answer && !store.is_complete() => return None,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(
+        serde_json::to_vec(&endpoint.serve(f))
+            .map(|body| json_bytes(StatusCode::OK, body))
+            .map_err(|_| SandboxError::internal()),
+    )
 }
 
 pub(super) async fn delete_file(
     State(state): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, SandboxError> {
+    state.library_complete().await;
     let mut store = state.write_store();
     lookup(&store, &id)?;
     store.delete_files(&[id])?;
@@ -57,6 +81,7 @@ pub(super) async fn patch_details(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, SandboxError> {
+    state.library_complete().await;
     let body = json_object(&body)?;
     let mut store = state.write_store();
     let current = lookup(&store, &id)?;

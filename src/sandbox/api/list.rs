@@ -310,20 +310,39 @@ pub(super) async fn list_files(
     endpoint: UrlEndpoint,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, SandboxError> {
+    // While the library is still filling, a page is answered once it is all there.
+    loop {
+        match list_page(&state, &endpoint, raw.as_deref()) {
+            Ok(answer) => return answer,
+            Err(files) => state.library_holds(files).await,
+        }
+    }
+}
+
+/// The answer to a list request, or how many files the store must hold before the
+/// page can be answered (a library that is still filling).
+fn list_page(
+    state: &Shared,
+    endpoint: &UrlEndpoint,
+    raw: Option<&str>,
+) -> Result<Result<Response, SandboxError>, usize> {
     let store = state.read_store();
-    let p = parse_list_params(raw.as_deref(), store.fields())?;
+    let p = match parse_list_params(raw, store.fields()) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
     let ctx = EvalContext {
         now: Timestamp::now(),
         fields: store.fields(),
     };
-    let page = Filter::new(&p, &ctx).page(&store);
+    let page = Filter::new(&p, &ctx).page(&store)?;
     let body = serde_json::to_vec(&Page {
         items: &page,
-        endpoint: &endpoint,
+        endpoint,
     })
-    .map_err(|_| SandboxError::internal())?;
+    .map_err(|_| SandboxError::internal());
     drop(store);
-    Ok(json_bytes(StatusCode::OK, body))
+    Ok(body.map(|body| json_bytes(StatusCode::OK, body)))
 }
 
 /// A list request's filters, ready to test files and folders against.
@@ -401,15 +420,49 @@ impl<'a> Filter<'a> {
         }
     }
 
-    /// The requested page of matching items, in the requested order.
-    fn page<'s>(&self, store: &'s Store) -> Vec<Item<'s>> {
+    /// The requested page of matching items, in the requested order. While the store is
+    /// still filling, a page it may not hold all of yet is `Err(files)`: ask again once
+    /// the store holds that many files.
+    fn page<'s>(&self, store: &'s Store) -> Result<Vec<Item<'s>>, usize> {
         let p = self.p;
         let want_files = p.kind != TypeFilter::Folder;
         let want_folders = matches!(p.kind, TypeFilter::Folder | TypeFilter::All);
         if !want_folders && matches!(p.sort, SortKey::Created | SortKey::Relevance) {
-            self.page_in_stored_order(store, want_files)
+            let page = self.page_in_stored_order(store, want_files);
+            // Files are appended in the stored order, so a full ascending page of the
+            // files present is the page the whole library gives.
+            if store.is_complete() || (!p.descending && page.len() == p.limit) {
+                Ok(page)
+            } else if p.descending {
+                Err(usize::MAX)
+            } else {
+                Err(self.files_needed(store, page.len()))
+            }
+        } else if store.is_complete() {
+            Ok(self.page_sorted(store, want_files, want_folders))
         } else {
-            self.page_sorted(store, want_files, want_folders)
+            Err(usize::MAX)
+        }
+    }
+
+    /// How many files a filling store should hold before an ascending page that came
+    /// out `short` is tried again.
+    fn files_needed(&self, store: &Store, short: usize) -> usize {
+        let p = self.p;
+        let have = store.files().len();
+        let wanted = p.skip.saturating_add(p.limit);
+        let matched = if short > 0 {
+            p.skip + short
+        } else {
+            store.files().iter().filter(|f| self.file_ok(f)).count()
+        };
+        if matched == have {
+            // Every file matches (a plain listing): exactly the files up to the page.
+            wanted
+        } else {
+            // A filter: how many files the page takes is unknown; doubling keeps the
+            // rescans of the growing store linear in all.
+            wanted.max(have.saturating_mul(2))
         }
     }
 

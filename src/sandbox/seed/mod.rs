@@ -1,6 +1,7 @@
 //! Where a sandbox library comes from: the shipped demo library, a deterministic generator
 //! of N realistic files, or a seed file in the `GET /v1/files` response shape.
 
+mod draw;
 mod generate;
 #[cfg(test)]
 mod tests;
@@ -16,7 +17,7 @@ use crate::model::{
     Timestamp,
 };
 
-pub use self::generate::{generate, generated_fields};
+pub use self::generate::{CHUNK, Plan, generate, generated_fields};
 
 /// A whole library: files, their folders and the custom metadata field definitions.
 #[derive(Debug, Clone, Default)]
@@ -59,43 +60,84 @@ const URL_ENDPOINT: &str = "https://ik.imagekit.io/demo";
 
 /// A deterministic 24-hex ObjectId-like id from a key (two FNV-1a hashes).
 pub fn object_id(key: &str) -> String {
-    let h1 = fnv(key.as_bytes(), 0xcbf2_9ce4_8422_2325);
-    let h2 = fnv(key.as_bytes(), 0x8422_2325_cbf2_9ce4);
-    format!("{h1:016x}{:08x}", (h2 >> 32) as u32)
+    id_of(format_args!("{key}"))
 }
 
-fn fnv(bytes: &[u8], basis: u64) -> u64 {
-    bytes.iter().fold(basis, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// [`object_id`] of a formatted key, without building the key.
+fn id_of(key: std::fmt::Arguments<'_>) -> String {
+    let (h1, h2) = id_hashes(key);
+    let mut id = String::with_capacity(24);
+    // Writing to a String cannot fail.
+    let _ = write!(id, "{h1:016x}{h2:08x}");
+    id
 }
 
-/// Percent-encodes a file path for a URL, keeping `/` and unreserved characters.
-fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
+/// The numbers an [`object_id`] is the hex digits of (its order is theirs).
+fn id_hashes(key: std::fmt::Arguments<'_>) -> (u64, u32) {
+    let mut h = Fnv2(0xcbf2_9ce4_8422_2325, 0x8422_2325_cbf2_9ce4);
+    // Hashing cannot fail.
+    let _ = h.write_fmt(key);
+    (h.0, (h.1 >> 32) as u32)
+}
+
+/// Two FNV-1a hashes of everything written.
+struct Fnv2(u64, u64);
+
+impl std::fmt::Write for Fnv2 {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        for &b in s.as_bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            self.1 = (self.1 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        Ok(())
+    }
+}
+
+/// Whether a path byte stays as it is in a URL (`/` and unreserved characters).
+fn url_safe(b: u8) -> bool {
+    matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' | b'@')
+}
+
+/// Appends `path` percent-encoded for a URL.
+fn encode_path_into(out: &mut String, path: &str) {
     for b in path.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' | b'@' => {
-                out.push(char::from(b));
-            }
+        if url_safe(b) {
+            out.push(char::from(b));
+        } else {
             // Writing to a String cannot fail.
-            _ => {
-                let _ = write!(out, "%{b:02X}");
-            }
+            let _ = write!(out, "%{b:02X}");
         }
     }
-    out
 }
 
 /// A file's `url` and `thumbnail` on `endpoint` (no trailing slash), as `ImageKit` builds them:
 /// `{endpoint}{path}?updatedAt=ms` and `{endpoint}/tr:n-ik_ml_thumbnail{path}?updatedAt=ms`.
 pub fn file_urls(endpoint: &str, f: &FileDetails) -> (String, String) {
-    let path = encode_path(&f.file_path);
+    const QUERY: &str = "?updatedAt=";
+    const THUMBNAIL: &str = "/tr:n-ik_ml_thumbnail";
     let ms = f.updated_at.millis();
-    (
-        format!("{endpoint}{path}?updatedAt={ms}"),
-        format!("{endpoint}/tr:n-ik_ml_thumbnail{path}?updatedAt={ms}"),
-    )
+    // Sized exactly: a library holds two of these per file.
+    let path_len: usize = f
+        .file_path
+        .bytes()
+        .map(|b| if url_safe(b) { 1 } else { 3 })
+        .sum();
+    let ms_len = ms
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |d| d as usize + 1)
+        + usize::from(ms < 0);
+    let mut url = String::with_capacity(endpoint.len() + path_len + QUERY.len() + ms_len);
+    url.push_str(endpoint);
+    encode_path_into(&mut url, &f.file_path);
+    url.push_str(QUERY);
+    // Writing to a String cannot fail.
+    let _ = write!(url, "{ms}");
+    let mut thumbnail = String::with_capacity(url.len() + THUMBNAIL.len());
+    thumbnail.push_str(endpoint);
+    thumbnail.push_str(THUMBNAIL);
+    thumbnail.push_str(&url[endpoint.len()..]);
+    (url, thumbnail)
 }
 
 /// Sets `url` and `thumbnail` from `filePath` and `updatedAt`, as the API does.
@@ -106,18 +148,27 @@ pub fn refresh_urls(f: &mut FileDetails) {
 /// Folder entries for every ancestor folder of the files (deterministic ids; createdAt is
 /// the earliest file inside, updatedAt the latest).
 pub fn folders_for(files: &[FileDetails]) -> Vec<FolderDetails> {
+    folders_from_spans(files.iter().map(|f| (f.folder(), f.created_at)))
+}
+
+/// [`folders_for`] from each file's folder (`/a/b` or `/a/b/`) and `createdAt`.
+fn folders_from_spans<'a>(files: impl Iterator<Item = (&'a str, Timestamp)>) -> Vec<FolderDetails> {
     let mut spans: BTreeMap<String, (Timestamp, Timestamp)> = BTreeMap::new();
-    for f in files {
-        let folder = f.folder().trim_end_matches('/');
-        let mut path = String::new();
+    let mut path = String::new();
+    for (folder, created) in files {
+        path.clear();
         for seg in folder.split('/').filter(|s| !s.is_empty()) {
             path.push('/');
             path.push_str(seg);
-            let e = spans
-                .entry(path.clone())
-                .or_insert((f.created_at, f.created_at));
-            e.0 = e.0.min(f.created_at);
-            e.1 = e.1.max(f.created_at);
+            match spans.get_mut(path.as_str()) {
+                Some(e) => {
+                    e.0 = e.0.min(created);
+                    e.1 = e.1.max(created);
+                }
+                None => {
+                    spans.insert(path.clone(), (created, created));
+                }
+            }
         }
     }
     spans
