@@ -8,27 +8,9 @@ use std::time::{Duration, Instant};
 use common::*;
 use iktag::api::{ApiError, Client, ClientOptions, LIST_IN_FLIGHT, ListQuery};
 use iktag::model::Asset;
-use iktag::sandbox::SeedSource;
-use iktag::sandbox::faults::FaultConfig;
 use serde_json::{Value, json};
 
 const FILES: usize = 2500;
-
-fn client(h: &Harness) -> Client {
-    let mut o = ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY);
-    o.base_backoff = Duration::from_millis(5);
-    o.max_backoff = Duration::from_millis(50);
-    o.request_timeout = Duration::from_secs(10);
-    Client::new(o).unwrap()
-}
-
-async fn library(files: usize) -> Harness {
-    Harness::with(
-        SeedSource::Generate { files, seed: 11 },
-        FaultConfig::default(),
-    )
-    .await
-}
 
 /// The server's own order: every item (files and folders), read a page at a time with
 /// plain HTTP, one request after another.
@@ -108,8 +90,8 @@ async fn list_requests(h: &Harness, at_least: u64) -> (u64, usize) {
 
 #[tokio::test]
 async fn every_file_once_in_the_servers_order_with_many_pages_in_flight() {
-    let h = library(FILES).await;
-    let c = client(&h);
+    let h = Harness::generated(FILES, 11).await;
+    let c = h.client();
     let want = server_order(&h).await;
     assert!(want.len() >= FILES, "{} items", want.len());
     let total = want.len();
@@ -163,8 +145,8 @@ async fn every_file_once_in_the_servers_order_with_many_pages_in_flight() {
 
 #[tokio::test]
 async fn the_listing_stops_at_the_first_short_page() {
-    let h = library(FILES).await;
-    let c = client(&h);
+    let h = Harness::generated(FILES, 11).await;
+    let c = h.client();
     let total = server_order(&h).await.len();
     assert_eq!(total, FILES);
     // The first short page is number s = 2500 / limit (0-based). The first page goes out
@@ -225,8 +207,8 @@ async fn the_listing_stops_at_the_first_short_page() {
 
 #[tokio::test]
 async fn a_rate_limited_listing_still_returns_every_file_once_in_order() {
-    let h = library(FILES).await;
-    let c = client(&h);
+    let h = Harness::generated(FILES, 11).await;
+    let c = h.client();
     let want = server_order(&h).await;
     reset_log(&h).await;
     // 10 requests a second; the listing needs about 30: it runs into 429s (with
@@ -274,7 +256,7 @@ async fn a_rate_limited_listing_still_returns_every_file_once_in_order() {
 
 #[tokio::test]
 async fn the_first_failing_page_ends_the_listing_after_the_pages_before_it() {
-    let h = library(FILES).await;
+    let h = Harness::generated(FILES, 11).await;
     let want = server_order(&h).await;
     // No waiting out 429s: a page that gets one fails with it.
     let mut o = ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY);
@@ -308,8 +290,8 @@ async fn the_first_failing_page_ends_the_listing_after_the_pages_before_it() {
 
 #[tokio::test]
 async fn details_of_keeps_several_searches_in_flight_and_the_same_result() {
-    let h = library(FILES).await;
-    let c = client(&h);
+    let h = Harness::generated(FILES, 11).await;
+    let c = h.client();
     let mut ids: Vec<String> = c
         .list(ListQuery::default())
         .collect_files()

@@ -21,14 +21,6 @@ async fn tagged(h: &Harness, tag: &str) -> BTreeSet<String> {
     ids(&r.body).into_iter().collect()
 }
 
-async fn generated(n: usize) -> Harness {
-    Harness::with(
-        SeedSource::Generate { files: n, seed: 9 },
-        FaultConfig::default(),
-    )
-    .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ls_prints_json_and_ids_that_tags_can_read() {
     let h = Harness::start().await;
@@ -76,7 +68,7 @@ async fn ls_prints_json_and_ids_that_tags_can_read() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn partial_failures_exit_3_and_list_exactly_the_unchanged_files() {
-    let h = generated(300).await;
+    let h = Harness::generated(300, 9).await;
     let state = tempfile::tempdir().unwrap();
     h.put_faults(json!({"failRate": 0.3, "rngSeed": 4})).await;
     let out = run({
@@ -116,7 +108,7 @@ async fn partial_failures_exit_3_and_list_exactly_the_unchanged_files() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_job_is_resumed_exactly_and_undo_restores_tags() {
-    let h = generated(1000).await;
+    let h = Harness::generated(1000, 9).await;
     let state = tempfile::tempdir().unwrap();
     h.put_faults(json!({"latencyMs": [60, 60]})).await;
     let mut child = {
@@ -213,7 +205,7 @@ async fn a_killed_job_is_resumed_exactly_and_undo_restores_tags() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_key_never_appears_in_output_logs_or_journals() {
-    let h = generated(120).await;
+    let h = Harness::generated(120, 9).await;
     let state = tempfile::tempdir().unwrap();
     h.put_faults(json!({"failRate": 0.2, "errorRate": 0.2, "rngSeed": 2}))
         .await;

@@ -7,36 +7,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use iktag::api::{Client, ClientOptions, ListQuery};
 use iktag::jobs::lifecycle::{self, RunSpec};
 use iktag::jobs::{CancelHandle, Operation, Outcome, Plan, Unit, journal};
-use iktag::sandbox::SeedSource;
-use iktag::sandbox::faults::FaultConfig;
 use serde_json::Value;
-
-fn client(h: &Harness) -> Client {
-    let mut o = ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY);
-    o.request_timeout = Duration::from_secs(10);
-    Client::new(o).unwrap()
-}
-
-async fn library(files: usize) -> Harness {
-    Harness::with(
-        SeedSource::Generate { files, seed: 4 },
-        FaultConfig::default(),
-    )
-    .await
-}
-
-async fn ids(c: &Client) -> Vec<String> {
-    c.list(ListQuery::default())
-        .collect_files()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|f| f.file_id)
-        .collect()
-}
 
 /// `GET /_sandbox/requests` once every request has been answered and the count is still.
 async fn settled_log(h: &Harness) -> Value {
@@ -65,9 +38,9 @@ fn count(log: &Value, method: &str, path: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tags_rm_from_ids_reads_each_file_once_before_and_once_after() {
-    let h = library(600).await;
-    let c = client(&h);
-    let all = ids(&c).await;
+    let h = Harness::generated(600, 4).await;
+    let c = h.client();
+    let all = all_ids(&c).await;
     let targets = &all[..500];
     for chunk in targets.chunks(50) {
         c.add_tags(chunk, &["bench".into()]).await.unwrap();
@@ -117,9 +90,9 @@ async fn tags_rm_from_ids_reads_each_file_once_before_and_once_after() {
 
 #[tokio::test]
 async fn a_file_in_two_units_is_read_back_after_the_second() {
-    let h = library(300).await;
-    let c = client(&h);
-    let all = ids(&c).await;
+    let h = Harness::generated(300, 4).await;
+    let c = h.client();
+    let all = all_ids(&c).await;
     let both = &all[..120];
     for chunk in both.chunks(50) {
         c.add_tags(chunk, &["old".into()]).await.unwrap();

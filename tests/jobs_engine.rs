@@ -3,40 +3,11 @@
 mod common;
 
 use std::collections::{BTreeSet, HashMap};
-use std::time::Duration;
 
 use common::*;
 use iktag::api::{ApiError, Client, ClientOptions, ListQuery};
 use iktag::jobs::{self, CancelHandle, Event, Operation, Outcome, journal};
-use iktag::sandbox::SeedSource;
-use iktag::sandbox::faults::FaultConfig;
 use serde_json::json;
-
-fn client(h: &Harness) -> Client {
-    let mut o = ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY);
-    o.base_backoff = Duration::from_millis(5);
-    o.max_backoff = Duration::from_millis(50);
-    o.request_timeout = Duration::from_secs(10);
-    Client::new(o).unwrap()
-}
-
-async fn generated(files: usize) -> Harness {
-    Harness::with(
-        SeedSource::Generate { files, seed: 5 },
-        FaultConfig::default(),
-    )
-    .await
-}
-
-async fn all_ids(c: &Client) -> Vec<String> {
-    c.list(ListQuery::default())
-        .collect_files()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|f| f.file_id)
-        .collect()
-}
 
 async fn files_with_tag(c: &Client, tag: &str) -> BTreeSet<String> {
     c.list(ListQuery::default())
@@ -51,8 +22,8 @@ async fn files_with_tag(c: &Client, tag: &str) -> BTreeSet<String> {
 
 #[tokio::test]
 async fn pager_walks_every_page_and_client_errors_are_typed() {
-    let h = generated(2500).await;
-    let c = client(&h);
+    let h = Harness::generated(2500, 5).await;
+    let c = h.client();
     let mut pager = c.list(ListQuery {
         page_size: 1000,
         ..Default::default()
@@ -96,8 +67,8 @@ async fn pager_walks_every_page_and_client_errors_are_typed() {
 
 #[tokio::test]
 async fn a_faulty_run_reports_exactly_what_the_server_did() {
-    let h = generated(600).await;
-    let c = client(&h);
+    let h = Harness::generated(600, 5).await;
+    let c = h.client();
     let ids = all_ids(&c).await;
     let p = jobs::plan(
         Operation::AddTags {
@@ -155,8 +126,8 @@ async fn a_faulty_run_reports_exactly_what_the_server_did() {
 
 #[tokio::test]
 async fn missing_ids_are_reported_and_the_rest_of_the_chunk_is_applied() {
-    let h = generated(120).await;
-    let c = client(&h);
+    let h = Harness::generated(120, 5).await;
+    let c = h.client();
     let mut ids = all_ids(&c).await;
     let ghosts = [
         "6500000000000000000000f1",
@@ -193,8 +164,8 @@ async fn missing_ids_are_reported_and_the_rest_of_the_chunk_is_applied() {
 
 #[tokio::test]
 async fn cancel_stops_new_units_and_records_the_rest_as_cancelled() {
-    let h = generated(500).await;
-    let c = client(&h);
+    let h = Harness::generated(500, 5).await;
+    let c = h.client();
     let ids = all_ids(&c).await;
     let p = jobs::plan(
         Operation::AddTags {
@@ -239,8 +210,8 @@ async fn cancel_stops_new_units_and_records_the_rest_as_cancelled() {
 
 #[tokio::test]
 async fn journal_holds_the_plan_and_outcomes_but_never_the_key() {
-    let h = generated(130).await;
-    let c = client(&h);
+    let h = Harness::generated(130, 5).await;
+    let c = h.client();
     let ids = all_ids(&c).await;
     let dir = tempfile::tempdir().unwrap();
     let p = jobs::plan(Operation::Delete, &ids, &HashMap::new()).unwrap();
@@ -270,8 +241,8 @@ async fn journal_holds_the_plan_and_outcomes_but_never_the_key() {
 
 #[tokio::test]
 async fn dropped_answers_are_replayed_and_reported_honestly() {
-    let h = generated(400).await;
-    let c = client(&h);
+    let h = Harness::generated(400, 5).await;
+    let c = h.client();
     let ids = all_ids(&c).await;
     // Half of the dropped connections lose only the answer: the call was applied.
     h.put_faults(json!({"resetRate": 0.3, "rngSeed": 21})).await;
@@ -301,8 +272,8 @@ async fn dropped_answers_are_replayed_and_reported_honestly() {
 
 #[tokio::test]
 async fn update_details_jobs_patch_every_file_and_fields_can_be_created() {
-    let h = generated(30).await;
-    let c = client(&h);
+    let h = Harness::generated(30, 5).await;
+    let c = h.client();
     let ids = all_ids(&c).await;
     let schema: iktag::model::FieldSchema =
         serde_json::from_value(json!({"type": "Text", "maxLength": 50})).unwrap();

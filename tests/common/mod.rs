@@ -42,6 +42,21 @@ impl Harness {
         Self::with(SeedSource::File(fixture()), FaultConfig::default()).await
     }
 
+    /// A generated library of `files` files (the generator's `seed`), no faults.
+    pub async fn generated(files: usize, seed: u64) -> Harness {
+        Self::with(SeedSource::Generate { files, seed }, FaultConfig::default()).await
+    }
+
+    /// iktag's own API client for this sandbox, with short backoffs so retried calls do not
+    /// slow the tests down.
+    pub fn client(&self) -> iktag::api::Client {
+        let mut o = iktag::api::ClientOptions::new(url::Url::parse(&self.base).unwrap(), KEY);
+        o.base_backoff = Duration::from_millis(5);
+        o.max_backoff = Duration::from_millis(50);
+        o.request_timeout = Duration::from_secs(10);
+        iktag::api::Client::new(o).unwrap()
+    }
+
     pub async fn with(seed: SeedSource, faults: FaultConfig) -> Harness {
         let mut cfg = SandboxConfig::ephemeral(KEY, seed);
         cfg.faults = faults;
@@ -147,6 +162,17 @@ impl Harness {
 }
 
 /// The `fileId`s (or `folderId`s) of a list response, in order.
+/// Every file id of the library, listed through the client, in the server's order.
+pub async fn all_ids(c: &iktag::api::Client) -> Vec<String> {
+    c.list(iktag::api::ListQuery::default())
+        .collect_files()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| f.file_id)
+        .collect()
+}
+
 pub fn ids(list: &Value) -> Vec<String> {
     list.as_array()
         .expect("list response is a bare array")
