@@ -117,6 +117,9 @@ impl Context {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
     bindings: HashMap<(Context, Key), Command>,
+    /// The keys shown for each command where it runs, in display order: worked out once
+    /// when the bindings change, read on every frame (bar, hints, help).
+    shown: HashMap<(Context, Command), Vec<String>>,
 }
 
 impl Default for Keymap {
@@ -125,7 +128,12 @@ impl Default for Keymap {
             .iter()
             .filter_map(|(ctx, k, c)| Some(((*ctx, Key::parse(k).ok()?), *c)))
             .collect();
-        Keymap { bindings }
+        let mut map = Keymap {
+            bindings,
+            shown: HashMap::new(),
+        };
+        map.index();
+        map
     }
 }
 
@@ -159,6 +167,7 @@ impl Keymap {
                 map.bind(ctx, &section, &key, &command)?;
             }
         }
+        map.index();
         Ok(map)
     }
 
@@ -216,29 +225,38 @@ impl Keymap {
         }
     }
 
-    /// The keys that run `command` in `ctx`, shortest first.
-    pub fn keys_for(&self, ctx: Context, command: Command) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .bindings
-            .iter()
-            .filter(|((c, k), cmd)| {
-                **cmd == command
-                    && (*c == ctx
-                        // A global key shadowed by a pane's binding does not run it there.
-                        || (ctx.is_pane()
-                            && *c == Context::Global
-                            && !self.bindings.contains_key(&(ctx, *k))))
-            })
-            .map(|((_, k), _)| k.to_string())
-            .collect();
+    /// The keys that run `command` in `ctx`, in display order.
+    pub fn keys_for(&self, ctx: Context, command: Command) -> &[String] {
+        self.shown.get(&(ctx, command)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Works out `shown` from the bindings.
+    fn index(&mut self) {
+        self.shown.clear();
+        for ctx in Context::ALL {
+            for ((c, k), cmd) in &self.bindings {
+                // A pane also runs global keys, unless it binds the same key itself.
+                let reaches = *c == ctx
+                    || (ctx.is_pane()
+                        && *c == Context::Global
+                        && !self.bindings.contains_key(&(ctx, *k)));
+                if reaches {
+                    self.shown
+                        .entry((ctx, *cmd))
+                        .or_default()
+                        .push(k.to_string());
+                }
+            }
+        }
         // Arrows and esc first (they need no learning), then the shortest, lowercase first.
         let known = |k: &str| ["↑", "↓", "←", "→", "esc"].contains(&k);
-        keys.sort_by_key(|k| {
-            let upper = k.chars().any(char::is_uppercase);
-            (!known(k), k.chars().count(), upper, k.clone())
-        });
-        keys.dedup();
-        keys
+        for keys in self.shown.values_mut() {
+            keys.sort_by_key(|k| {
+                let upper = k.chars().any(char::is_uppercase);
+                (!known(k), k.chars().count(), upper, k.clone())
+            });
+            keys.dedup();
+        }
     }
 
     /// Help rows: (keys, description) for every command reachable in `ctx`.
@@ -254,7 +272,7 @@ impl Keymap {
 
     /// The first key of a command in `ctx`, for the action bar and the dialog hints.
     pub fn first_key(&self, ctx: Context, command: Command) -> Option<String> {
-        self.keys_for(ctx, command).into_iter().next()
+        self.keys_for(ctx, command).first().cloned()
     }
 
     /// A hint line for a context: `key label` for each command that has a key there (and is
