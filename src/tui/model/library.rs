@@ -36,20 +36,20 @@ impl Library {
         self.position(id).map(|i| &self.files[i])
     }
 
-    /// Adds or replaces a file. True when it is new. (`State::upsert` keeps the selection's
+    /// Adds or replaces a file. (`State::upsert` keeps the selection's
     /// counts in step: call that.)
-    pub(super) fn put(&mut self, f: Entry) -> bool {
+    /// Returns the entry it replaced and where, or `None` when the file is new.
+    pub(super) fn put(&mut self, f: Entry) -> Option<(usize, Entry)> {
         if let Some(i) = self.index.get(&f.file_id, &self.files) {
-            self.files[i] = f;
             self.text_stale = true;
-            false
+            Some((i, std::mem::replace(&mut self.files[i], f)))
         } else {
             self.index.insert(&f.file_id, self.files.len(), &self.files);
             if !self.text_stale {
                 self.text.push(&f);
             }
             self.files.push(f);
-            true
+            None
         }
     }
 

@@ -164,11 +164,13 @@ impl State {
 
     /// Adds or replaces a file (a selected file's counts follow). True when it is new.
     pub(crate) fn upsert(&mut self, f: crate::model::FileDetails) -> bool {
-        let new = Entry::from(f);
-        if let Some(i) = self.lib.position(&new.file_id) {
-            self.list.selected.changed(&self.lib.files[i], &new);
+        match self.lib.put(Entry::from(f)) {
+            Some((i, old)) => {
+                self.list.selected.changed(&old, &self.lib.files[i]);
+                false
+            }
+            None => true,
         }
-        self.lib.put(new)
     }
 
     /// Shows a file with these tags (a confirmed change, before the read-back lands).
