@@ -21,6 +21,7 @@ pub mod policy;
 mod preview;
 mod read_back;
 mod run;
+mod settle;
 
 pub use library::Library;
 pub use operation::Operation;

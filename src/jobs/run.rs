@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::{Semaphore, mpsc};
 
-use super::{FileOutcome, Operation, Outcome, Plan, journal, policy};
+use super::{FileOutcome, Operation, Outcome, Plan, journal, policy, settle};
 use crate::api::{ApiError, BulkOutcome, Client, RemoveAiTags, UpdateRequest};
 use crate::model::FileDetails;
 
@@ -262,30 +262,15 @@ async fn run_bulk(
         };
         match result {
             Ok(b) => {
-                let failed: HashMap<&str, &str> = b
-                    .failed
-                    .iter()
-                    .map(|e| (e.file_id.as_str(), e.error.as_str()))
-                    .collect();
-                let ok: BTreeSet<&str> = b.succeeded.iter().map(String::as_str).collect();
-                for id in &rest {
-                    let outcome = if let Some(err) = failed.get(id.as_str()) {
-                        Outcome::Failed {
-                            status: Some(207),
-                            error: (*err).to_owned(),
-                        }
-                    } else if ok.contains(id.as_str()) {
-                        Outcome::Succeeded
-                    } else {
-                        Outcome::Failed {
-                            status: None,
-                            error: "the server did not confirm this file".to_owned(),
-                        }
-                    };
-                    out.push(FileOutcome {
-                        file_id: id.clone(),
-                        outcome,
-                    });
+                let start = out.len();
+                out.extend(bulk_outcomes(&rest, &b));
+                if b.replayed {
+                    let uncertain: Vec<String> = out[start..]
+                        .iter()
+                        .filter(|o| matches!(o.outcome, Outcome::Failed { .. }))
+                        .map(|o| o.file_id.clone())
+                        .collect();
+                    settle::settle(client, op, &mut out[start..], &uncertain).await;
                 }
                 return out;
             }
@@ -321,12 +306,45 @@ async fn run_bulk(
                 }
             }
             Err(e) => {
+                let start = out.len();
                 out.extend(failed_all(&rest, &e));
+                if settle::may_have_applied(&e) {
+                    settle::settle(client, op, &mut out[start..], &rest).await;
+                }
                 return out;
             }
         }
     }
     out
+}
+
+/// Each file's outcome from a bulk call's answer: failed where the 207 says so, done
+/// where the server confirmed it, failed otherwise.
+fn bulk_outcomes(sent: &[String], b: &BulkOutcome) -> Vec<FileOutcome> {
+    let failed: HashMap<&str, &str> = b
+        .failed
+        .iter()
+        .map(|e| (e.file_id.as_str(), e.error.as_str()))
+        .collect();
+    let ok: BTreeSet<&str> = b.succeeded.iter().map(String::as_str).collect();
+    sent.iter()
+        .map(|id| {
+            let outcome = if let Some(err) = failed.get(id.as_str()) {
+                Outcome::Failed {
+                    status: Some(207),
+                    error: (*err).to_owned(),
+                }
+            } else if ok.contains(id.as_str()) {
+                Outcome::Succeeded
+            } else {
+                Outcome::Failed {
+                    status: None,
+                    error: "the server did not confirm this file".to_owned(),
+                }
+            };
+            one(id, outcome)
+        })
+        .collect()
 }
 
 /// Per-file PATCH operations.
