@@ -313,6 +313,49 @@ async fn search_query_filters_and_reports_malformed_queries() {
 
 // ----------------------------------------------------------------------------- details
 
+/// `id IN [...]` (how clients read back a batch) is answered by lookup; the answer is
+/// the one a scan gives: same files, same order, same paging, under every sort.
+#[tokio::test]
+async fn pinned_ids_answer_exactly_what_a_scan_answers() {
+    let h = Harness::generated(600, 5).await;
+    let all = h.list_ids("limit=1000").await;
+    assert_eq!(all.len(), 600);
+    // Out of order, repeated, and one id no file has.
+    let picked: Vec<&str> = [597, 3, 250, 3, 0, 411, 599, 42]
+        .iter()
+        .map(|&i| all[i].as_str())
+        .chain(["000000000000000000000000"])
+        .collect();
+    let list = picked
+        .iter()
+        .map(|id| format!("\"{id}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let pinned = format!("id IN [{list}]");
+    // An OR cannot be answered by lookup: the server scans every file.
+    let scanned = format!("{pinned} OR name = \"no such name\"");
+    let narrowed = format!("{pinned} AND size > 0");
+    for sort in ["ASC_CREATED", "DESC_CREATED", "ASC_NAME", "DESC_SIZE"] {
+        for (skip, limit) in [(0, 1000), (2, 3), (6, 5)] {
+            let page = |query: &str| {
+                format!(
+                    "sort={sort}&skip={skip}&limit={limit}&searchQuery={}",
+                    q(query)
+                )
+            };
+            let by_lookup = h.list_ids(&page(&pinned)).await;
+            let by_scan = h.list_ids(&page(&scanned)).await;
+            assert_eq!(by_lookup, by_scan, "{sort} skip {skip} limit {limit}");
+            assert_eq!(h.list_ids(&page(&narrowed)).await, by_scan);
+        }
+    }
+    let every = h.list_ids(&format!("searchQuery={}", q(&pinned))).await;
+    assert_eq!(every.len(), 7, "7 distinct known ids: {every:?}");
+    let mut in_order = every.clone();
+    in_order.sort_by_key(|id| all.iter().position(|a| a == id));
+    assert_eq!(every, in_order, "the default order is the library's order");
+}
+
 #[tokio::test]
 async fn get_details_found_missing_and_malformed() {
     let h = Harness::start().await;

@@ -191,6 +191,11 @@ impl Store {
         &self.fields
     }
 
+    /// Where a file sits in [`Store::files`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(&IdKey::of(id)).copied()
+    }
+
     pub fn file(&self, id: &str) -> Option<&FileDetails> {
         self.index
             .get(&IdKey::of(id))

@@ -466,17 +466,33 @@ impl<'a> Filter<'a> {
         }
     }
 
+    /// The files that can match, in stored order: all of them, or when the query pins
+    /// the ids (`id IN [...]`, how clients read back a batch) only those, looked up.
+    /// A store still filling is scanned, since a pinned id may not be there yet.
+    fn candidates<'s>(&self, store: &'s Store) -> Candidates<'s> {
+        let files = store.files();
+        match self.p.query.as_ref().and_then(search::Query::required_ids) {
+            Some(ids) if store.is_complete() => {
+                let mut at: Vec<usize> = ids.iter().filter_map(|id| store.position(id)).collect();
+                at.sort_unstable();
+                at.dedup();
+                Candidates::Picked(files, at.into_iter())
+            }
+            _ => Candidates::All(files.iter()),
+        }
+    }
+
     /// Files are kept in ascending (createdAt, id) order, so the default sort needs no
     /// sorting and can stop as soon as the page is full.
     fn page_in_stored_order<'s>(&self, store: &'s Store, want_files: bool) -> Vec<Item<'s>> {
         let p = self.p;
-        let files = store.files();
+        let files = self.candidates(store);
         let iter: Box<dyn Iterator<Item = &FileDetails>> = if !want_files {
             Box::new(std::iter::empty())
         } else if p.descending {
-            Box::new(files.iter().rev())
+            Box::new(files.rev())
         } else {
-            Box::new(files.iter())
+            Box::new(files)
         };
         iter.filter(|f| self.file_ok(f))
             .skip(p.skip)
@@ -504,9 +520,7 @@ impl<'a> Filter<'a> {
         }
         if want_files {
             all.extend(
-                store
-                    .files()
-                    .iter()
+                self.candidates(store)
                     .filter(|f| self.file_ok(f))
                     .map(Item::File),
             );
@@ -523,5 +537,31 @@ impl<'a> Filter<'a> {
         }
         all.sort_unstable_by(order);
         all.into_iter().skip(p.skip).take(p.limit).collect()
+    }
+}
+
+/// Files to test against a list request, in stored order (see [`Filter::candidates`]).
+enum Candidates<'s> {
+    All(std::slice::Iter<'s, FileDetails>),
+    Picked(&'s [FileDetails], std::vec::IntoIter<usize>),
+}
+
+impl<'s> Iterator for Candidates<'s> {
+    type Item = &'s FileDetails;
+
+    fn next(&mut self) -> Option<&'s FileDetails> {
+        match self {
+            Candidates::All(it) => it.next(),
+            Candidates::Picked(files, at) => at.next().and_then(|i| files.get(i)),
+        }
+    }
+}
+
+impl DoubleEndedIterator for Candidates<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            Candidates::All(it) => it.next_back(),
+            Candidates::Picked(files, at) => at.next_back().and_then(|i| files.get(i)),
+        }
     }
 }

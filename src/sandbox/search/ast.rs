@@ -173,6 +173,10 @@ impl StrSet {
         StrSet(v)
     }
 
+    pub(super) fn as_slice(&self) -> &[String] {
+        &self.0
+    }
+
     pub(super) fn contains(&self, s: &str) -> bool {
         if self.0.len() <= LINEAR_SET_MAX {
             self.0.iter().any(|p| p == s)

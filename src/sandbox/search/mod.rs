@@ -148,4 +148,10 @@ impl Query {
     pub fn mentions_type(&self) -> bool {
         self.root.mentions_type()
     }
+
+    /// The only ids that can match, when the query pins them (`id IN [...]`, alone or
+    /// joined by `AND` to other conditions): a server answers those by lookup, not a scan.
+    pub fn required_ids(&self) -> Option<&[String]> {
+        self.root.required_ids()
+    }
 }

@@ -2,7 +2,7 @@
 
 use crate::model::{CustomMetadataField, FieldType};
 
-use super::ast::{MetaCond, MetaSource, Node, Pred};
+use super::ast::{MetaCond, MetaSource, Node, Pred, TextPred};
 use super::fields::{CUSTOM_PREFIX, Op, custom_ops, did_you_mean, field_type_name, op_list};
 use super::parser::RawKind;
 use super::{PResult, SearchError};
@@ -22,6 +22,19 @@ impl Node {
         match self {
             Node::And(v) | Node::Or(v) => v.iter().any(Node::mentions_type),
             Node::Cond(c) => matches!(c.pred, Pred::Type(_)),
+        }
+    }
+
+    /// The ids a match must have, when the query requires `id = ...` / `id IN [...]`
+    /// on its own or as one term of a top-level `AND`.
+    pub(super) fn required_ids(&self) -> Option<&[String]> {
+        match self {
+            Node::And(v) => v.iter().find_map(Node::required_ids),
+            Node::Or(_) => None,
+            Node::Cond(c) => match &c.pred {
+                Pred::Id(TextPred::OneOf(set)) if !c.negate => Some(set.as_slice()),
+                _ => None,
+            },
         }
     }
 }
