@@ -4,11 +4,12 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use common::*;
 use iktag::jobs::lifecycle::{self, RunSpec};
-use iktag::jobs::{CancelHandle, Operation, Outcome, Plan, Unit, journal};
+use iktag::jobs::{CancelHandle, Event, Operation, Outcome, Plan, Unit, journal};
 use serde_json::Value;
 
 /// `GET /_sandbox/requests` once every request has been answered and the count is still.
@@ -127,9 +128,27 @@ async fn a_file_in_two_units_is_read_back_after_the_second() {
         concurrency: 1,
         ..Default::default()
     };
-    let done = lifecycle::execute(&c, &plan, &spec, &CancelHandle::default(), None)
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let done = lifecycle::execute(&c, &plan, &spec, &CancelHandle::default(), Some(tx))
         .await
         .unwrap();
+    // The files read back arrive as events, each after its outcomes.
+    let (mut outcomes_seen, mut read_back) = (BTreeSet::new(), Vec::new());
+    while let Ok(event) = rx.try_recv() {
+        match event {
+            Event::Done(batch) => outcomes_seen.extend(batch.into_iter().map(|o| o.file_id)),
+            Event::Fresh(files) => {
+                for f in &files {
+                    assert!(
+                        outcomes_seen.contains(&f.file_id),
+                        "{} before its outcome",
+                        f.file_id
+                    );
+                }
+                read_back.extend(files);
+            }
+        }
+    }
     assert_eq!(done.outcomes.len(), 240);
     assert!(
         done.outcomes
@@ -137,14 +156,14 @@ async fn a_file_in_two_units_is_read_back_after_the_second() {
             .all(|o| o.outcome == Outcome::Succeeded)
     );
     // Each file once, as it is after both of its units.
-    let mut fresh: Vec<&str> = done.fresh.iter().map(|f| f.file_id.as_str()).collect();
+    let mut fresh: Vec<&str> = read_back.iter().map(|f| f.file_id.as_str()).collect();
     fresh.sort_unstable();
     let mut want: Vec<&str> = both.iter().map(String::as_str).collect();
     want.sort_unstable();
     assert_eq!(fresh, want);
     let after_both =
         |tags: &[String]| tags.iter().any(|t| t == "new") && !tags.iter().any(|t| t == "old");
-    for f in &done.fresh {
+    for f in &read_back {
         assert!(
             after_both(&f.tags),
             "{} read back before its last unit: {:?}",

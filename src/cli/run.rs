@@ -240,7 +240,8 @@ async fn execute(ctx: &Ctx, p: Prepared, json_out: bool) -> Result<(), CliError>
         let mut failed = 0usize;
         let started = std::time::Instant::now();
         let mut done = 0usize;
-        while let Some(Event::Done(batch)) = rx.recv().await {
+        while let Some(event) = rx.recv().await {
+            let Event::Done(batch) = event else { continue };
             done += batch.len();
             failed += batch
                 .iter()

@@ -8,6 +8,7 @@
 //! The journal never holds the private key, only its fingerprint ([`Library`]).
 //! Journals of earlier versions (no library, origin or paths) still load.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
@@ -86,30 +87,35 @@ pub struct Header {
     pub paths: BTreeMap<String, String>,
 }
 
+/// One journal line. Written from borrowed data (a 100 000-file plan is not copied to be
+/// journaled); read back owned.
+// One line exists at a time (written, or read and folded into the record): its size
+// does not matter, and boxing would cost an allocation per `start`/`done` line.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
-enum Line {
+enum Line<'a> {
     Job {
         id: String,
         #[serde(rename = "baseUrl")]
         base_url: String,
         #[serde(rename = "createdAt")]
         created_at: Timestamp,
-        plan: Box<Plan>,
+        plan: Cow<'a, Plan>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        library: Option<Box<Library>>,
+        library: Option<Cow<'a, Library>>,
         #[serde(default)]
         origin: Origin,
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        paths: BTreeMap<String, String>,
+        #[serde(default, skip_serializing_if = "is_empty")]
+        paths: Cow<'a, BTreeMap<String, String>>,
     },
     Start {
         unit: usize,
-        ids: Vec<String>,
+        ids: Cow<'a, [String]>,
     },
     Done {
         unit: usize,
-        outcomes: Vec<FileOutcome>,
+        outcomes: Cow<'a, [FileOutcome]>,
     },
     After {
         files: BTreeMap<String, FileState>,
@@ -117,6 +123,12 @@ enum Line {
     End {
         summary: Summary,
     },
+}
+
+// serde hands `skip_serializing_if` a reference to the field as declared.
+#[allow(clippy::ptr_arg)]
+fn is_empty(paths: &Cow<'_, BTreeMap<String, String>>) -> bool {
+    paths.is_empty()
 }
 
 /// An open journal of a running job.
@@ -191,49 +203,50 @@ impl Journal {
                     .map(|l| l.base_url.clone())
                     .unwrap_or_default(),
                 created_at: Timestamp::now(),
-                plan: Box::new(plan.clone()),
-                library: header.library.clone().map(Box::new),
+                plan: Cow::Borrowed(plan),
+                library: header.library.as_ref().map(Cow::Borrowed),
                 origin: header.origin.clone(),
-                paths: header.paths.clone(),
+                paths: Cow::Borrowed(&header.paths),
             }],
             false,
         )?;
         Ok(j)
     }
 
-    fn write(&self, line: &Line) -> Result<(), JournalError> {
+    fn write(&self, line: &Line<'_>) -> Result<(), JournalError> {
         self.write_all(std::slice::from_ref(line))
     }
 
     /// Appends lines in order and flushes them to disk once (a group commit: every line
     /// is on disk when this returns, at the cost of one flush).
-    fn write_all(&self, lines: &[Line]) -> Result<(), JournalError> {
+    fn write_all(&self, lines: &[Line<'_>]) -> Result<(), JournalError> {
         self.append(lines, true)
     }
 
     /// Appends lines in order; `flush`: and flushes them (and any before them) to disk.
-    fn append(&self, lines: &[Line], flush: bool) -> Result<(), JournalError> {
-        let mut text = String::new();
-        for line in lines {
-            let one = serde_json::to_string(line).map_err(|e| JournalError::Io {
-                path: self.path.display().to_string(),
-                source: std::io::Error::other(e),
-            })?;
-            text.push_str(&one);
-            text.push('\n');
-        }
+    fn append(&self, lines: &[Line<'_>], flush: bool) -> Result<(), JournalError> {
         let mut f = self
             .file
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f.write_all(text.as_bytes()).map_err(io_err(&self.path))?;
+        // Streamed to the file: a line is never held whole in memory.
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut *f);
+        for line in lines {
+            serde_json::to_writer(&mut out, line).map_err(|e| JournalError::Io {
+                path: self.path.display().to_string(),
+                source: std::io::Error::other(e),
+            })?;
+            out.write_all(b"\n").map_err(io_err(&self.path))?;
+        }
+        out.flush().map_err(io_err(&self.path))?;
+        drop(out);
         if !flush {
-            if !text.is_empty() {
+            if !lines.is_empty() {
                 self.dirty.store(true, Ordering::SeqCst);
             }
             return Ok(());
         }
-        if text.is_empty() && !self.dirty.load(Ordering::SeqCst) {
+        if lines.is_empty() && !self.dirty.load(Ordering::SeqCst) {
             return Ok(());
         }
         f.sync_data().map_err(io_err(&self.path))?;
@@ -244,14 +257,14 @@ impl Journal {
     pub fn unit_started(&self, unit: usize, ids: &[String]) -> Result<(), JournalError> {
         self.write(&Line::Start {
             unit,
-            ids: ids.to_vec(),
+            ids: Cow::Borrowed(ids),
         })
     }
 
     pub fn unit_done(&self, unit: usize, outcomes: &[FileOutcome]) -> Result<(), JournalError> {
         self.write(&Line::Done {
             unit,
-            outcomes: outcomes.to_vec(),
+            outcomes: Cow::Borrowed(outcomes),
         })
     }
 
@@ -264,11 +277,11 @@ impl Journal {
     ) -> Result<(), JournalError> {
         let done = done.iter().map(|(unit, outcomes)| Line::Done {
             unit: *unit,
-            outcomes: outcomes.to_vec(),
+            outcomes: Cow::Borrowed(*outcomes),
         });
         let starting = starting.iter().map(|(unit, ids)| Line::Start {
             unit: *unit,
-            ids: ids.to_vec(),
+            ids: Cow::Borrowed(*ids),
         });
         self.write_all(&done.chain(starting).collect::<Vec<_>>())
     }
@@ -365,7 +378,7 @@ pub fn load(dir: &Path, id: &str) -> Result<JobRecord, JournalError> {
     let mut started: HashSet<usize> = HashSet::new();
     let count = lines.len();
     for (i, text) in lines.iter().enumerate() {
-        let line: Line = match serde_json::from_str(text) {
+        let line: Line<'static> = match serde_json::from_str(text) {
             Ok(l) => l,
             Err(_) if i + 1 == count => break,
             Err(e) => {
@@ -394,10 +407,10 @@ pub fn load(dir: &Path, id: &str) -> Result<JobRecord, JournalError> {
                     path: path.clone(),
                     base_url,
                     created_at,
-                    plan: *plan,
-                    library: library.map(|l| *l),
+                    plan: plan.into_owned(),
+                    library: library.map(Cow::into_owned),
                     origin,
-                    paths,
+                    paths: paths.into_owned(),
                     after: BTreeMap::new(),
                     outcomes: BTreeMap::new(),
                     interrupted_units: Vec::new(),
@@ -409,7 +422,7 @@ pub fn load(dir: &Path, id: &str) -> Result<JobRecord, JournalError> {
             }
             (Line::Done { unit, outcomes }, Some(r)) => {
                 started.remove(&unit);
-                for o in outcomes {
+                for o in outcomes.into_owned() {
                     r.outcomes.insert(o.file_id.clone(), o);
                 }
             }

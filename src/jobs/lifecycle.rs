@@ -5,6 +5,7 @@
 //! The front-ends collect targets, show plans and progress, and ask what
 //! [`Operation::ask`] tells them to ask; everything else is here.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -55,8 +56,6 @@ pub struct Finished {
     pub job: Option<String>,
     pub outcomes: Vec<FileOutcome>,
     pub summary: Summary,
-    /// The touched files as the server has them now (succeeded, pending, failed).
-    pub fresh: Vec<FileDetails>,
 }
 
 /// How a file moved since `want`, or `None` if it did not.
@@ -131,9 +130,9 @@ pub async fn execute(
     events: Option<mpsc::UnboundedSender<Event>>,
 ) -> Result<Finished, super::journal::JournalError> {
     let (plan, mut outcomes) = match &spec.guard {
-        None => (plan.clone(), Vec::new()),
+        None => (Cow::Borrowed(plan), Vec::new()),
         Some(g) => match check_guard(client, plan, g, spec.concurrency).await {
-            Ok(checked) => checked,
+            Ok((checked, left)) => (Cow::Owned(checked), left),
             Err(e) => return Ok(guard_unchecked(plan, &e)),
         },
     };
@@ -160,7 +159,7 @@ pub async fn execute(
             let _ = tx.send(Event::Done(outcomes.clone()));
         }
     }
-    let (ran, fresh) = super::read_back::run_and_read_back(
+    let (ran, states) = super::read_back::run_and_read_back(
         client,
         &plan,
         spec.concurrency,
@@ -173,13 +172,12 @@ pub async fn execute(
     let id = journal.as_ref().map(|j| j.id.clone()).unwrap_or_default();
     let summary = Summary::of(&id, &outcomes);
     if let Some(j) = &journal {
-        finish_journal(j, &outcomes, &fresh, &summary);
+        finish_journal(j, &outcomes, states, &summary);
     }
     Ok(Finished {
         job: journal.as_ref().map(|j| j.id.clone()),
         outcomes,
         summary,
-        fresh,
     })
 }
 
@@ -201,23 +199,23 @@ fn guard_unchecked(plan: &Plan, e: &crate::api::ApiError) -> Finished {
         job: None,
         summary: Summary::of("", &outcomes),
         outcomes,
-        fresh: Vec::new(),
     }
 }
 
 /// Journals the succeeded files' state after the job (what undo checks) and the summary.
-fn finish_journal(j: &Journal, outcomes: &[FileOutcome], fresh: &[FileDetails], summary: &Summary) {
+fn finish_journal(
+    j: &Journal,
+    outcomes: &[FileOutcome],
+    mut states: BTreeMap<String, FileState>,
+    summary: &Summary,
+) {
     let ok: HashSet<&str> = outcomes
         .iter()
         .filter(|o| o.outcome == Outcome::Succeeded)
         .map(|o| o.file_id.as_str())
         .collect();
-    let after = fresh
-        .iter()
-        .filter(|f| ok.contains(f.file_id.as_str()))
-        .map(|f| (f.file_id.clone(), FileState::of(f)))
-        .collect();
-    if let Err(e) = j.after_and_finished(after, summary) {
+    states.retain(|id, _| ok.contains(id.as_str()));
+    if let Err(e) = j.after_and_finished(states, summary) {
         tracing::error!(error = %e, "cannot finish the job journal");
     }
 }

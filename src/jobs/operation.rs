@@ -105,6 +105,38 @@ impl Operation {
         )
     }
 
+    /// Does running it read `Plan::previous_tags`?
+    pub(super) fn reads_previous_tags(&self) -> bool {
+        matches!(self, Operation::RestoreTags)
+    }
+
+    /// The operation as one unit of these files runs it: per-file bodies cut down to
+    /// the unit's files (a unit must not copy a 100 000-file map to send one PATCH).
+    pub(super) fn for_ids(&self, ids: &[String]) -> Operation {
+        let pick =
+            |m: &BTreeMap<String, serde_json::Value>| -> BTreeMap<String, serde_json::Value> {
+                ids.iter()
+                    .filter_map(|id| Some((id.clone(), m.get(id)?.clone())))
+                    .collect()
+            };
+        match self {
+            Operation::PatchEach { bodies, before } => Operation::PatchEach {
+                bodies: pick(bodies),
+                before: pick(before),
+            },
+            Operation::Undo {
+                label,
+                bodies,
+                before,
+            } => Operation::Undo {
+                label: label.clone(),
+                bodies: pick(bodies),
+                before: pick(before),
+            },
+            other => other.clone(),
+        }
+    }
+
     /// The tags (or AI tag names) the operation names, checked at plan time.
     pub(super) fn tags(&self) -> Option<&[String]> {
         match self {

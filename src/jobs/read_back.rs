@@ -4,16 +4,16 @@
 //! concurrency). At the end only the files of the last units are left to read, instead
 //! of every file after the last call.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinHandle;
 
+use super::journal::FileState;
 use super::run::{run_with, slots};
 use super::{CancelHandle, Event, FileOutcome, Operation, Outcome, Plan, journal};
 use crate::api::{ApiError, Client, DETAILS_CHUNK};
-use crate::model::FileDetails;
 
 /// May the server have changed the file (so it is read back)?
 fn touched(o: &Outcome) -> bool {
@@ -24,8 +24,10 @@ fn touched(o: &Outcome) -> bool {
 }
 
 /// Runs the plan (see [`super::run`]) and reads back the files it touched (succeeded,
-/// pending, failed) as the server has them now: nothing after a delete, and nothing (with
-/// a warning) if any of them cannot be read.
+/// pending, failed) as the server has them now. Each search's files go out on `events`
+/// as [`Event::Fresh`] when it answers (so no one holds every file's details at once);
+/// what is returned is each file's state for the journal: nothing after a delete, and
+/// nothing (with a warning) if any of them cannot be read.
 pub(super) async fn run_and_read_back(
     client: &Client,
     plan: &Plan,
@@ -33,52 +35,67 @@ pub(super) async fn run_and_read_back(
     cancel: &CancelHandle,
     journal: Option<&journal::Journal>,
     events: Option<mpsc::UnboundedSender<Event>>,
-) -> (Vec<FileOutcome>, Vec<FileDetails>) {
+) -> (Vec<FileOutcome>, States) {
     let permits = slots(concurrency);
     if plan.op == Operation::Delete {
         let ran = run_with(client, plan, &permits, cancel, journal, events).await;
-        return (ran, Vec::new());
+        return (ran, States::new());
     }
     let (tx, rx) = mpsc::unbounded_channel();
-    let mut reader = Reader::new(client, plan, permits.clone());
+    let mut reader = Reader::new(client, plan, permits.clone(), events);
     let (ran, ()) = tokio::join!(
         run_with(client, plan, &permits, cancel, journal, Some(tx)),
-        reader.follow(rx, events),
+        reader.follow(rx),
     );
     // Touched files whose units did not all finish (a later one was cancelled).
     for o in &ran {
-        if touched(&o.outcome) && reader.seen.insert(o.file_id.clone()) {
-            reader.ready.push(o.file_id.clone());
+        if touched(&o.outcome) {
+            reader.queue(&o.file_id);
         }
     }
     let fresh = reader.finish().await;
     (ran, fresh)
 }
 
-struct Reader {
+/// Each file's state as read back, by id.
+pub(super) type States = BTreeMap<String, FileState>;
+
+/// A search of the read back: the states of the files it found.
+type Search = JoinHandle<Result<Vec<(String, FileState)>, ApiError>>;
+
+/// Ids are the plan's own (`&'p str`): following a 100 000-file job copies none of them.
+struct Reader<'p> {
     client: Client,
     permits: Arc<Semaphore>,
+    /// Where progress and the files read back go.
+    events: Option<mpsc::UnboundedSender<Event>>,
     /// Units still to finish, per file.
-    left: HashMap<String, usize>,
+    left: HashMap<&'p str, usize>,
     /// Files some finished unit touched.
-    hit: HashSet<String>,
+    hit: HashSet<&'p str>,
     /// Files queued or sent to be read.
-    seen: HashSet<String>,
+    seen: HashSet<&'p str>,
     /// Files to read, not sent yet.
-    ready: Vec<String>,
+    ready: Vec<&'p str>,
     /// Searches sent, oldest first.
-    searches: Vec<JoinHandle<Result<Vec<FileDetails>, ApiError>>>,
+    searches: Vec<Search>,
 }
 
-impl Reader {
-    fn new(client: &Client, plan: &Plan, permits: Arc<Semaphore>) -> Reader {
-        let mut left: HashMap<String, usize> = HashMap::new();
+impl<'p> Reader<'p> {
+    fn new(
+        client: &Client,
+        plan: &'p Plan,
+        permits: Arc<Semaphore>,
+        events: Option<mpsc::UnboundedSender<Event>>,
+    ) -> Reader<'p> {
+        let mut left: HashMap<&'p str, usize> = HashMap::new();
         for id in plan.units.iter().flat_map(|u| &u.ids) {
-            *left.entry(id.clone()).or_default() += 1;
+            *left.entry(id.as_str()).or_default() += 1;
         }
         Reader {
             client: client.clone(),
             permits,
+            events,
             left,
             hit: HashSet::new(),
             seen: HashSet::new(),
@@ -88,64 +105,88 @@ impl Reader {
     }
 
     /// Passes the job's progress on, and reads files whose units have all finished.
-    async fn follow(
-        &mut self,
-        mut rx: mpsc::UnboundedReceiver<Event>,
-        events: Option<mpsc::UnboundedSender<Event>>,
-    ) {
+    async fn follow(&mut self, mut rx: mpsc::UnboundedReceiver<Event>) {
         while let Some(event) = rx.recv().await {
-            let Event::Done(batch) = &event;
+            let Event::Done(batch) = &event else {
+                continue;
+            };
             for o in batch {
-                if touched(&o.outcome) {
-                    self.hit.insert(o.file_id.clone());
-                }
-                let Some(n) = self.left.get_mut(&o.file_id) else {
+                let Some((&id, _)) = self.left.get_key_value(o.file_id.as_str()) else {
                     continue;
                 };
-                *n = n.saturating_sub(1);
-                if *n == 0 && self.hit.contains(&o.file_id) && self.seen.insert(o.file_id.clone()) {
-                    self.ready.push(o.file_id.clone());
+                let last = self.left.get_mut(id).is_some_and(|n| {
+                    *n = n.saturating_sub(1);
+                    *n == 0
+                });
+                if touched(&o.outcome) {
+                    self.hit.insert(id);
+                }
+                if last && self.hit.contains(id) {
+                    self.queue(id);
                 }
             }
-            if let Some(tx) = &events {
+            if let Some(tx) = &self.events {
                 let _ = tx.send(event);
             }
             while self.ready.len() >= DETAILS_CHUNK {
-                let chunk: Vec<String> = self.ready.drain(..DETAILS_CHUNK).collect();
+                let chunk: Vec<String> = self
+                    .ready
+                    .drain(..DETAILS_CHUNK)
+                    .map(str::to_owned)
+                    .collect();
                 self.send(chunk);
             }
+        }
+    }
+
+    /// Queues a file of the plan to be read, once.
+    fn queue(&mut self, id: &str) {
+        if let Some((&id, _)) = self.left.get_key_value(id)
+            && self.seen.insert(id)
+        {
+            self.ready.push(id);
         }
     }
 
     /// One search, in one of the job's slots.
     fn send(&mut self, ids: Vec<String>) {
         let (client, permits) = (self.client.clone(), self.permits.clone());
+        let events = self.events.clone();
         self.searches.push(tokio::spawn(async move {
             // The job's semaphore is never closed; without a slot, read anyway.
-            let _slot = permits.acquire_owned().await;
-            client.details_of_with(&ids, 1).await
+            let slot = permits.acquire_owned().await;
+            let files = client.details_of_with(&ids, 1).await?;
+            drop(slot);
+            let states = files
+                .iter()
+                .map(|f| (f.file_id.clone(), FileState::of(f)))
+                .collect();
+            if let Some(tx) = events {
+                let _ = tx.send(Event::Fresh(files));
+            }
+            Ok(states)
         }));
     }
 
     /// Sends what is left and collects every search, in the order they were sent.
-    async fn finish(mut self) -> Vec<FileDetails> {
+    async fn finish(mut self) -> States {
         let ready = std::mem::take(&mut self.ready);
         for chunk in ready.chunks(DETAILS_CHUNK) {
-            self.send(chunk.to_vec());
+            self.send(chunk.iter().map(|id| (*id).to_owned()).collect());
         }
-        let mut fresh = Vec::new();
+        let mut states = States::new();
         let mut failed = None;
         for search in self.searches {
             match search.await {
-                Ok(Ok(files)) => fresh.extend(files),
+                Ok(Ok(files)) => states.extend(files),
                 Ok(Err(e)) => failed = failed.or(Some(e.to_string())),
                 Err(e) => failed = failed.or(Some(e.to_string())),
             }
         }
         if let Some(e) = failed {
             tracing::warn!(error = %e, "could not read the files back after the job");
-            return Vec::new();
+            return States::new();
         }
-        fresh
+        states
     }
 }

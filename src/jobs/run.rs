@@ -16,6 +16,8 @@ use crate::model::FileDetails;
 pub enum Event {
     /// Outcomes of one finished unit.
     Done(Vec<FileOutcome>),
+    /// Files the job touched, read back as the server has them now (after their `Done`).
+    Fresh(Vec<FileDetails>),
 }
 
 /// Cancels a running job: no new unit starts; running units finish and are recorded.
@@ -71,7 +73,6 @@ pub(super) async fn run_with(
             },
         })
         .collect();
-    let previous = Arc::new(plan.previous_tags.clone());
     let mut set = tokio::task::JoinSet::new();
     let mut next = 0;
     while next < plan.units.len() {
@@ -119,13 +120,17 @@ pub(super) async fn run_with(
         outcomes.extend(done.into_iter().flat_map(|(_, r)| r));
         for (n, permit) in starting.zip(batch) {
             let unit = &plan.units[n];
-            let (client, op, unit, events, previous) = (
-                client.clone(),
-                plan.op_of(unit).clone(),
-                unit.clone(),
-                events.clone(),
-                previous.clone(),
-            );
+            let op = plan.op_of(unit).for_ids(&unit.ids);
+            // Only the unit's own files' previous tags, and only for what reads them.
+            let previous: HashMap<String, Vec<String>> = if op.reads_previous_tags() {
+                unit.ids
+                    .iter()
+                    .filter_map(|id| Some((id.clone(), plan.previous_tags.get(id)?.clone())))
+                    .collect()
+            } else {
+                HashMap::new()
+            };
+            let (client, unit, events) = (client.clone(), unit.clone(), events.clone());
             set.spawn(async move {
                 let result = run_unit(&client, &op, &unit.ids, &previous).await;
                 drop(permit);

@@ -497,24 +497,14 @@ fn spawn_job(
     tx: UnboundedSender<Action>,
 ) {
     tokio::spawn(async move {
-        let (etx, mut erx) = unbounded_channel();
-        let forward = {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                while let Some(crate::jobs::Event::Done(outcomes)) = erx.recv().await {
-                    let _ = tx.send(Action::JobProgress { job, outcomes });
-                }
-            })
-        };
+        let (etx, erx) = unbounded_channel();
+        let forward = tokio::spawn(forward_job_events(job, erx, tx.clone()));
         let finished = lifecycle::execute(&client, &plan, &spec, &cancel, Some(etx)).await;
         let _ = forward.await;
         let outcomes = match finished {
             Ok(f) => {
                 if let Some(id) = f.job {
                     let _ = tx.send(Action::JobJournaled { job, id });
-                }
-                if !f.fresh.is_empty() {
-                    let _ = tx.send(Action::Refreshed(f.fresh));
                 }
                 f.outcomes
             }
@@ -536,6 +526,52 @@ fn spawn_job(
         };
         let _ = tx.send(Action::JobDone { job, outcomes });
     });
+}
+
+/// How often the files a job read back are handed to the model: each hand-over
+/// rebuilds the list view, so a 100 000-file job's 1 000 searches make a few rebuilds.
+const FRESH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Passes a job's events on as actions: outcomes as they come (what is queued is sent
+/// as one batch), the files read back gathered for up to [`FRESH_EVERY`].
+async fn forward_job_events(
+    job: u64,
+    mut erx: tokio::sync::mpsc::UnboundedReceiver<crate::jobs::Event>,
+    tx: UnboundedSender<Action>,
+) {
+    use crate::jobs::Event;
+    let mut fresh = Vec::new();
+    let mut due = tokio::time::Instant::now() + FRESH_EVERY;
+    loop {
+        let next = if fresh.is_empty() {
+            erx.recv().await
+        } else {
+            let Ok(e) = tokio::time::timeout_at(due, erx.recv()).await else {
+                let _ = tx.send(Action::Refreshed(std::mem::take(&mut fresh)));
+                continue;
+            };
+            e
+        };
+        let Some(first) = next else { break };
+        let mut outcomes = Vec::new();
+        for event in std::iter::once(first).chain(std::iter::from_fn(|| erx.try_recv().ok())) {
+            match event {
+                Event::Done(o) => outcomes.extend(o),
+                Event::Fresh(f) => {
+                    if fresh.is_empty() {
+                        due = tokio::time::Instant::now() + FRESH_EVERY;
+                    }
+                    fresh.extend(f);
+                }
+            }
+        }
+        if !outcomes.is_empty() {
+            let _ = tx.send(Action::JobProgress { job, outcomes });
+        }
+    }
+    if !fresh.is_empty() {
+        let _ = tx.send(Action::Refreshed(fresh));
+    }
 }
 
 /// The default keys with `keymap.toml` from the config directory applied. Errors name the
