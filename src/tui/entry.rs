@@ -266,7 +266,7 @@ pub struct Index {
 }
 
 /// The keys of `by_hash` are already hashes: use them as they are (hashing them a second
-/// time with SipHash showed in profiles of a 100 000-file job reporting back).
+/// time with `SipHash` showed in profiles of a 100 000-file job reporting back).
 type KeyIsHash = std::hash::BuildHasherDefault<PassThrough>;
 
 #[derive(Default)]
