@@ -202,9 +202,7 @@ impl ListView {
             return 0;
         }
         let rows = &self.view[lo..=hi.min(self.view.len() - 1)];
-        for &i in rows {
-            self.selected.insert(&lib.files[i]);
-        }
+        self.selected.extend(rows.iter().map(|&i| &lib.files[i]));
         rows.len()
     }
 

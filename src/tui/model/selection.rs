@@ -2,7 +2,7 @@
 //! many selected files carry each tag and each AI tag name. Adding or removing a file, or a
 //! selected file changing, costs O(its tags); nothing is recounted over the selection.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::tui::entry::Entry;
 
@@ -87,6 +87,42 @@ impl Selection {
         true
     }
 
+    /// Selects many distinct files at once; returns how many were not selected before.
+    /// The ids go in as one sorted batch and the counts are gathered in a hash map
+    /// first: selecting 1 000 000 files one by one took seconds.
+    pub fn extend<'a>(&mut self, files: impl Iterator<Item = &'a Entry>) -> usize {
+        let mut ids: Vec<String> = Vec::new();
+        let mut tags: HashMap<&str, usize> = HashMap::new();
+        let mut ai: HashMap<&str, usize> = HashMap::new();
+        for f in files {
+            if self.ids.contains(f.file_id.as_str()) {
+                continue;
+            }
+            ids.push(f.file_id.clone());
+            for t in &f.tags {
+                *tags.entry(t).or_default() += 1;
+            }
+            for a in &f.ai_tags {
+                *ai.entry(&a.name).or_default() += 1;
+            }
+        }
+        let n = ids.len();
+        if n == 0 {
+            return 0;
+        }
+        ids.sort_unstable();
+        debug_assert!(ids.windows(2).all(|w| w[0] != w[1]), "files are distinct");
+        let mut batch: BTreeSet<String> = ids.into_iter().collect();
+        self.ids.append(&mut batch);
+        for (map, counts) in [(&mut self.tags, tags), (&mut self.ai, ai)] {
+            for (key, k) in counts {
+                *map.entry(key.into()).or_default() += k;
+            }
+        }
+        self.generation += 1;
+        n
+    }
+
     /// Unselects a file (`f` is its entry as it is counted). False when it was not selected.
     pub fn remove(&mut self, f: &Entry) -> bool {
         if !self.ids.remove(f.file_id.as_str()) {
@@ -168,5 +204,31 @@ mod tests {
         // A file changing while not selected changes nothing.
         s.changed(&a, &b);
         assert!(s.tag_counts().is_empty());
+    }
+
+    #[test]
+    fn selecting_many_at_once_counts_like_one_by_one() {
+        let files = [
+            entry("c", &["red", "sale"], &["Jacket"]),
+            entry("a", &["red"], &["Jacket", "Sleeve"]),
+            entry("b", &[], &[]),
+            entry("d", &["sale"], &["Sleeve"]),
+        ];
+        let (mut one, mut many) = (Selection::default(), Selection::default());
+        assert!(one.insert(&files[1]) && many.insert(&files[1]));
+        for f in &files {
+            one.insert(f);
+        }
+        let g = many.generation();
+        assert_eq!(many.extend(files.iter()), 3, "a was selected already");
+        assert!(many.generation() > g);
+        assert_eq!(many.extend(files.iter()), 0);
+        assert_eq!(many.iter().collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+        assert_eq!(counts(many.tag_counts()), counts(one.tag_counts()));
+        assert_eq!(counts(many.ai_counts()), counts(one.ai_counts()));
+        assert_eq!(
+            counts(many.tag_counts()),
+            [("red".into(), 2), ("sale".into(), 2)]
+        );
     }
 }
