@@ -2,7 +2,9 @@
 //! many selected files carry each tag and each AI tag name. Adding or removing a file, or a
 //! selected file changing, costs O(its tags); nothing is recounted over the selection.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use crate::tui::entry::Entry;
 
@@ -92,8 +94,8 @@ impl Selection {
     /// first: selecting 1 000 000 files one by one took seconds.
     pub fn extend<'a>(&mut self, files: impl Iterator<Item = &'a Entry>) -> usize {
         let mut ids: Vec<String> = Vec::new();
-        let mut tags: HashMap<&str, usize> = HashMap::new();
-        let mut ai: HashMap<&str, usize> = HashMap::new();
+        let mut tags: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut ai: FxHashMap<&str, usize> = FxHashMap::default();
         for f in files {
             if self.ids.contains(f.file_id.as_str()) {
                 continue;
