@@ -120,7 +120,7 @@ async fn a_file_in_two_units_is_read_back_after_the_second() {
         },
         units,
         skipped: Vec::new(),
-        previous_tags: std::collections::HashMap::new(),
+        previous_tags: iktag::jobs::PreviousTags::default(),
     };
     let dir = tempfile::tempdir().unwrap();
     let spec = RunSpec {

@@ -8,7 +8,7 @@
 //! previous tag list; detail fields get a PATCH with their previous values. Bulk and PATCH
 //! changes of one file never touch the same field, so the calls can run in any order.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
@@ -191,7 +191,7 @@ pub fn undo_plan(parts: &[Applied<'_>], label: String) -> (Plan, Vec<(String, St
     }
     let (mut bodies, mut before) = (BTreeMap::new(), BTreeMap::new());
     let mut bulk: BTreeMap<(Vec<String>, Vec<String>), Vec<String>> = BTreeMap::new();
-    let mut previous_tags = HashMap::new();
+    let mut previous_tags = super::plan::PreviousTags::default();
     let mut refused = Vec::new();
     for (id, f) in files {
         let (mut body, mut back) = (f.fields_before, f.fields_after);
@@ -289,7 +289,7 @@ mod tests {
 
     #[test]
     fn an_apply_of_several_jobs_is_undone_by_one_plan_and_redone_by_its_inverse() {
-        let known: HashMap<String, _> = [("a", &["font", "x"][..]), ("b", &["x"][..])]
+        let known: std::collections::HashMap<String, _> = [("a", &["font", "x"][..]), ("b", &["x"][..])]
             .iter()
             .map(|(id, t)| ((*id).to_owned(), file(id, t)))
             .collect();
@@ -348,7 +348,7 @@ mod tests {
 
     #[test]
     fn replaced_lists_and_details_are_put_back_by_patch() {
-        let known: HashMap<String, _> = [("a".to_owned(), file("a", &["old"]))].into();
+        let known: std::collections::HashMap<String, _> = [("a".to_owned(), file("a", &["old"]))].into();
         let set = plan(
             Operation::ReplaceTags { tags: v(&["new"]) },
             &v(&["a"]),

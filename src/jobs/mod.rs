@@ -27,7 +27,8 @@ pub use library::Library;
 pub use operation::Operation;
 pub use outcome::{FileOutcome, Outcome, Summary, failed_ids};
 pub use plan::{
-    DELETE_CHUNK, Fields, Known, MAX_TAG_CHARS, Plan, PlanError, TAG_CHUNK, Unit, plan, plan_with,
+    DELETE_CHUNK, Fields, Known, MAX_TAG_CHARS, Plan, PlanError, PreviousTags, TAG_CHUNK, Unit,
+    plan, plan_with,
 };
 pub use policy::{Ask, AutoTagParams};
 pub use preview::{detail_diff, preview};

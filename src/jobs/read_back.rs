@@ -4,7 +4,9 @@
 //! concurrency). At the end only the files of the last units are left to read, instead
 //! of every file after the last call.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc};
@@ -70,11 +72,11 @@ struct Reader<'p> {
     /// Where progress and the files read back go.
     events: Option<mpsc::UnboundedSender<Event>>,
     /// Units still to finish, per file.
-    left: HashMap<&'p str, usize>,
+    left: FxHashMap<&'p str, usize>,
     /// Files some finished unit touched.
-    hit: HashSet<&'p str>,
+    hit: FxHashSet<&'p str>,
     /// Files queued or sent to be read.
-    seen: HashSet<&'p str>,
+    seen: FxHashSet<&'p str>,
     /// Files to read, not sent yet.
     ready: Vec<&'p str>,
     /// Searches sent, oldest first.
@@ -88,7 +90,7 @@ impl<'p> Reader<'p> {
         permits: Arc<Semaphore>,
         events: Option<mpsc::UnboundedSender<Event>>,
     ) -> Reader<'p> {
-        let mut left: HashMap<&'p str, usize> = HashMap::new();
+        let mut left: FxHashMap<&'p str, usize> = FxHashMap::default();
         for id in plan.units.iter().flat_map(|u| &u.ids) {
             *left.entry(id.as_str()).or_default() += 1;
         }
@@ -97,8 +99,8 @@ impl<'p> Reader<'p> {
             permits,
             events,
             left,
-            hit: HashSet::new(),
-            seen: HashSet::new(),
+            hit: FxHashSet::default(),
+            seen: FxHashSet::default(),
             ready: Vec::new(),
             searches: Vec::new(),
         }
