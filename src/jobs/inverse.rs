@@ -272,6 +272,7 @@ pub fn undo_plan(parts: &[Applied<'_>], label: String) -> (Plan, Vec<(String, St
 mod tests {
     use super::*;
     use crate::jobs::plan;
+    use std::collections::HashMap;
 
     fn file(id: &str, tags: &[&str]) -> crate::model::FileDetails {
         let mut f: crate::model::FileDetails = serde_json::from_value(serde_json::json!({
@@ -289,7 +290,7 @@ mod tests {
 
     #[test]
     fn an_apply_of_several_jobs_is_undone_by_one_plan_and_redone_by_its_inverse() {
-        let known: std::collections::HashMap<String, _> = [("a", &["font", "x"][..]), ("b", &["x"][..])]
+        let known: HashMap<String, _> = [("a", &["font", "x"][..]), ("b", &["x"][..])]
             .iter()
             .map(|(id, t)| ((*id).to_owned(), file(id, t)))
             .collect();
@@ -348,7 +349,7 @@ mod tests {
 
     #[test]
     fn replaced_lists_and_details_are_put_back_by_patch() {
-        let known: std::collections::HashMap<String, _> = [("a".to_owned(), file("a", &["old"]))].into();
+        let known: HashMap<String, _> = [("a".to_owned(), file("a", &["old"]))].into();
         let set = plan(
             Operation::ReplaceTags { tags: v(&["new"]) },
             &v(&["a"]),
