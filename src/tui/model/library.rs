@@ -114,3 +114,30 @@ impl Library {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FileDetails;
+
+    fn entry(id: &str) -> Entry {
+        let f: FileDetails = serde_json::from_value(serde_json::json!({
+            "fileId": id, "name": format!("{id}.jpg"), "filePath": format!("/{id}.jpg"),
+            "createdAt": "2024-01-01T00:00:00.000Z", "updatedAt": "2024-01-01T00:00:00.000Z"
+        }))
+        .unwrap();
+        Entry::from(f)
+    }
+
+    #[test]
+    fn the_search_text_waits_for_a_filter_then_keeps_up() {
+        let mut lib = Library::new();
+        for id in ["a", "b", "c"] {
+            lib.put(entry(id));
+        }
+        assert_eq!(lib.search_text(false).len(), 0, "not built while loading");
+        assert_eq!(lib.search_text(true).len(), 3, "built for the first filter");
+        lib.put(entry("d"));
+        assert_eq!(lib.search_text(false).len(), 4, "appended as files arrive");
+    }
+}
