@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use iktag::api::{ApiError, Client, ClientOptions, LIST_IN_FLIGHT, ListQuery};
+use iktag::api::{ApiError, Client, LIST_IN_FLIGHT, ListQuery};
 use iktag::model::Asset;
 use serde_json::{Value, json};
 
@@ -46,17 +46,6 @@ async fn pages(c: &Client, q: ListQuery) -> (Vec<Vec<String>>, Option<ApiError>)
             Err(e) => return (out, Some(e)),
         }
     }
-}
-
-async fn reset_log(h: &Harness) {
-    let r = h
-        .send(
-            h.http
-                .delete(h.url("/_sandbox/requests"))
-                .basic_auth(KEY, None::<&str>),
-        )
-        .await;
-    assert!(r.status < 300, "reset the request log: {}", r.body);
 }
 
 /// `GET /_sandbox/requests` once the count has settled: pages requested past the end are
@@ -165,7 +154,7 @@ async fn the_listing_stops_at_the_first_short_page() {
         (1000, 4, Some(2200), 3, 3),
     ];
     for (page_size, in_flight, max_items, requests, handed_out) in cases {
-        reset_log(&h).await;
+        h.reset_requests().await;
         let (got, err) = pages(
             &c,
             ListQuery {
@@ -192,7 +181,7 @@ async fn the_listing_stops_at_the_first_short_page() {
         );
     }
     // A listing that fits one page (a search matching nothing here) is one request.
-    reset_log(&h).await;
+    h.reset_requests().await;
     let some = c
         .list(ListQuery {
             search_query: Some(r#"name = "nothing-is-called-this""#.into()),
@@ -210,7 +199,7 @@ async fn a_rate_limited_listing_still_returns_every_file_once_in_order() {
     let h = Harness::generated(FILES, 11).await;
     let c = h.client();
     let want = server_order(&h).await;
-    reset_log(&h).await;
+    h.reset_requests().await;
     // 10 requests a second; the listing needs about 30: it runs into 429s (with
     // X-RateLimit-Reset) over and over and must wait them out.
     let r = h.put_faults(json!({"rateLimit": 10})).await;
@@ -259,9 +248,7 @@ async fn the_first_failing_page_ends_the_listing_after_the_pages_before_it() {
     let h = Harness::generated(FILES, 11).await;
     let want = server_order(&h).await;
     // No waiting out 429s: a page that gets one fails with it.
-    let mut o = ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY);
-    o.max_rate_limit_waits = 0;
-    let c = Client::new(o).unwrap();
+    let c = h.client_with(|o| o.max_rate_limit_waits = 0);
     // 3 requests a second: the first page (alone) and two of the four sent after it pass.
     h.put_faults(json!({"rateLimit": 3})).await;
     let (got, err) = pages(
@@ -303,14 +290,14 @@ async fn details_of_keeps_several_searches_in_flight_and_the_same_result() {
     ids.reverse();
     ids.insert(150, UNKNOWN.to_owned());
 
-    reset_log(&h).await;
+    h.reset_requests().await;
     let one_by_one = c.details_of_with(&ids, 1).await.unwrap();
     // 2 501 ids: 26 searches of 100, each one request.
     assert_eq!(list_requests(&h, 26).await, (26, 26));
     assert_eq!(one_by_one.len(), FILES, "the unknown id is absent");
 
     for in_flight in [4, 8, 64] {
-        reset_log(&h).await;
+        h.reset_requests().await;
         let piped = c.details_of_with(&ids, in_flight).await.unwrap();
         assert!(
             piped == one_by_one,
@@ -323,9 +310,7 @@ async fn details_of_keeps_several_searches_in_flight_and_the_same_result() {
     // The first failing search (in order) is the error: one request a second, so the
     // first search passes and the next ones are refused.
     h.put_faults(json!({"rateLimit": 1})).await;
-    let mut o = ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY);
-    o.max_rate_limit_waits = 0;
-    let strict = Client::new(o).unwrap();
+    let strict = h.client_with(|o| o.max_rate_limit_waits = 0);
     let e = strict.details_of(&ids).await.unwrap_err();
     h.put_faults(json!({})).await;
     assert!(matches!(e, ApiError::RateLimited { .. }), "{e}");

@@ -49,14 +49,7 @@ async fn tags_rm_from_ids_reads_each_file_once_before_and_once_after() {
     let state = tempfile::tempdir().unwrap();
     let file = state.path().join("ids.txt");
     std::fs::write(&file, targets.join("\n")).unwrap();
-    let r = h
-        .send(
-            h.http
-                .delete(h.url("/_sandbox/requests"))
-                .basic_auth(KEY, None::<&str>),
-        )
-        .await;
-    assert!(r.status < 300);
+    h.reset_requests().await;
 
     let out = run({
         let mut cmd = iktag(&h, state.path());

@@ -133,9 +133,7 @@ async fn a_faulty_run_reports_exactly_what_the_server_did() {
 #[tokio::test]
 async fn a_lost_answer_that_was_applied_is_reported_as_done() {
     let h = Harness::generated(50, 5).await;
-    let mut o = ClientOptions::new(url::Url::parse(&h.base).unwrap(), KEY);
-    o.base_backoff = std::time::Duration::from_millis(1);
-    let c = Client::new(o).unwrap();
+    let c = h.client();
     let ids = all_ids(&c).await;
     let (mut succeeded, mut failed) = (0, 0);
     for seed in 1..=12u64 {

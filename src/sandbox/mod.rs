@@ -322,17 +322,18 @@ pub struct Sandbox {
     task: tokio::task::JoinHandle<()>,
 }
 
+async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })
+}
+
 impl Sandbox {
     /// Opens the store, binds, and serves in the background on the current tokio runtime.
     pub async fn start(cfg: SandboxConfig) -> Result<Sandbox, StartError> {
         cfg.faults.validate().map_err(StartError::Faults)?;
         let (store, _) = open_store(&cfg)?;
-        let listener = TcpListener::bind(cfg.listen)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: cfg.listen,
-                source,
-            })?;
+        let listener = bind(cfg.listen).await?;
         Self::serve(listener, store, cfg.key, cfg.faults)
     }
 
@@ -351,12 +352,7 @@ impl Sandbox {
         // The folders come with the plan (see `fill`); until then nothing that lists
         // folders is answered.
         let store = Store::filling(Vec::new(), seed::generated_fields(), files);
-        let listener = TcpListener::bind(cfg.listen)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: cfg.listen,
-                source,
-            })?;
+        let listener = bind(cfg.listen).await?;
         let sandbox = Self::serve(listener, store, cfg.key, cfg.faults)?;
         let state = Arc::downgrade(&sandbox.state);
         std::thread::Builder::new()

@@ -50,11 +50,32 @@ impl Harness {
     /// iktag's own API client for this sandbox, with short backoffs so retried calls do not
     /// slow the tests down.
     pub fn client(&self) -> iktag::api::Client {
+        self.client_with(|_| {})
+    }
+
+    /// [`Harness::client`] with options changed by `tune` (e.g. no 429 waits).
+    pub fn client_with(
+        &self,
+        tune: impl FnOnce(&mut iktag::api::ClientOptions),
+    ) -> iktag::api::Client {
         let mut o = iktag::api::ClientOptions::new(url::Url::parse(&self.base).unwrap(), KEY);
         o.base_backoff = Duration::from_millis(5);
         o.max_backoff = Duration::from_millis(50);
         o.request_timeout = Duration::from_secs(10);
+        tune(&mut o);
         iktag::api::Client::new(o).unwrap()
+    }
+
+    /// Empties the sandbox's request log (`DELETE /_sandbox/requests`).
+    pub async fn reset_requests(&self) {
+        let r = self
+            .send(
+                self.http
+                    .delete(self.url("/_sandbox/requests"))
+                    .basic_auth(KEY, None::<&str>),
+            )
+            .await;
+        assert!(r.status < 300, "reset the request log: {}", r.body);
     }
 
     pub async fn with(seed: SeedSource, faults: FaultConfig) -> Harness {
