@@ -65,8 +65,8 @@ fn selects(s: &mut State, cmd: Command) -> bool {
         Command::Toggle => {
             if let Some(i) = s.list.focused_index() {
                 let f = &s.lib.files[i];
-                if !s.list.selected.remove(f) {
-                    s.list.selected.insert(f);
+                if !s.list.selected.remove(i, f) {
+                    s.list.selected.insert(i, f);
                 }
             }
             s.list.move_to(s.list.cursor + 1);

@@ -57,11 +57,22 @@ impl Library {
         }
     }
 
-    /// Drops these files (deleted or gone from the server).
-    pub fn remove(&mut self, gone: &HashSet<String>) {
-        self.files.retain(|f| !gone.contains(&f.file_id));
+    /// Drops these files (deleted or gone from the server); returns the positions they
+    /// had, ascending (the files after each move down by one).
+    pub fn remove(&mut self, gone: &HashSet<String>) -> Vec<usize> {
+        let mut at = Vec::with_capacity(gone.len());
+        let mut i = 0;
+        self.files.retain(|f| {
+            let keep = !gone.contains(&f.file_id);
+            if !keep {
+                at.push(i);
+            }
+            i += 1;
+            keep
+        });
         self.index = Index::rebuild(&self.files);
         self.text_stale = true;
+        at
     }
 
     /// Shows a file with these tags (a confirmed change, before the read-back lands).

@@ -202,7 +202,8 @@ impl ListView {
             return 0;
         }
         let rows = &self.view[lo..=hi.min(self.view.len() - 1)];
-        self.selected.extend(rows.iter().map(|&i| &lib.files[i]));
+        self.selected
+            .extend(rows.iter().map(|&i| (i, &lib.files[i])));
         rows.len()
     }
 
@@ -210,8 +211,8 @@ impl ListView {
     pub fn invert(&mut self, lib: &Library) {
         for &i in &self.view {
             let f = &lib.files[i];
-            if !self.selected.remove(f) {
-                self.selected.insert(f);
+            if !self.selected.remove(i, f) {
+                self.selected.insert(i, f);
             }
         }
     }

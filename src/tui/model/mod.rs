@@ -127,8 +127,24 @@ impl State {
                 .map(|f| vec![f.file_id.clone()])
                 .unwrap_or_default()
         } else {
-            self.list.selected.iter().cloned().collect()
+            self.selected_ids().map(str::to_owned).collect()
         }
+    }
+
+    /// The selected files' ids, in library order.
+    pub fn selected_ids(&self) -> impl Iterator<Item = &str> {
+        self.list
+            .selected
+            .positions()
+            .filter_map(|i| self.lib.files.get(i))
+            .map(|f| f.file_id.as_str())
+    }
+
+    /// Is this file selected?
+    pub fn is_selected(&self, id: &str) -> bool {
+        self.lib
+            .position(id)
+            .is_some_and(|i| self.list.selected.contains(i))
     }
 
     pub fn running(&self) -> Option<&Job> {
@@ -158,7 +174,8 @@ impl State {
             self.unselect(id);
             self.queue.errors.remove(id);
         }
-        self.lib.remove(gone);
+        let at = self.lib.remove(gone);
+        self.list.selected.files_removed(&at);
         self.list.files_removed(&mut self.lib, keep);
     }
 
@@ -166,7 +183,7 @@ impl State {
     pub(crate) fn upsert(&mut self, f: crate::model::FileDetails) -> bool {
         match self.lib.put(Entry::from(f)) {
             Some((i, old)) => {
-                self.list.selected.changed(&old, &self.lib.files[i]);
+                self.list.selected.changed(i, &old, &self.lib.files[i]);
                 false
             }
             None => true,
@@ -181,23 +198,23 @@ impl State {
         let old = self
             .list
             .selected
-            .contains(id)
+            .contains(i)
             .then(|| self.lib.files[i].clone());
         self.lib.set_tags(id, tags);
         if let Some(old) = old {
-            self.list.selected.changed(&old, &self.lib.files[i]);
+            self.list.selected.changed(i, &old, &self.lib.files[i]);
         }
     }
 
     pub(crate) fn select(&mut self, id: &str) {
-        if let Some(f) = self.lib.file(id) {
-            self.list.selected.insert(f);
+        if let Some(i) = self.lib.position(id) {
+            self.list.selected.insert(i, &self.lib.files[i]);
         }
     }
 
     pub(crate) fn unselect(&mut self, id: &str) {
-        if let Some(f) = self.lib.file(id) {
-            self.list.selected.remove(f);
+        if let Some(i) = self.lib.position(id) {
+            self.list.selected.remove(i, &self.lib.files[i]);
         }
     }
 
@@ -215,7 +232,7 @@ impl State {
         if self.list.selected.is_empty() {
             self.focused().is_some_and(|f| f.file_id == id)
         } else {
-            self.list.selected.contains(id)
+            self.is_selected(id)
         }
     }
 
@@ -226,9 +243,9 @@ impl State {
             1 => self
                 .list
                 .selected
-                .iter()
+                .positions()
                 .next()
-                .and_then(|id| self.file(id)),
+                .and_then(|i| self.lib.files.get(i)),
             _ => None,
         }
     }
@@ -245,7 +262,8 @@ impl State {
             return None;
         }
         // Staged for this very selection, or (after changes that led back) the same ids.
-        let same = st.selection == Some(sel.generation()) || st.ids.iter().eq(sel.iter());
+        let same = st.selection == Some(sel.generation())
+            || st.ids.iter().map(String::as_str).eq(self.selected_ids());
         same.then_some(st)
     }
 

@@ -115,9 +115,7 @@ fn target_errors(s: &State) -> Vec<(&str, &Badge)> {
             .into_iter()
             .collect()
     } else {
-        s.list
-            .selected
-            .iter()
+        s.selected_ids()
             .take(200)
             .filter_map(|id| errors.get_key_value(id))
             .map(|(id, b)| (id.as_str(), b))
@@ -350,7 +348,7 @@ fn extension_line(s: &State, t: Theme) -> Option<Line<'static>> {
     } else if s.list.selected.is_empty() {
         Box::new(s.focused().and_then(|f| ext.get(&f.file_id)).into_iter())
     } else {
-        Box::new(s.list.selected.iter().filter_map(|id| ext.get(id)))
+        Box::new(s.selected_ids().filter_map(|id| ext.get(id)))
     };
     for e in states {
         match e {

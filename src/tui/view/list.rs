@@ -27,7 +27,7 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, layout: &Layout) {
         .map(|(i, &fi)| {
             let file = &s.lib.files[fi];
             let pos = s.list.offset + i;
-            let selected = s.list.selected.contains(&file.file_id);
+            let selected = s.list.selected.contains(fi);
             let failed = s.queue.errors.contains_key(&file.file_id);
             let pending = matches!(
                 s.autotag.ext.get(&file.file_id),
