@@ -64,3 +64,33 @@ mod tests {
         assert_eq!(untrusted("été", 100), "été");
     }
 }
+
+/// `n` with the noun in the right number: `1 file`, `2 files`, `0 files`. `noun` is the
+/// singular; `-s` makes the plural (pass `("entry", "entries")`-style pairs to
+/// [`count_irregular`] for the rest).
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// `count` for nouns whose plural is not `-s`.
+pub fn count_irregular(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::*;
+
+    #[test]
+    fn one_is_singular_and_everything_else_plural() {
+        assert_eq!(count(1, "file"), "1 file");
+        assert_eq!(count(0, "file"), "0 files");
+        assert_eq!(count(28, "change"), "28 changes");
+        assert_eq!(count_irregular(1, "entry", "entries"), "1 entry");
+        assert_eq!(count_irregular(3, "entry", "entries"), "3 entries");
+    }
+}
