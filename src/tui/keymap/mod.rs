@@ -116,7 +116,9 @@ impl Context {
 /// The bindings in force.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
-    bindings: HashMap<(Context, Key), Command>,
+    /// `None`: unbound here on purpose (`"none"`), which hides a global binding of the key
+    /// in a pane.
+    bindings: HashMap<(Context, Key), Option<Command>>,
     /// The keys shown for each command where it runs, in display order: worked out once
     /// when the bindings change, read on every frame (bar, hints, help).
     shown: HashMap<(Context, Command), Vec<String>>,
@@ -126,7 +128,7 @@ impl Default for Keymap {
     fn default() -> Self {
         let bindings = defaults::DEFAULTS
             .iter()
-            .filter_map(|(ctx, k, c)| Some(((*ctx, Key::parse(k).ok()?), *c)))
+            .filter_map(|(ctx, k, c)| Some(((*ctx, Key::parse(k).ok()?), Some(*c))))
             .collect();
         let mut map = Keymap {
             bindings,
@@ -185,7 +187,12 @@ impl Keymap {
             )));
         };
         if name == "none" {
-            self.bindings.remove(&(ctx, k));
+            // In a pane, the key stays unbound even where `[global]` binds it.
+            if ctx == Context::Global {
+                self.bindings.remove(&(ctx, k));
+            } else {
+                self.bindings.insert((ctx, k), None);
+            }
             return Ok(());
         }
         let c = Command::from_name(name).ok_or_else(|| {
@@ -195,7 +202,7 @@ impl Keymap {
                 names.join(", ")
             ))
         })?;
-        self.bindings.insert((ctx, k), c);
+        self.bindings.insert((ctx, k), Some(c));
         Ok(())
     }
 
@@ -212,16 +219,17 @@ impl Keymap {
         }
     }
 
-    /// The command for a key in a context: a pane's own bindings, then global ones; a
-    /// dialog's own bindings only.
+    /// The command for a key in a context: a pane's own bindings (an unbinding included),
+    /// then global ones; a dialog's own bindings only.
     pub fn lookup(&self, ctx: Context, key: &KeyEvent) -> Option<Command> {
         let k = Key::from_event(key);
         let own = self.bindings.get(&(ctx, k));
         if ctx.is_pane() {
             own.or_else(|| self.bindings.get(&(Context::Global, k)))
                 .copied()
+                .flatten()
         } else {
-            own.copied()
+            own.copied().flatten()
         }
     }
 
@@ -235,7 +243,8 @@ impl Keymap {
         self.shown.clear();
         for ctx in Context::ALL {
             for ((c, k), cmd) in &self.bindings {
-                // A pane also runs global keys, unless it binds the same key itself.
+                let Some(cmd) = cmd else { continue };
+                // A pane also runs global keys, unless it binds (or unbinds) the key itself.
                 let reaches = *c == ctx
                     || (ctx.is_pane()
                         && *c == Context::Global
@@ -344,12 +353,20 @@ mod tests {
             m.lookup(Context::List, &ev(KeyCode::Char('x'), none)),
             Some(Command::Delete)
         );
-        // D is unbound in the list, but still bound globally.
+        // D is unbound in the list, which hides its global binding there (and in help);
+        // the editor still has it.
+        assert_eq!(m.lookup(Context::List, &ev(KeyCode::Char('D'), none)), None);
+        assert_eq!(m.keys_for(Context::List, Command::Delete), ["x"]);
         assert_eq!(
-            m.lookup(Context::List, &ev(KeyCode::Char('D'), none)),
+            m.lookup(Context::Editor, &ev(KeyCode::Char('D'), none)),
             Some(Command::Delete)
         );
-        assert_eq!(m.keys_for(Context::List, Command::Delete), ["x", "D"]);
+        let help = m.help(Context::List, false);
+        assert!(
+            help.iter()
+                .any(|(k, d)| k == "x" && d.starts_with("delete")),
+            "{help:?}"
+        );
         assert_eq!(
             m.lookup(
                 Context::Editor,
