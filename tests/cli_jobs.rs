@@ -680,7 +680,10 @@ async fn auto_tagging_reports_each_files_extension_status() {
     for r in &rows {
         if r["fileId"] == LOOKBOOK {
             assert_eq!(r["outcome"], "failed");
-            assert_eq!(r["error"], "extension failed: aws-auto-tagging");
+            assert_eq!(
+                r["error"],
+                "extension failed: aws-auto-tagging (not an image, application/pdf: only images can be auto-tagged)"
+            );
         } else {
             assert_eq!(r["outcome"], "pending", "{r}");
             assert_eq!(r["pending"], serde_json::json!(["aws-auto-tagging"]));

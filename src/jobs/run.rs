@@ -514,13 +514,29 @@ fn one(id: &str, outcome: Outcome) -> FileOutcome {
     }
 }
 
+/// Why an extension most likely failed on this file: `extensionStatus` says only `failed`,
+/// but the file's type tells the usual reason.
+fn extension_failure_reason(file: &crate::model::FileDetails) -> String {
+    let kind = if file.mime.is_empty() {
+        crate::text::untrusted(&file.file_type, 40)
+    } else {
+        crate::text::untrusted(&file.mime, 40)
+    };
+    if file.file_type == "image" {
+        format!("ImageKit could not process this image, {kind}; R retries")
+    } else {
+        format!("not an image, {kind}: only images can be auto-tagged")
+    }
+}
+
 /// The outcome of a PATCH that may have run extensions: any `failed` extension fails the
 /// file (so it gets a badge and can be retried), any `pending` one makes it pending.
 fn extension_outcome(r: Result<crate::api::Patched, ApiError>) -> Outcome {
-    let (status, updated_at) = match r {
-        Ok(p) => (p.extension_status, p.file.updated_at),
+    let (status, file) = match r {
+        Ok(p) => (p.extension_status, p.file),
         Err(e) => return outcome_of::<()>(Err(e)),
     };
+    let updated_at = file.updated_at;
     let with = |state: &str| -> Vec<String> {
         status
             .iter()
@@ -532,7 +548,11 @@ fn extension_outcome(r: Result<crate::api::Patched, ApiError>) -> Outcome {
     if !failed.is_empty() {
         return Outcome::Failed {
             status: None,
-            error: format!("extension failed: {}", failed.join(", ")),
+            error: format!(
+                "extension failed: {} ({})",
+                failed.join(", "),
+                extension_failure_reason(&file)
+            ),
         };
     }
     let pending = with("pending");

@@ -352,6 +352,7 @@ impl Runner {
                 });
             }
             Effect::SwitchProfile(name) => self.switch(name),
+            Effect::Reload => self.load(),
             other @ (Effect::Quit | Effect::Copy(_) | Effect::Suspend) => return Some(other),
         }
         None

@@ -93,6 +93,8 @@ pub enum Effect {
     Cancel(u64),
     Search(String),
     Refresh(Vec<String>),
+    /// Load the whole library again (the state was emptied for it).
+    Reload,
     /// Fetch and prepare the file's thumbnail for an area of `cells` (columns, rows).
     Preview {
         id: String,

@@ -264,6 +264,23 @@ impl Prompt {
         }
         let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).max(3)
             + u16::from(self.error.is_some());
-        dialog(f, t, centered(area, 76, h), title, lines);
+        dialog(f, t, self.placement(s, area, h), title, lines);
+    }
+
+    /// Where the box goes: the filter sits on the list's bottom (or top) rows, on the side
+    /// away from the focused row, so the files it filters stay in view; the other prompts
+    /// are centred.
+    fn placement(&self, s: &State, area: Rect, h: u16) -> Rect {
+        let (list, rows) = (s.layout.list, s.layout.list_rows);
+        if self.kind != InputKind::Filter || rows.height < h + 3 {
+            return centered(area, 76, h);
+        }
+        let cursor_row = s.list.cursor.saturating_sub(s.list.offset);
+        let y = if cursor_row < usize::from(rows.height / 2) {
+            list.bottom() - h
+        } else {
+            list.y
+        };
+        Rect::new(list.x, y, list.width, h)
     }
 }

@@ -134,5 +134,13 @@ fn job_row(j: &Job, s: &State, t: Theme, style: Style) -> Line<'static> {
             counted(j.conflicts, "changed since: left alone"),
             t.failed(),
         ),
+        // What `iktag undo`, `iktag jobs show` and `iktag jobs retry` take.
+        Span::styled(
+            j.journal
+                .as_ref()
+                .map(|id| format!(" · journal {}", untrusted(id, 40)))
+                .unwrap_or_default(),
+            t.dim(),
+        ),
     ])
 }

@@ -37,6 +37,7 @@ pub enum Command {
     Copy,
     Preview,
     Profiles,
+    Reload,
     // Inside dialogs.
     /// Enter: do what the dialog is for.
     Accept,
@@ -189,6 +190,11 @@ const TABLE: &[Info] = &[
         Command::Profiles,
         "profiles",
         "switch to another profile of the config file",
+    ),
+    info(
+        Command::Reload,
+        "reload",
+        "load the library again from the server",
     ),
     info(
         Command::Accept,

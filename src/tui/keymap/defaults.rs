@@ -33,6 +33,8 @@ pub(super) const DEFAULTS: &[(X, &str, C)] = &[
     (X::Global, "y", C::Copy),
     (X::Global, "p", C::Preview),
     (X::Global, "P", C::Profiles),
+    (X::Global, "f5", C::Reload),
+    (X::Global, "ctrl-l", C::Reload),
     (X::Global, "esc", C::Clear),
     (X::List, "pgdn", C::PageDown),
     (X::List, "ctrl-d", C::PageDown),

@@ -25,6 +25,8 @@ pub enum ExtState {
 /// How often and how long pending files are re-read before leaving it to the webhook.
 pub const POLL_EVERY: Duration = Duration::from_secs(2);
 pub const POLL_FOR: Duration = Duration::from_secs(120);
+/// How a job's status line tells of pending results (replaced once they all arrived).
+pub const PENDING_NOTE: &str = "pending (checking every few seconds)";
 /// Files re-read per poll.
 const POLL_BATCH: usize = 100;
 
@@ -77,6 +79,14 @@ impl AutoTag {
         ids.truncate(POLL_BATCH);
         self.last_poll = Some(now);
         vec![Effect::Refresh(ids)]
+    }
+
+    /// Files whose auto-tagging result is still pending.
+    pub fn pending(&self) -> usize {
+        self.ext
+            .values()
+            .filter(|e| matches!(e, ExtState::Pending { .. }))
+            .count()
     }
 
     /// A re-read file: a pending result arrived when the file changed after the answer.

@@ -36,6 +36,7 @@ pub fn run_command(s: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::Clear => clear(s),
         Command::Discard => discard(s),
+        Command::Reload => return reload(s),
         _ if s.focus == Pane::Editor && super::editor::moves(s, cmd) => {}
         _ if moves(s, cmd) || selects(s, cmd) => {}
         _ => open(s, cmd),
@@ -211,6 +212,26 @@ fn remove_tag(s: &mut State) {
             vocab,
         )));
     }
+}
+
+/// Loads the library again: after a failed listing, or to see changes made elsewhere.
+/// Staged changes and badges stay (they are by file id); the selection goes (by position).
+fn reload(s: &mut State) -> Vec<Effect> {
+    if s.lib.loading {
+        s.status = format!("still {}", super::events::LOADING);
+        return Vec::new();
+    }
+    if s.queue.busy() {
+        s.status = "a job is running: reload when it has finished".into();
+        return Vec::new();
+    }
+    s.list.selected.clear();
+    s.list.anchor = None;
+    s.list.search = None;
+    s.lib = super::Library::new();
+    s.list.rebuild(&mut s.lib);
+    s.status = super::events::LOADING.into();
+    vec![Effect::Reload]
 }
 
 /// Esc: leaves the editor, else clears the range, the selection, the filter, the search.

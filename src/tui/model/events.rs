@@ -1,8 +1,13 @@
 //! What the model does when something other than input happens: pages of the listing,
 //! search results, job progress, read-backs, time, layout, previews, profile switches.
 
+use super::autotag::PENDING_NOTE;
 use super::{Pane, Session, State, queue};
-use crate::text::untrusted;
+use crate::text::{count, untrusted};
+
+/// How the status line ends while a library loads again (profile switch, reload): replaced
+/// once it has loaded.
+pub const LOADING: &str = "loading the library…";
 use crate::tui::dialogs::{InputKind, Modal};
 use crate::tui::model::list::ServerSearch;
 use crate::tui::msg::{Action, Effect};
@@ -34,6 +39,14 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
         Action::LoadDone => {
             s.lib.loaded();
             s.list.view.shrink_to_fit();
+            if s.status.ends_with(LOADING) {
+                let profile = s.session.profile.as_ref();
+                s.status = format!(
+                    "{}{} loaded",
+                    profile.map_or(String::new(), |p| format!("profile {}: ", untrusted(p, 40))),
+                    count(s.lib.files.len(), "file")
+                );
+            }
         }
         Action::LoadFailed(e) => {
             s.lib.loading = false;
@@ -49,11 +62,19 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
             _ => s.status = format!("search failed: {error}"),
         },
         Action::Refreshed(files) => {
+            let pending = s.autotag.pending();
             for f in files {
                 s.autotag.refreshed(&f);
                 s.upsert(f);
             }
             s.list.rebuild(&mut s.lib);
+            // The job's "N pending (checking…)" is out of date once the results are in.
+            if pending > 0 && s.autotag.pending() == 0 && s.status.contains(PENDING_NOTE) {
+                s.status = format!(
+                    "auto-tagging: the AI tags of {} arrived",
+                    count(pending, "pending file")
+                );
+            }
         }
         Action::JobJournaled { job, id } => {
             if let Some(j) = s.queue.jobs.iter_mut().find(|j| j.id == job) {
@@ -115,10 +136,7 @@ fn switched(s: &mut State, name: String, read_only: bool) {
     fresh.layout = s.layout;
     fresh.list.page_rows = s.list.page_rows;
     fresh.focus = Pane::List;
-    fresh.status = format!(
-        "switched to profile {}: loading its library…",
-        untrusted(&name, 40)
-    );
+    fresh.status = format!("switched to profile {}: {LOADING}", untrusted(&name, 40));
     fresh.session.profile = Some(name);
     *s = fresh;
 }

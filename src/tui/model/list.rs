@@ -158,16 +158,17 @@ impl ListView {
             .focused_index()
             .and_then(|i| lib.files.get(i))
             .map(|f| f.file_id.clone());
-        self.rebuild_keeping(lib, keep);
+        self.rebuild_keeping(lib, keep, self.cursor);
     }
 
     /// After files left the library (and the selection): the view is rebuilt from scratch.
     pub fn files_removed(&mut self, lib: &mut Library, keep: Option<String>) {
         self.view.clear();
-        self.rebuild_keeping(lib, keep);
+        self.rebuild_keeping(lib, keep, self.cursor);
     }
 
-    fn rebuild_keeping(&mut self, lib: &mut Library, keep: Option<String>) {
+    /// Rebuilds the view with the cursor on `keep` when it is shown, else at `fallback`.
+    fn rebuild_keeping(&mut self, lib: &mut Library, keep: Option<String>, fallback: usize) {
         let hits = self
             .filter_parsed
             .prepare(lib.search_text(!self.filter_parsed.is_empty()));
@@ -187,13 +188,19 @@ impl ListView {
             let i = lib.position(&id)?;
             self.view.iter().position(|&v| v == i)
         });
-        self.move_to(pos.unwrap_or(self.cursor));
+        self.move_to(pos.unwrap_or(fallback));
     }
 
+    /// Filters the shown files. The cursor stays on the focused file while it matches,
+    /// else goes to the first match.
     pub fn set_filter(&mut self, lib: &mut Library, text: &str) {
         text.clone_into(&mut self.filter);
         self.filter_parsed = Filter::parse(text);
-        self.rebuild(lib);
+        let keep = self
+            .focused_index()
+            .and_then(|i| lib.files.get(i))
+            .map(|f| f.file_id.clone());
+        self.rebuild_keeping(lib, keep, 0);
     }
 
     /// Selects the shown rows from `lo` to `hi` (view positions); returns how many.

@@ -81,6 +81,7 @@ pub struct State {
     pub layout: Layout,
     pub now: Option<Instant>,
     next_id: u64,
+    next_job: u64,
 }
 
 impl State {
@@ -104,6 +105,7 @@ impl State {
             layout: Layout::default(),
             now: None,
             next_id: 1,
+            next_job: 1,
         }
     }
 
@@ -267,9 +269,17 @@ impl State {
         same.then_some(st)
     }
 
+    /// A new undo group's id.
     pub(crate) fn new_id(&mut self) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
+        id
+    }
+
+    /// A new job's number: #1, #2, … in the order jobs are queued.
+    pub(crate) fn new_job_id(&mut self) -> u64 {
+        let id = self.next_job;
+        self.next_job += 1;
         id
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::State;
+use super::autotag::PENDING_NOTE;
 use crate::jobs::inverse::{Applied, undo_plan};
 use crate::jobs::journal::Origin;
 use crate::jobs::lifecycle::{Expect, Guard};
@@ -160,7 +161,7 @@ pub fn enqueue(
 
 /// Queues a planned job.
 pub fn queue(s: &mut State, plan: Plan, group: u64, origin: Origin, guard: Option<Guard>) {
-    let id = s.new_id();
+    let id = s.new_job_id();
     s.queue.jobs.push(Job {
         id,
         group,
@@ -394,11 +395,7 @@ pub fn job_done(s: &mut State, job: u64, outcomes: &[FileOutcome]) -> Vec<Effect
             );
         }
         if j.pending > 0 {
-            let _ = write!(
-                status,
-                ", {} pending (checking every few seconds)",
-                j.pending
-            );
+            let _ = write!(status, ", {} {PENDING_NOTE}", j.pending);
         }
         s.status = status;
     }

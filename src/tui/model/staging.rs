@@ -10,7 +10,7 @@ use super::queue::{new_unit, pump, queue};
 use super::{Pane, State};
 use crate::jobs::journal::Origin;
 use crate::jobs::{self, AutoTagParams, Operation, Plan};
-use crate::text::untrusted;
+use crate::text::{count, untrusted};
 use crate::tui::dialogs::{Confirm, ConfirmAction, Modal};
 use crate::tui::msg::Effect;
 
@@ -63,14 +63,9 @@ impl Staged {
     }
 }
 
-/// What the last auto-tagging answer said about a file (`extensionStatus`).
 /// `1 file`, `12 files`.
 pub fn files_label(n: usize) -> String {
-    if n == 1 {
-        "1 file".into()
-    } else {
-        format!("{n} files")
-    }
+    count(n, "file")
 }
 
 /// The targets for a new staged change, or `None` (with a status) when other files have
@@ -85,10 +80,12 @@ pub fn staging_targets(s: &mut State) -> Option<Vec<String>> {
         && !st.ids.is_empty()
         && st.ids != ids
     {
+        let changes = count(st.count(), "change");
+        let verb = if st.count() == 1 { "is" } else { "are" };
+        let (staged, now) = (count(st.ids.len(), "file"), count(ids.len(), "file"));
         s.status = format!(
-            "{} changes are staged for {} other files: apply (w) or discard (X) them first",
-            st.count(),
-            st.ids.len()
+            "{changes} {verb} staged for {staged}, and this would be for a different set \
+             ({now}): apply (w) or discard (X) the staged changes first"
         );
         return None;
     }

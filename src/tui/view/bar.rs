@@ -86,6 +86,10 @@ fn job_line(s: &State, t: Theme) -> Vec<Span<'static>> {
                 j.done.saturating_sub(j.cancelled),
                 j.total
             ),
+            // A job with failed or conflicting files did not simply succeed.
+            _ if j.failed + j.conflicts > 0 => {
+                format!("✗ {} {}/{}", j.title(), j.done, j.total)
+            }
             _ => format!("✓ {} {}/{}", j.title(), j.done, j.total),
         };
         if let Some((rate, eta)) = j.rate(s.now) {

@@ -43,10 +43,13 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
     }
     spans.push(Span::raw(text));
     if let Some(e) = &s.lib.load_error {
-        spans.push(Span::styled(
-            format!(" · listing failed: {}", untrusted(e, 80)),
-            t.failed(),
-        ));
+        // With nothing loaded the list pane shows the whole error.
+        let text = if s.lib.files.is_empty() {
+            " · listing failed".to_owned()
+        } else {
+            format!(" · listing stopped: {}", untrusted(e, 80))
+        };
+        spans.push(Span::styled(text, t.failed()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -15,6 +15,9 @@ use crate::tui::theme::Theme;
 
 /// The list block at `layout.list`, its rows at `layout.list_rows`.
 pub fn render(f: &mut Frame, s: &State, t: Theme, layout: &Layout) {
+    if super::empty::render_failed(f, s, t, layout) {
+        return;
+    }
     let rows_visible = usize::from(layout.list_rows.height);
     let end = (s.list.offset + rows_visible).min(s.list.view.len());
     let range = s
@@ -69,13 +72,7 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, layout: &Layout) {
         })
         .collect();
     let title = if s.list.view.is_empty() {
-        if s.lib.loading {
-            " files — loading… ".to_owned()
-        } else if s.lib.files.is_empty() {
-            " files — the library is empty ".to_owned()
-        } else {
-            " files — nothing matches (esc clears the filter) ".to_owned()
-        }
+        super::empty::title(s)
     } else {
         format!(" files {}/{} ", s.list.cursor + 1, s.list.view.len())
     };

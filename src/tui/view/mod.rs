@@ -4,6 +4,7 @@
 
 pub mod bar;
 pub mod editor;
+pub mod empty;
 pub mod header;
 pub mod layout;
 pub mod list;
