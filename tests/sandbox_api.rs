@@ -102,12 +102,16 @@ async fn list_is_a_bare_array_in_created_order_with_exact_field_shapes() {
         "size",
         "hasAlpha",
         "customMetadata",
-        "embeddedMetadata",
         "createdAt",
         "updatedAt",
     ] {
         assert!(logo.get(key).is_some(), "FileDetails has {key}");
     }
+    assert_eq!(
+        logo.get("embeddedMetadata"),
+        None,
+        "a file without embedded metadata has no embeddedMetadata key (never null)"
+    );
     // The legacy SDK lists with a trailing slash.
     assert_eq!(h.list_ids("").await, ids(&h.get("/v1/files/").await.body));
 }

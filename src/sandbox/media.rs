@@ -287,7 +287,9 @@ impl FromRequestParts<Shared> for UrlEndpoint {
 }
 
 /// A [`FileDetails`] that serialises exactly like the file, except that `url` and
-/// `thumbnail` are the ones built for the request's endpoint. No copy of the file is made.
+/// `thumbnail` are the ones built for the request's endpoint, and `embeddedMetadata` is
+/// left out when the file has none (the spec types it as an object, never `null`). No
+/// copy of the file is made.
 pub struct Served<'a> {
     file: &'a FileDetails,
     url: String,
@@ -300,22 +302,26 @@ impl Serialize for Served<'_> {
             inner: s,
             url: &self.url,
             thumbnail: &self.thumbnail,
+            embedded: self.file.embedded_metadata.is_some(),
         })
     }
 }
 
 /// A serializer that passes everything through to `inner`, except the top-level struct's
-/// `url` and `thumbnail` fields, which it replaces.
+/// `url` and `thumbnail` fields, which it replaces, and its `embeddedMetadata`, which it
+/// skips unless the file has some.
 struct SwapUrls<'a, S> {
     inner: S,
     url: &'a str,
     thumbnail: &'a str,
+    embedded: bool,
 }
 
 struct SwapUrlsStruct<'a, S> {
     inner: S,
     url: &'a str,
     thumbnail: &'a str,
+    embedded: bool,
 }
 
 impl<S: SerializeStruct> SerializeStruct for SwapUrlsStruct<'_, S> {
@@ -330,6 +336,7 @@ impl<S: SerializeStruct> SerializeStruct for SwapUrlsStruct<'_, S> {
         match key {
             "url" => self.inner.serialize_field(key, self.url),
             "thumbnail" => self.inner.serialize_field(key, self.thumbnail),
+            "embeddedMetadata" if !self.embedded => self.inner.skip_field(key),
             _ => self.inner.serialize_field(key, value),
         }
     }
@@ -462,6 +469,7 @@ impl<'a, S: Serializer> Serializer for SwapUrls<'a, S> {
             inner: self.inner.serialize_struct(name, len)?,
             url: self.url,
             thumbnail: self.thumbnail,
+            embedded: self.embedded,
         })
     }
 
@@ -585,7 +593,12 @@ mod tests {
         );
         plain["url"] = served["url"].clone();
         plain["thumbnail"] = served["thumbnail"].clone();
-        assert_eq!(served, plain);
+        assert_eq!(plain["embeddedMetadata"], Value::Null);
+        plain.as_object_mut().unwrap().remove("embeddedMetadata");
+        assert_eq!(served, plain, "no embeddedMetadata key without metadata");
+        f.embedded_metadata = Some(json!({"Make": "Canon"}));
+        let served = serde_json::to_value(e.serve(&f)).unwrap();
+        assert_eq!(served["embeddedMetadata"], json!({"Make": "Canon"}));
         // Flattened into a larger response (the PATCH answer), the swap still applies.
         let v = serde_json::to_value(Outer {
             file: e.serve(&f),

@@ -52,7 +52,10 @@ pub struct Store {
     files: Vec<FileDetails>,
     index: HashMap<IdKey, usize>,
     folders: Vec<FolderDetails>,
+    /// The custom metadata fields in use.
     fields: Vec<CustomMetadataField>,
+    /// Deleted fields: listed only when asked for, their names never reused.
+    deleted_fields: Vec<CustomMetadataField>,
     /// False while [`Store::append`] is still adding files.
     complete: bool,
 }
@@ -77,13 +80,16 @@ impl Store {
         conn.execute_batch(SCHEMA)?;
         let files = load_table::<FileDetails>(&conn, "files")?;
         let folders = load_table::<FolderDetails>(&conn, "folders")?;
-        let fields = load_table::<CustomMetadataField>(&conn, "fields")?;
+        let (deleted_fields, fields) = load_table::<StoredField>(&conn, "fields")?
+            .into_iter()
+            .partition::<Vec<_>, _>(|f| f.deleted);
         let mut store = Store {
             conn: Some(Mutex::new(conn)),
             files,
             index: HashMap::new(),
             folders,
-            fields,
+            fields: fields.into_iter().map(|f| f.field).collect(),
+            deleted_fields: deleted_fields.into_iter().map(|f| f.field).collect(),
             complete: true,
         };
         store.reorder();
@@ -103,6 +109,7 @@ impl Store {
             index: HashMap::with_capacity(capacity),
             folders,
             fields,
+            deleted_fields: Vec::new(),
             complete: false,
         };
         store.reorder();
@@ -174,6 +181,7 @@ impl Store {
         self.files = lib.files;
         self.folders = lib.folders;
         self.fields = lib.fields;
+        self.deleted_fields.clear();
         self.complete = true;
         self.reorder();
         Ok(())
@@ -187,8 +195,14 @@ impl Store {
         &self.folders
     }
 
+    /// The custom metadata fields in use (not deleted).
     pub fn fields(&self) -> &[CustomMetadataField] {
         &self.fields
+    }
+
+    /// The deleted custom metadata fields.
+    pub fn deleted_fields(&self) -> &[CustomMetadataField] {
+        &self.deleted_fields
     }
 
     /// Where a file sits in [`Store::files`].
@@ -271,6 +285,41 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces a field in use (the one with `field.id`) with `field`.
+    pub fn update_field(&mut self, field: CustomMetadataField) -> Result<(), StoreError> {
+        let Some(i) = self.fields.iter().position(|f| f.id == field.id) else {
+            return Ok(());
+        };
+        self.write_field(&field, false)?;
+        self.fields[i] = field;
+        Ok(())
+    }
+
+    /// Marks a field in use deleted: it keeps its row (and its name), flagged.
+    pub fn delete_field(&mut self, id: &str) -> Result<(), StoreError> {
+        let Some(i) = self.fields.iter().position(|f| f.id == id) else {
+            return Ok(());
+        };
+        self.write_field(&self.fields[i], true)?;
+        let field = self.fields.remove(i);
+        self.deleted_fields.push(field);
+        Ok(())
+    }
+
+    fn write_field(&self, field: &CustomMetadataField, deleted: bool) -> Result<(), StoreError> {
+        if let Some(conn) = self.lock() {
+            let row = StoredField {
+                field: field.clone(),
+                deleted,
+            };
+            conn.execute(
+                "UPDATE fields SET body = ?2 WHERE id = ?1",
+                params![field.id, to_json(&row)],
+            )?;
+        }
+        Ok(())
+    }
+
     /// The database, if the store has one.
     fn lock(&self) -> Option<std::sync::MutexGuard<'_, Connection>> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions
@@ -294,6 +343,16 @@ impl Store {
         }
         self.index = index;
     }
+}
+
+/// A `fields` row: the definition, and `"deleted": true` once it is deleted (rows
+/// written before fields could be deleted have no flag).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredField {
+    #[serde(flatten)]
+    field: CustomMetadataField,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    deleted: bool,
 }
 
 /// A file id as the index keeps it: an ObjectId-like id (24 lowercase hex digits, as
@@ -611,6 +670,27 @@ mod tests {
         let mut fields = lib.fields;
         fields.sort_by(|a, b| a.id.cmp(&b.id));
         assert_eq!(store.fields(), &fields[..]);
+    }
+
+    #[test]
+    fn updated_and_deleted_fields_survive_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(Some(dir.path())).unwrap();
+        store.load(seed::generate(10, 3)).unwrap();
+        let mut brand = store.fields()[0].clone();
+        let price = store.fields()[1].clone();
+        brand.label = "Maker".to_owned();
+        store.update_field(brand.clone()).unwrap();
+        store.delete_field(&price.id).unwrap();
+        assert!(store.fields().iter().all(|f| f.id != price.id));
+        assert_eq!(store.deleted_fields(), std::slice::from_ref(&price));
+        drop(store);
+
+        let store = Store::open(Some(dir.path())).unwrap();
+        assert_eq!(store.deleted_fields(), std::slice::from_ref(&price));
+        assert!(store.fields().contains(&brand), "the new label is kept");
+        assert!(store.fields().iter().all(|f| f.id != price.id));
+        assert_eq!(store.fields().len(), seed::generated_fields().len() - 1);
     }
 
     fn folders_sorted(mut folders: Vec<FolderDetails>) -> Vec<FolderDetails> {

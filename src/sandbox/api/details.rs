@@ -91,7 +91,7 @@ pub(super) async fn patch_details(
         delay = state.faults.pending();
         delay.is_some()
     };
-    let (status, deferred) = match apply_update(&mut file, &body, store.fields(), &mut defer)? {
+    let (status, deferred) = match apply_update(&mut file, &body, &store, &mut defer)? {
         Some((status, deferred)) => (Some(status), deferred),
         None => (None, Vec::new()),
     };

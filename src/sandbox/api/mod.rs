@@ -6,13 +6,14 @@
 //!
 //! `list` answers `GET /v1/files`; `details` the single-file endpoints, with `update`
 //! validating and applying PATCH bodies; `bulk` the tag and delete batches; `fields` the
-//! custom metadata field definitions. This module wires the routes and holds the body
+//! custom metadata field definitions, with `schema` checking their schemas. This module wires the routes and holds the body
 //! and tag validation they share.
 
 mod bulk;
 mod details;
 mod fields;
 mod list;
+mod schema;
 mod update;
 
 use std::collections::HashSet;
@@ -55,6 +56,10 @@ pub fn routes() -> Router<Shared> {
             "/v1/customMetadataFields",
             get(fields::list_fields).post(fields::create_field),
         )
+        .route(
+            "/v1/customMetadataFields/{id}",
+            axum::routing::patch(fields::update_field).delete(fields::delete_field),
+        )
         .route("/api/v1/files/upload", post(upload_not_emulated))
         .route("/api/v2/files/upload", post(upload_not_emulated))
 }
@@ -74,7 +79,8 @@ fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-/// Parses a request body that must be a JSON object.
+/// Parses a request body that must be a JSON object. A syntax error is answered with
+/// where it is, not with the parser's wording.
 fn json_object(body: &[u8]) -> Result<Map<String, Value>, SandboxError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(SandboxError::bad_request(
@@ -87,7 +93,9 @@ fn json_object(body: &[u8]) -> Result<Map<String, Value>, SandboxError> {
             "Your request body should be a JSON object.",
         )),
         Err(e) => Err(SandboxError::bad_request(format!(
-            "Your request contains invalid JSON: {e}."
+            "Your request contains invalid JSON (line {}, column {}).",
+            e.line(),
+            e.column()
         ))),
     }
 }

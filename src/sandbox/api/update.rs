@@ -3,23 +3,24 @@
 use serde_json::{Map, Value, json};
 
 use super::{dedup, string_array, tag_values};
-use crate::model::{CustomMetadataField, FileDetails};
+use crate::model::FileDetails;
 use crate::sandbox::error::SandboxError;
 use crate::sandbox::extensions;
+use crate::sandbox::store::Store;
 
 /// Applies a PATCH body to a copy of the file. Returns the `extensionStatus` if the
 /// request had extensions. Validates everything before changing anything.
 pub(super) fn apply_update(
     file: &mut FileDetails,
     body: &Map<String, Value>,
-    fields: &[CustomMetadataField],
+    store: &Store,
     defer: &mut dyn FnMut() -> bool,
 ) -> Result<Option<extensions::Ran>, SandboxError> {
     if let Some(publish) = body.get("publish") {
         file.is_published = parse_publish(body, publish)?;
         return Ok(None);
     }
-    let update = Update::parse(body, file, fields)?;
+    let update = Update::parse(body, file, store)?;
     Ok(update.apply(file, defer))
 }
 
@@ -81,11 +82,12 @@ enum RemoveAi {
 }
 
 impl Update {
-    /// Validates every field of the body (customCoordinates against the file's size).
+    /// Validates every field of the body (customCoordinates against the file's size,
+    /// customMetadata against the store's fields).
     fn parse(
         body: &Map<String, Value>,
         file: &FileDetails,
-        fields: &[CustomMetadataField],
+        store: &Store,
     ) -> Result<Self, SandboxError> {
         let tags = match body.get("tags") {
             None => None,
@@ -100,7 +102,7 @@ impl Update {
         };
         let metadata = match body.get("customMetadata") {
             None | Some(Value::Null) => None,
-            Some(Value::Object(m)) => Some(validate_metadata(m, fields)?),
+            Some(Value::Object(m)) => Some(validate_metadata(m, store)?),
             Some(_) => {
                 return Err(SandboxError::bad_request(
                     "Your request contains invalid value for customMetadata parameter. It should be an object.",
@@ -209,14 +211,24 @@ fn parse_coordinates(s: &str, file: &FileDetails) -> Result<String, SandboxError
     })
 }
 
-/// Validates customMetadata values against the defined fields. Returns the values to merge.
+/// Validates customMetadata values against the fields in use. Returns the values to
+/// merge. A deleted field takes no values; `null` still removes one a file kept.
 fn validate_metadata(
     m: &Map<String, Value>,
-    fields: &[CustomMetadataField],
+    store: &Store,
 ) -> Result<Map<String, Value>, SandboxError> {
     let mut errors = Map::new();
     for (k, v) in m {
-        let Some(field) = fields.iter().find(|f| &f.name == k) else {
+        let Some(field) = store.fields().iter().find(|f| &f.name == k) else {
+            if store.deleted_fields().iter().any(|f| &f.name == k) {
+                if !v.is_null() {
+                    errors.insert(
+                        k.clone(),
+                        json!(format!("The custom metadata field {k:?} has been deleted.")),
+                    );
+                }
+                continue;
+            }
             errors.insert(
                 k.clone(),
                 json!(format!("No custom metadata field named {k:?} exists. Create it with POST /v1/customMetadataFields first.")),
