@@ -845,12 +845,16 @@ fn help_overlay_and_pastes() {
     assert_eq!(s.top(), Some(&Modal::Help(Help { scroll: 1 })), "j scrolls");
     update(&mut s, ch('x'));
     assert_eq!(s.top(), None, "any key closes help");
-    // A paste goes into the prompt (first line, controls dropped), never runs commands.
-    update(&mut s, Action::Paste("D+-q".into()));
+    // A paste goes into the prompt (its lines joined with a space, controls dropped),
+    // never runs commands.
+    assert!(update(&mut s, Action::Paste("D+-q".into())).is_empty());
     assert_eq!(s.top(), None);
     update(&mut s, ch('/'));
-    update(&mut s, Action::Paste("jack\u{1b}et\nsecond line".into()));
-    assert_eq!(s.list.filter, "jacket");
+    update(
+        &mut s,
+        Action::Paste("jack\u{1b}et\r\nsecond\rline\n".into()),
+    );
+    assert_eq!(s.list.filter, "jacket second line");
 }
 
 #[test]

@@ -303,3 +303,94 @@ fn an_unbound_pane_key_hides_its_global_binding() {
     let list_help: String = text.split("tag editor").next().unwrap().to_owned();
     assert!(!list_help.contains("D  "), "{list_help}");
 }
+
+#[test]
+fn the_vocabulary_view_reports_on_the_status_line_and_hides_what_read_only_refuses() {
+    let mut s = loaded();
+    update(&mut s, ch('T'));
+    // To the first AI-tag row, then D and r: refused with a reason the user can see.
+    let ai_row = match s.top() {
+        Some(iktag::tui::dialogs::Modal::Vocab(v)) => v.rows.iter().position(|r| r.ai).unwrap(),
+        other => panic!("{other:?}"),
+    };
+    for _ in 0..ai_row {
+        update(&mut s, ch('j'));
+    }
+    update(&mut s, ch('D'));
+    let text = screen(&s, 120, 40);
+    assert!(
+        text.contains("AI tags are removed with A (per file) or by confidence"),
+        "{text}"
+    );
+    update(&mut s, ch('r'));
+    assert!(
+        screen(&s, 80, 24).contains("AI tags cannot be renamed"),
+        "{}",
+        screen(&s, 80, 24)
+    );
+
+    let mut ro = State::new(true, true);
+    update(&mut ro, Action::Page(files()));
+    update(&mut ro, Action::LoadDone);
+    update(&mut ro, ch('T'));
+    let text = screen(&ro, 200, 50);
+    let hints = text.lines().last().unwrap();
+    assert!(hints.contains("show files"), "{hints}");
+    for refused in ["merge", "rename", "remove everywhere"] {
+        assert!(!hints.contains(refused), "{hints}");
+    }
+}
+
+#[test]
+fn the_ai_dialog_shows_one_typing_cursor() {
+    let mut s = loaded();
+    update(&mut s, ch('A'));
+    // Down through the rows: a caret only on each of the four number fields.
+    let mut with_caret = 0;
+    for _ in 0..8 {
+        let carets = screen(&s, 120, 40).matches('▏').count();
+        assert!(carets <= 1, "{}", screen(&s, 120, 40));
+        with_caret += carets;
+        update(&mut s, ch('j'));
+    }
+    assert!(with_caret >= 4, "{with_caret}");
+}
+
+#[test]
+fn staged_details_read_as_labels_and_values() {
+    let mut s = loaded();
+    update(
+        &mut s,
+        Action::Fields(
+            serde_json::from_value(serde_json::json!([
+                {"id": "f1", "name": "usageRights", "label": "Usage rights",
+                 "schema": {"type": "Text"}},
+                {"id": "f2", "name": "approved", "label": "Approved for use",
+                 "schema": {"type": "Boolean"}}
+            ]))
+            .unwrap(),
+        ),
+    );
+    let mut details = serde_json::Map::new();
+    details.insert(
+        "customMetadata".into(),
+        serde_json::json!({"approved": false, "usageRights": null}),
+    );
+    s.staged = Some(iktag::tui::model::Staged {
+        ids: vec![files()[0].file_id.clone()],
+        details,
+        ..Default::default()
+    });
+    let text = screen(&s, 120, 40);
+    assert!(text.contains("~ Approved for use: false"), "{text}");
+    assert!(text.contains("~ Usage rights: (unset)"), "{text}");
+    assert!(!text.contains("{\"approved\""), "{text}");
+}
+
+#[test]
+fn discard_with_nothing_staged_says_so() {
+    let mut s = loaded();
+    update(&mut s, ch('X'));
+    assert_eq!(s.status, "nothing staged");
+    assert!(screen(&s, 80, 24).contains("nothing staged"));
+}

@@ -13,7 +13,7 @@ use super::view::layout::Layout;
 
 /// Rows the wheel moves the list.
 const WHEEL: isize = 3;
-/// Characters of a paste kept (its first line).
+/// Characters of a paste kept (its lines joined).
 const PASTE_MAX: usize = 2000;
 
 /// Turns an input action into a message for the model (`None`: nothing to do).
@@ -75,11 +75,13 @@ fn mouse(m: MouseEvent, top: Option<&Modal>, layout: &Layout) -> Option<Msg> {
     }
 }
 
-/// A paste's first line without control characters (so it cannot fire keys).
+/// A paste as one line: its lines (`\n`, `\r\n` or a lone `\r`, as terminals send Enter)
+/// joined with a space, without control characters (so it cannot fire keys).
 fn paste_line(text: &str) -> String {
-    text.lines()
-        .next()
-        .unwrap_or_default()
+    text.split(['\r', '\n'])
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
         .chars()
         .filter(|c| !c.is_control())
         .take(PASTE_MAX)

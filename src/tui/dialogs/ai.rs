@@ -259,19 +259,23 @@ impl AiDialog {
         } else {
             "◂ google ▸"
         };
+        // The typing cursor only in the number field under the cursor row.
+        let caret = |row: AiRow| if row == self.row() { "▏" } else { "" };
         let mut lines = vec![
             Line::styled(" remove all AI tags", style(AiRow::RemoveAll)),
             Line::styled(
                 format!(
-                    " remove those below confidence: {}▏ %",
-                    untrusted(&self.below, 8)
+                    " remove those below confidence: {}{} %",
+                    untrusted(&self.below, 8),
+                    caret(AiRow::RemoveBelow)
                 ),
                 style(AiRow::RemoveBelow),
             ),
             Line::styled(
                 format!(
-                    " promote to tags those at or above: {}▏ %",
-                    untrusted(&self.promote, 8)
+                    " promote to tags those at or above: {}{} %",
+                    untrusted(&self.promote, 8),
+                    caret(AiRow::Promote)
                 ),
                 style(AiRow::Promote),
             ),
@@ -280,13 +284,18 @@ impl AiDialog {
                 style(AiRow::AutoTag),
             ),
             Line::styled(
-                format!("   max tags: {}▏ (1-30)", untrusted(&self.max_tags, 8)),
+                format!(
+                    "   max tags: {}{} (1-30)",
+                    untrusted(&self.max_tags, 8),
+                    caret(AiRow::MaxTags)
+                ),
                 style(AiRow::MaxTags),
             ),
             Line::styled(
                 format!(
-                    "   min confidence: {}▏ %",
-                    untrusted(&self.min_confidence, 8)
+                    "   min confidence: {}{} %",
+                    untrusted(&self.min_confidence, 8),
+                    caret(AiRow::MinConfidence)
                 ),
                 style(AiRow::MinConfidence),
             ),

@@ -15,7 +15,7 @@ use crate::tui::keymap::Command;
 use crate::tui::model::{State, files_label};
 use crate::tui::msg::Msg;
 use crate::tui::theme::Theme;
-use crate::tui::view::widgets::{block, centered};
+use crate::tui::view::widgets::block;
 
 /// One row of the vocabulary view.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,10 +163,13 @@ impl VocabView {
 
     pub fn render(&self, f: &mut Frame, t: Theme, area: Rect) {
         let v = self;
-        let r = centered(
-            area,
+        // Below the header, above the bar's two rows: what the view does is reported on
+        // the status line, which stays in sight.
+        let r = Rect::new(
+            area.x + 2.min(area.width / 2),
+            area.y + 1,
             area.width.saturating_sub(4),
-            area.height.saturating_sub(2),
+            area.height.saturating_sub(3),
         );
         let height = usize::from(r.height.saturating_sub(2));
         let start = v.cursor.saturating_sub(height.saturating_sub(1));

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::widgets::block;
-use crate::text::untrusted;
+use crate::text::{count, untrusted};
 use crate::tui::entry::Entry;
 use crate::tui::model::State;
 use crate::tui::model::{AiRemoval, Badge, EditorRow, ExtState, Pane, Staged};
@@ -253,7 +253,10 @@ fn staged_lines(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static
     let staged = sub.staged;
     if let Some(st) = staged {
         lines.push(Line::styled(
-            format!("staged for {} files (w apply · X discard)", st.ids.len()),
+            format!(
+                "staged for {} (w apply · X discard)",
+                count(st.ids.len(), "file")
+            ),
             t.heading(),
         ));
         for tag in &st.add {
@@ -298,17 +301,14 @@ fn staged_lines(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static
             ));
         }
         for (k, v) in &st.details {
-            lines.push(Line::styled(
-                format!("  ~ {k}: {}", untrusted(&crate::text::json_text(v), 80)),
-                t.added(),
-            ));
+            detail_lines(s, k, v, t, lines);
         }
     } else if let Some(st) = s.staged.as_ref().filter(|st| !st.ids.is_empty()) {
         lines.push(Line::styled(
             format!(
-                "{} changes staged for {} other files",
-                st.count(),
-                st.ids.len()
+                "{} staged for {} (not these)",
+                count(st.count(), "change"),
+                count(st.ids.len(), "other file")
             ),
             t.heading(),
         ));
@@ -334,6 +334,47 @@ fn staged_lines(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static
             ));
         }
     }
+}
+
+/// A staged details change as a person reads it: one line per custom metadata field, by
+/// its label (`~ Approved: false`, `~ Usage rights: (unset)`), not the request's JSON.
+fn detail_lines(
+    s: &State,
+    key: &str,
+    v: &serde_json::Value,
+    t: Theme,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let shown = |v: &serde_json::Value| {
+        if v.is_null() {
+            "(unset)".to_owned()
+        } else {
+            untrusted(&crate::text::json_text(v), 80)
+        }
+    };
+    if let ("customMetadata", serde_json::Value::Object(m)) = (key, v) {
+        for (name, value) in m {
+            let label = s
+                .lib
+                .fields
+                .iter()
+                .find(|f| &f.name == name)
+                .map_or(name.as_str(), |f| f.label.as_str());
+            lines.push(Line::styled(
+                format!("  ~ {}: {}", untrusted(label, 40), shown(value)),
+                t.added(),
+            ));
+        }
+        return;
+    }
+    let label = match key {
+        "customCoordinates" => "coordinates",
+        other => other,
+    };
+    lines.push(Line::styled(
+        format!("  ~ {label}: {}", shown(v)),
+        t.added(),
+    ));
 }
 
 /// "auto-tagging: …" for the targets that ran an auto-tagging job: each file's
