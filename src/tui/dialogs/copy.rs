@@ -16,19 +16,25 @@ pub fn handle(s: &mut State, msg: &Msg) -> Reply {
     let ids = s.targets();
     let files: Vec<_> = ids.iter().filter_map(|id| s.file(id)).collect();
     let (what, text): (&str, Vec<String>) = match cmd {
-        Command::CopyIds => ("ids", files.iter().map(|f| f.file_id.clone()).collect()),
+        Command::CopyIds => ("id", files.iter().map(|f| f.file_id.clone()).collect()),
         Command::CopyPaths => (
-            "paths",
+            "path",
             files.iter().map(|f| f.file_path.to_string()).collect(),
         ),
-        Command::CopyNames => ("names", files.iter().map(|f| f.name().to_owned()).collect()),
-        Command::CopyTags => ("tag lists", files.iter().map(|f| f.tags.joined()).collect()),
+        Command::CopyNames => ("name", files.iter().map(|f| f.name().to_owned()).collect()),
+        Command::CopyTags => ("tag list", files.iter().map(|f| f.tags.joined()).collect()),
         Command::CopyUrls => {
-            s.status = format!("fetching the URLs of {} files to copy…", ids.len());
+            s.status = format!(
+                "fetching the URLs of {} to copy…",
+                crate::text::count(ids.len(), "file")
+            );
             return Reply::close().with(vec![Effect::CopyUrls(ids)]);
         }
         _ => return Reply::close(),
     };
-    s.status = format!("copied {} {what} to the clipboard (OSC 52)", text.len());
+    s.status = format!(
+        "copied {} to the clipboard (OSC 52)",
+        crate::text::count(text.len(), what)
+    );
     Reply::close().with(vec![Effect::Copy(text.join("\n"))])
 }

@@ -228,8 +228,8 @@ fn show_files(s: &mut State, r: &VocabRow) {
     };
     s.list.set_filter(&mut s.lib, &term);
     s.status = format!(
-        "showing the {} files with {}",
-        s.list.view.len(),
+        "showing the {} with {}",
+        files_label(s.list.view.len()),
         untrusted(&r.tag, 40)
     );
 }

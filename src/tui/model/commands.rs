@@ -81,7 +81,7 @@ fn selects(s: &mut State, cmd: Command) -> bool {
             Some(a) => {
                 let (lo, hi) = (a.min(s.list.cursor), a.max(s.list.cursor));
                 let n = s.list.select_between(&s.lib, lo, hi);
-                s.status = format!("{n} files added to the selection");
+                s.status = format!("{} added to the selection", files_label(n));
             }
         },
         Command::SelectAll => {
@@ -180,9 +180,9 @@ fn quit(s: &mut State) -> Vec<Effect> {
         )
     } else if let Some(st) = &s.staged {
         format!(
-            "{} staged changes for {} files are not applied. Quit and drop them?",
-            st.count(),
-            st.ids.len()
+            "{} for {} not applied. Quit and drop them?",
+            crate::text::count(st.count(), "staged change"),
+            files_label(st.ids.len())
         )
     } else {
         return vec![Effect::Quit];
@@ -255,9 +255,9 @@ fn discard(s: &mut State) {
         return;
     };
     let message = format!(
-        "Discard {} staged changes for {} files?",
-        st.count(),
-        st.ids.len()
+        "Discard {} for {}?",
+        crate::text::count(st.count(), "staged change"),
+        files_label(st.ids.len())
     );
     s.modals.push(Modal::Confirm(Confirm::new(
         message,

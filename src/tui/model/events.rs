@@ -95,8 +95,8 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::CopyText(text) => {
             s.status = format!(
-                "copied {} URLs to the clipboard (OSC 52)",
-                text.lines().count()
+                "copied {} to the clipboard (OSC 52)",
+                count(text.lines().count(), "URL")
             );
             return vec![Effect::Copy(text)];
         }
@@ -118,7 +118,7 @@ fn search_done(s: &mut State, query: String, files: Vec<crate::model::FileDetail
     s.list.search = Some(ServerSearch { query, ids });
     s.list.cursor = 0;
     s.list.rebuild(&mut s.lib);
-    s.status = format!("server search: {} files", s.list.view.len());
+    s.status = format!("server search: {}", count(s.list.view.len(), "file"));
 }
 
 /// Back to an empty library on another profile; keys, preview, layout and profiles stay.

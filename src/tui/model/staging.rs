@@ -279,6 +279,9 @@ pub fn stage_vocab(s: &mut State, op: Operation, ids: Vec<String>) -> Result<(),
     let st = s.staged.get_or_insert_with(Staged::default);
     st.vocab.push((op, ids));
     let label = staged_label(st);
-    s.status = format!("staged ({n} files change): {label} · w applies, X discards");
+    s.status = format!(
+        "staged ({} to change): {label} · w applies, X discards",
+        files_label(n)
+    );
     Ok(())
 }
