@@ -214,9 +214,9 @@ async fn remapped_dialog_keys_work_in_the_binary() {
         std::thread::sleep(Duration::from_millis(300));
         // Stage a tag, then quit: the confirmation takes Enter as yes.
         t.send(b"+");
-        t.wait_for("add a tag to 1 files");
+        t.wait_for("add a tag to 1 file");
         t.send(b"remap-check\r");
-        t.wait_for("staged for 1 files");
+        t.wait_for("staged for 1 file ");
         t.send(b"q");
         t.wait_for("Quit and drop them?");
         t.wait_for("enter: yes");
