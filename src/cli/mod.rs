@@ -7,8 +7,8 @@
 //! Outcomes go to stdout (one JSON object per file with `--json`, else a table), progress
 //! to stderr (a bar only when stderr is a terminal).
 //!
-//! Exit codes: 0 done; 1 failed; 2 usage or configuration error;
-//! 3 finished with some files failed.
+//! Exit codes: 0 done; 1 failed; 2 usage or configuration error (a bad flag, a bad
+//! searchQuery: the server's 400); 3 finished with some files failed, missing or cancelled.
 
 mod ai_tags;
 mod apply;
@@ -157,11 +157,14 @@ impl CliError {
 // message is the error's own text; callers that add context map explicitly instead.
 
 /// A client that cannot be built (the base URL's scheme, the key) is a configuration
-/// error (exit 2); a request that failed exits 1.
+/// error, and a request the server rejected as malformed (400: a bad searchQuery, a bad
+/// value) is a usage error: both exit 2. A request that failed otherwise exits 1.
 impl From<crate::api::ApiError> for CliError {
     fn from(e: crate::api::ApiError) -> Self {
         match e {
-            crate::api::ApiError::Config(_) => CliError::usage(e.to_string()),
+            crate::api::ApiError::Config(_) | crate::api::ApiError::BadRequest { .. } => {
+                CliError::usage(e.to_string())
+            }
             _ => CliError::failed(e.to_string()),
         }
     }

@@ -1,0 +1,157 @@
+//! The command line's edges as a user meets them: exit codes, missing files, piped
+//! listings, read-only dry runs, completions and the man page.
+
+mod common;
+
+use std::process::Output;
+
+use common::*;
+use iktag::sandbox::SeedSource;
+use iktag::sandbox::faults::FaultConfig;
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+async fn iktag_run(h: &Harness, state: &std::path::Path, args: &[&str]) -> Output {
+    let mut c = iktag(h, state);
+    c.args(args);
+    run(c).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_query_or_flag_value_is_a_usage_error() {
+    let h = Harness::start().await;
+    let state = tempfile::tempdir().unwrap();
+    let out = iktag_run(&h, state.path(), &["ls", "-q", "size >"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).lines().last().unwrap_or_default(),
+        "iktag: ImageKit rejected the request (400): Invalid search query: expected a value after '>' at position 6, found end of query"
+    );
+    let out = iktag_run(&h, state.path(), &["ls", "--sort", "BOGUS"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("invalid value 'BOGUS' for '--sort <SORT>'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = iktag_run(&h, state.path(), &["ls", "--sort", "DESC_SIZE", "--ids"]).await;
+    succeeded(&out);
+    assert_eq!(stdout(&out).lines().count(), 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ids_that_do_not_exist_are_missing_and_the_run_is_partial() {
+    let h = Harness::start().await;
+    let state = tempfile::tempdir().unwrap();
+    let ids = state.path().join("ids");
+    std::fs::write(&ids, format!("{JACKET_FRONT}\n{UNKNOWN}\n")).unwrap();
+    let ids = ids.to_str().unwrap();
+
+    let out = iktag_run(
+        &h,
+        state.path(),
+        &["tags", "add", "checked", "--ids-from", ids],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert_eq!(
+        table.lines().next(),
+        Some(format!("missing    {UNKNOWN}  no such file").as_str()),
+        "{table}"
+    );
+
+    let out = iktag_run(
+        &h,
+        state.path(),
+        &["tags", "add", "checked-2", "--json", "--ids-from", ids],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let l = lines(&out);
+    let missing = l.iter().find(|v| v["fileId"] == UNKNOWN).expect("a line");
+    assert_eq!(missing["outcome"], "missing");
+    assert_eq!(missing["status"], 404);
+    assert_eq!(missing["error"], "no such file");
+    let ok = l
+        .iter()
+        .find(|v| v["fileId"] == JACKET_FRONT)
+        .expect("a line");
+    assert_eq!(ok["outcome"], "succeeded");
+    assert_eq!(l.last().unwrap()["summary"]["missing"], 1);
+
+    let out = iktag_run(&h, state.path(), &["rm", "--dry-run", "--ids-from", ids]).await;
+    succeeded(&out);
+    let plan = stdout(&out);
+    assert!(
+        plan.contains(&format!("{UNKNOWN}    missing: no such file")),
+        "{plan}"
+    );
+    assert!(!plan.contains("would change"), "{plan}");
+    assert!(
+        plan.starts_with("dry run: delete on 1 file in 1 call; 0 files need no change; 1 missing"),
+        "{plan}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ls_into_a_pipe_prints_whole_paths() {
+    let h = Harness::with(SeedSource::Demo, FaultConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    let out = iktag_run(
+        &h,
+        state.path(),
+        &["ls", "-q", r#"name = "trail-runner-x2-blue-lifestyle.jpg""#],
+    )
+    .await;
+    succeeded(&out);
+    let text = stdout(&out);
+    assert!(
+        text.contains("  /products/shoes/trail-runner-x2/trail-runner-x2-blue-lifestyle.jpg  shoes, trail-running, summer-sale, blue, lifestyle\n"),
+        "{text}"
+    );
+    assert!(!text.contains('…'), "{text}");
+    assert_eq!(stderr(&out).lines().last(), Some("1 file"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_allows_a_dry_run_and_refuses_the_change() {
+    let h = Harness::start().await;
+    let state = tempfile::tempdir().unwrap();
+    let q = r#"tags IN ["jacket"]"#;
+    let out = iktag_run(
+        &h,
+        state.path(),
+        &["--read-only", "tags", "add", "new", "-q", q, "--dry-run"],
+    )
+    .await;
+    succeeded(&out);
+    assert!(
+        stdout(&out)
+            .starts_with("dry run: add tags on 2 files in 1 call; 0 files need no change\n"),
+        "{}",
+        stdout(&out)
+    );
+    let out = iktag_run(
+        &h,
+        state.path(),
+        &["--read-only", "tags", "add", "new", "-q", q, "--yes"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refusing to add tags: read-only mode"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        h.details(JACKET_FRONT).await["tags"],
+        serde_json::json!(["jacket", "summer-sale", "red"])
+    );
+}
