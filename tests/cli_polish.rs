@@ -155,3 +155,46 @@ async fn read_only_allows_a_dry_run_and_refuses_the_change() {
         serde_json::json!(["jacket", "summer-sale", "red"])
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xdg_directories_hold_the_config_and_the_journals() {
+    let h = Harness::start().await;
+    let home = tempfile::tempdir().unwrap();
+    let (config, state) = (home.path().join("cfg"), home.path().join("st"));
+    std::fs::create_dir_all(config.join("iktag")).unwrap();
+    std::fs::write(
+        config.join("iktag/config.toml"),
+        format!(
+            "default_profile = \"local\"\n[profiles.local]\nbase_url = \"{}\"\nkey_env = \"LOCAL_KEY\"\n",
+            h.base
+        ),
+    )
+    .unwrap();
+    let mut c = iktag(&h, home.path());
+    c.env_remove("IKTAG_CONFIG_DIR")
+        .env_remove("IKTAG_STATE_DIR")
+        .env_remove("IMAGEKIT_PRIVATE_KEY")
+        .env_remove("IMAGE_KIT_BASE_URL")
+        .env("XDG_CONFIG_HOME", &config)
+        .env("XDG_STATE_HOME", &state)
+        .env("LOCAL_KEY", KEY)
+        .args(["tags", "add", "xdg", "--yes", "--ids-from", "-"])
+        .stdin(std::process::Stdio::piped());
+    let out = tokio::task::spawn_blocking(move || {
+        let mut child = c.spawn().expect("iktag runs");
+        std::io::Write::write_all(
+            &mut child.stdin.take().unwrap(),
+            format!("{LOGO}\n").as_bytes(),
+        )
+        .unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    succeeded(&out);
+    let journals: Vec<_> = std::fs::read_dir(state.join("iktag/jobs"))
+        .expect("the journal is in $XDG_STATE_HOME/iktag/jobs")
+        .collect();
+    assert_eq!(journals.len(), 1);
+    assert!(strs(&h.details(LOGO).await["tags"]).contains(&"xdg".to_owned()));
+}
