@@ -198,3 +198,88 @@ async fn xdg_directories_hold_the_config_and_the_journals() {
     assert_eq!(journals.len(), 1);
     assert!(strs(&h.details(LOGO).await["tags"]).contains(&"xdg".to_owned()));
 }
+
+fn bare(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_iktag"))
+        .args(args)
+        .output()
+        .expect("iktag runs")
+}
+
+#[test]
+fn completions_name_the_commands_and_man_is_roff() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = bare(&["completions", shell]);
+        succeeded(&out);
+        let script = stdout(&out);
+        for word in [
+            "ls",
+            "tags",
+            "ai-tags",
+            "sandbox",
+            "demo",
+            "completions",
+            "--ids-from",
+        ] {
+            assert!(script.contains(word), "{shell}: no {word}");
+        }
+    }
+    let out = bare(&["completions", "nosh"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = bare(&["man"]);
+    succeeded(&out);
+    let page = stdout(&out);
+    assert!(page.lines().any(|l| l.starts_with(".TH iktag 1")), "{page}");
+    assert!(
+        page.contains(".SH NAME") && page.contains("ai\\-tags"),
+        "{page}"
+    );
+}
+
+#[test]
+fn demo_without_the_ui_serves_the_demo_library_and_says_how_to_reach_it() {
+    use std::io::{BufRead, BufReader};
+    let state = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iktag"))
+        .args(["demo", "--no-tui"])
+        .env_remove("IMAGEKIT_PRIVATE_KEY")
+        .env("IKTAG_STATE_DIR", state.path())
+        .env("IKTAG_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("iktag runs");
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = out.next().unwrap().unwrap();
+    let key = out.next().unwrap().unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap()).lines();
+    let note: Vec<String> = err.by_ref().take(6).map(Result::unwrap).collect();
+    let url = base
+        .strip_prefix("IMAGE_KIT_BASE_URL=")
+        .expect("the base URL line");
+    assert!(
+        key.starts_with("IMAGEKIT_PRIVATE_KEY=private_sandbox_"),
+        "{key}"
+    );
+    assert_eq!(
+        note[1],
+        format!("The demo library (294 files) is served at {url} until Ctrl-C.")
+    );
+    assert_eq!(note[3], "  iktag                       # the terminal UI");
+    // And it is reachable as a library.
+    let ls = std::process::Command::new(env!("CARGO_BIN_EXE_iktag"))
+        .args(["ls", "--ids", "--limit", "3"])
+        .env("IKTAG_CONFIG_DIR", state.path())
+        .env("IKTAG_STATE_DIR", state.path())
+        .env("IMAGE_KIT_BASE_URL", url)
+        .env(
+            "IMAGEKIT_PRIVATE_KEY",
+            key.trim_start_matches("IMAGEKIT_PRIVATE_KEY="),
+        )
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    succeeded(&ls);
+    assert_eq!(stdout(&ls).lines().count(), 3);
+}

@@ -15,6 +15,7 @@ use crate::text::untrusted;
 pub enum TagsCommand {
     /// Add tags to files
     Add {
+        /// The tags to add
         #[arg(required = true, value_name = "TAG")]
         tags: Vec<String>,
         #[command(flatten)]
@@ -24,6 +25,7 @@ pub enum TagsCommand {
     },
     /// Replace the tags of files (undo restores each file's previous tags)
     Set {
+        /// The tags each file ends up with
         #[arg(required = true, value_name = "TAG")]
         tags: Vec<String>,
         #[command(flatten)]
@@ -33,6 +35,7 @@ pub enum TagsCommand {
     },
     /// Remove tags from files
     Rm {
+        /// The tags to remove
         #[arg(required = true, value_name = "TAG")]
         tags: Vec<String>,
         #[command(flatten)]
@@ -42,13 +45,16 @@ pub enum TagsCommand {
     },
     /// Rename a tag on every file that has it (one journaled job; `iktag undo` reverts it)
     Rename {
+        /// The tag as it is now
         old: String,
+        /// Its new name
         new: String,
         #[command(flatten)]
         flags: JobFlags,
     },
     /// Merge tags into one on every file that has any of them (undoable)
     Merge {
+        /// The tags to merge (the files that have any of them)
         #[arg(required = true, value_name = "TAG")]
         tags: Vec<String>,
         /// The tag they become
@@ -57,7 +63,7 @@ pub enum TagsCommand {
         #[command(flatten)]
         flags: JobFlags,
     },
-    /// Every tag and AI tag with its file count, and near-duplicates grouped
+    /// Every tag and AI tag with its file count; spelling variants and possible typos grouped
     Stats {
         /// One JSON document instead of tables
         #[arg(long)]
