@@ -283,3 +283,46 @@ fn demo_without_the_ui_serves_the_demo_library_and_says_how_to_reach_it() {
     succeeded(&ls);
     assert_eq!(stdout(&ls).lines().count(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stats_show_possible_typos_apart_from_spelling_variants() {
+    let h = Harness::start().await;
+    let state = tempfile::tempdir().unwrap();
+    for (id, tags) in [(LOGO, ["jackit", "tent"]), (AVATAR, ["avatar", "test"])] {
+        let r = h
+            .patch(
+                &format!("/v1/files/{id}/details"),
+                serde_json::json!({ "tags": tags }),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let out = iktag_run(&h, state.path(), &["tags", "stats"]).await;
+    succeeded(&out);
+    let text = stdout(&out);
+    let section = |title: &str| -> Vec<String> {
+        text.split("\n\n")
+            .find(|s| s.starts_with(title))
+            .unwrap_or_else(|| panic!("no {title:?} in:\n{text}"))
+            .lines()
+            .skip(1)
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        section("near-duplicates"),
+        ["       3  Summer Sale (1) · summer-sale (1) · summersale (1)"]
+    );
+    assert_eq!(
+        section("possible typos"),
+        ["       3  jacket (2)  ~  jackit (1)"],
+        "tent and test are words, not typos"
+    );
+    let json = iktag_run(&h, state.path(), &["tags", "stats", "--json"]).await;
+    let v = lines(&json).pop().unwrap();
+    assert_eq!(
+        v["possibleTypos"],
+        serde_json::json!([{"distance": 1, "files": 3,
+            "a": [{"tag": "jacket", "files": 2}], "b": [{"tag": "jackit", "files": 1}]}])
+    );
+}
