@@ -2,7 +2,8 @@
 //!
 //! One file per command family (`ls`, `tags`, `ai_tags`, `rm`, `apply`, `update`, `jobs`,
 //! `sandbox`, `tui`) over the shared flags and targets ([`targets`]) and one way to run a
-//! job ([`run`]: confirm, execute, report).
+//! job ([`run`]: confirm, execute, report). [`help`] builds the command that parsing,
+//! `--help` (with examples), `iktag completions` and `iktag man` share.
 //!
 //! Outcomes go to stdout (one JSON object per file with `--json`, else a table), progress
 //! to stderr (a bar only when stderr is a terminal).
