@@ -79,7 +79,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         &[
             "iktag ai-tags rm --below 60 -q 'tags IN [\"sale\"]'",
             "iktag ai-tags promote --min 90 --ids-from ids.txt",
-            "iktag ai-tags auto --source aws -q 'type = \"image\"'",
+            "iktag ai-tags auto --source aws -q 'format = \"jpg\"'",
         ],
     ),
     (

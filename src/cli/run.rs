@@ -199,11 +199,14 @@ fn print_plan(
         .count();
     let _ = writeln!(
         out,
-        "dry run: {} on {} in {}; {} need no change{}",
+        "dry run: {} on {} in {}; {} no change{}",
         plan.op.name(),
         count(plan.changing() - missing.min(plan.changing()), "file"),
         count(plan.units.len(), "call"),
-        count(plan.skipped.len(), "file"),
+        match plan.skipped.len() {
+            1 => "1 file needs".to_owned(),
+            n => format!("{n} files need"),
+        },
         if missing > 0 {
             format!("; {missing} missing ({MISSING})")
         } else {
