@@ -326,3 +326,52 @@ async fn stats_show_possible_typos_apart_from_spelling_variants() {
             "a": [{"tag": "jacket", "files": 2}], "b": [{"tag": "jackit", "files": 1}]}])
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ls_on_a_terminal_cuts_long_paths_to_fit() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let h = Harness::with(SeedSource::Demo, FaultConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("pty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_iktag"));
+    cmd.env_clear();
+    cmd.env("HOME", state.path());
+    cmd.env("IKTAG_CONFIG_DIR", state.path());
+    cmd.env("IKTAG_STATE_DIR", state.path());
+    cmd.env("IMAGE_KIT_BASE_URL", &h.base);
+    cmd.env("IMAGEKIT_PRIVATE_KEY", KEY);
+    cmd.env("IKTAG_LOG", "warn");
+    cmd.args(["ls", "-q", r#"name = "trail-runner-x2-blue-lifestyle.jpg""#]);
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn iktag");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let text = tokio::task::spawn_blocking(move || {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 4096];
+        // Until the child closes the terminal (EIO on Linux once it exits).
+        while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+            if String::from_utf8_lossy(&all).contains("1 file") {
+                break;
+            }
+        }
+        String::from_utf8_lossy(&all).into_owned()
+    })
+    .await
+    .unwrap();
+    let _ = child.wait();
+    assert!(
+        text.contains("d29b033ef40f5db9bf972118  /products/shoes/trail-runner-x2/trail-runner-x2-…  shoes, trail-running, summer-sale, blue, lifestyle"),
+        "{text}"
+    );
+}
