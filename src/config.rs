@@ -1,8 +1,9 @@
 //! Configuration: profiles, where the key comes from, and where files live.
 //!
-//! `config.toml` lives in `$IKTAG_CONFIG_DIR`, else `$XDG_CONFIG_HOME/iktag`, else
-//! `~/.config/iktag` (macOS too). Job journals live in `$IKTAG_STATE_DIR`, else
-//! `$XDG_STATE_HOME/iktag`, else `~/.local/state/iktag`.
+//! `config.toml` lives in `$IKTAG_CONFIG_DIR`, else the platform's config directory
+//! (Linux: `$XDG_CONFIG_HOME/iktag`, else `~/.config/iktag`). Job journals live in
+//! `$IKTAG_STATE_DIR`, else the platform's state directory (Linux: `$XDG_STATE_HOME/iktag`,
+//! else `~/.local/state/iktag`). See [`config_dir`] and [`state_dir`].
 //!
 //! The key comes from a profile's `key_env` / `key_file`, else `IMAGEKIT_PRIVATE_KEY`;
 //! never from the command line. It never appears in a message, a log or a `Debug`.
@@ -141,10 +142,30 @@ impl Env for BTreeMap<&str, &str> {
     }
 }
 
-fn home(env: &dyn Env) -> Result<PathBuf, ConfigError> {
-    env.var("HOME")
-        .map(PathBuf::from)
-        .ok_or(ConfigError::NoHome)
+/// The platform's directories for iktag (the `directories` crate): on Linux and the BSDs
+/// `$XDG_CONFIG_HOME/iktag` and `$XDG_STATE_HOME/iktag` (else `~/.config/iktag`,
+/// `~/.local/state/iktag`); on macOS `~/Library/Application Support/iktag`; on Windows
+/// `%APPDATA%\iktag\config` and `%LOCALAPPDATA%\iktag\data`. These read the process
+/// environment; `IKTAG_CONFIG_DIR` / `IKTAG_STATE_DIR` (read through `env`) come first.
+fn project() -> Result<directories::ProjectDirs, ConfigError> {
+    directories::ProjectDirs::from("", "", "iktag").ok_or(ConfigError::NoHome)
+}
+
+/// Where iktag kept its files on macOS before it used the platform's directories
+/// (`~/.config/iktag`, `~/.local/state/iktag`): still used when only they exist.
+fn legacy(sub: &[&str], marker: &str, platform: PathBuf) -> PathBuf {
+    if !cfg!(target_os = "macos") || platform.join(marker).exists() {
+        return platform;
+    }
+    let Some(home) = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()) else {
+        return platform;
+    };
+    let old = sub.iter().fold(home, |p, s| p.join(s));
+    if old.join(marker).exists() {
+        old
+    } else {
+        platform
+    }
 }
 
 /// `config.toml`'s directory.
@@ -152,21 +173,22 @@ pub fn config_dir(env: &dyn Env) -> Result<PathBuf, ConfigError> {
     if let Some(d) = env.var("IKTAG_CONFIG_DIR") {
         return Ok(PathBuf::from(d));
     }
-    if let Some(d) = env.var("XDG_CONFIG_HOME") {
-        return Ok(PathBuf::from(d).join("iktag"));
-    }
-    Ok(home(env)?.join(".config").join("iktag"))
+    let platform = project()?.config_dir().to_path_buf();
+    Ok(legacy(&[".config", "iktag"], "config.toml", platform))
 }
 
-/// Where job journals go.
+/// Where job journals go (`jobs/` inside it) and the terminal UI's log.
 pub fn state_dir(env: &dyn Env) -> Result<PathBuf, ConfigError> {
     if let Some(d) = env.var("IKTAG_STATE_DIR") {
         return Ok(PathBuf::from(d));
     }
-    if let Some(d) = env.var("XDG_STATE_HOME") {
-        return Ok(PathBuf::from(d).join("iktag"));
-    }
-    Ok(home(env)?.join(".local").join("state").join("iktag"))
+    let p = project()?;
+    // Only Linux has a state directory; elsewhere it is the local data directory.
+    let platform = p
+        .state_dir()
+        .unwrap_or_else(|| p.data_local_dir())
+        .to_path_buf();
+    Ok(legacy(&[".local", "state", "iktag"], "jobs", platform))
 }
 
 /// Resolves settings from the real environment and config file.
@@ -240,6 +262,10 @@ pub fn resolve_with(profile: Option<&str>, env: &dyn Env) -> Result<Settings, Co
         .as_ref()
         .map(|n| format!(" (profile {n:?} in {shown})"))
         .unwrap_or_default();
+    // For errors that already name the file.
+    let profile_label = name
+        .as_ref()
+        .map_or_else(|| "the file".to_owned(), |n| format!("profile {n:?}"));
 
     let concurrency = match prof.concurrency.map(usize::try_from) {
         None => CONCURRENCY_DEFAULT,
@@ -248,7 +274,7 @@ pub fn resolve_with(profile: Option<&str>, env: &dyn Env) -> Result<Settings, Co
             return Err(ConfigError::File {
                 path: shown,
                 message: format!(
-                    "concurrency must be between {CONCURRENCY_MIN} and {CONCURRENCY_MAX}, got {}{in_profile}",
+                    "{profile_label}: concurrency must be between {CONCURRENCY_MIN} and {CONCURRENCY_MAX}, got {}",
                     prof.concurrency.unwrap_or_default()
                 ),
             });
@@ -284,7 +310,7 @@ pub fn resolve_with(profile: Option<&str>, env: &dyn Env) -> Result<Settings, Co
         (Some(_), Some(_)) => {
             return Err(ConfigError::File {
                 path: shown,
-                message: format!("{in_profile} sets both key_env and key_file; keep one"),
+                message: format!("{profile_label} sets both key_env and key_file; keep one"),
             });
         }
         (Some(var), None) => env.var(var).ok_or_else(|| {
@@ -293,11 +319,9 @@ pub fn resolve_with(profile: Option<&str>, env: &dyn Env) -> Result<Settings, Co
             ))
         })?,
         (None, Some(file)) => read_key_file(&expand(file, &dir, env))?,
-        (None, None) => env.var("IMAGEKIT_PRIVATE_KEY").ok_or_else(|| {
-            ConfigError::Key(format!(
-                "no ImageKit private key: set IMAGEKIT_PRIVATE_KEY, or configure key_env / key_file in a profile of {shown}"
-            ))
-        })?,
+        (None, None) => env
+            .var("IMAGEKIT_PRIVATE_KEY")
+            .ok_or_else(|| no_key(name.as_deref(), &file, &shown))?,
     };
     Ok(Settings {
         profile: name,
@@ -310,11 +334,29 @@ pub fn resolve_with(profile: Option<&str>, env: &dyn Env) -> Result<Settings, Co
     })
 }
 
+/// No key anywhere: name the profiles when the file has some and none was chosen.
+fn no_key(name: Option<&str>, file: &File, shown: &str) -> ConfigError {
+    if name.is_none() && !file.profiles.is_empty() {
+        let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+        return ConfigError::Key(format!(
+            "no profile chosen and no IMAGEKIT_PRIVATE_KEY: {shown} defines {} ({}); pick one with --profile NAME (or IKTAG_PROFILE, or default_profile = \"NAME\" in the file)",
+            crate::text::count(known.len(), "profile"),
+            known.join(", ")
+        ));
+    }
+    ConfigError::Key(format!(
+        "no ImageKit private key: set IMAGEKIT_PRIVATE_KEY, or configure key_env / key_file in a profile of {shown}"
+    ))
+}
+
 fn expand(p: &Path, config_dir: &Path, env: &dyn Env) -> PathBuf {
     if let Ok(rest) = p.strip_prefix("~")
-        && let Some(h) = env.var("HOME")
+        && let Some(h) = env
+            .var("HOME")
+            .map(PathBuf::from)
+            .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()))
     {
-        return PathBuf::from(h).join(rest);
+        return h.join(rest);
     }
     if p.is_relative() {
         config_dir.join(p)
@@ -437,12 +479,22 @@ mod tests {
             Some("p"),
             &env(ds, &[("IMAGEKIT_PRIVATE_KEY", KEY)]),
         ));
-        assert!(e.contains("between 1 and 64"), "{e}");
+        assert_eq!(
+            e,
+            format!(
+                "config file {}: profile \"p\": concurrency must be between 1 and 64, got 0",
+                d.path().join("config.toml").display()
+            )
+        );
         write(
             d.path(),
             "[profiles.p]\nkey_env = \"A\"\nkey_file = \"b\"\n",
         );
-        assert!(err(resolve_with(Some("p"), &env(ds, &[]))).contains("both"));
+        let path = d.path().join("config.toml").display().to_string();
+        assert_eq!(
+            err(resolve_with(Some("p"), &env(ds, &[]))),
+            format!("config file {path}: profile \"p\" sets both key_env and key_file; keep one")
+        );
         write(d.path(), "");
         for ok in [
             "http://127.0.0.1:8080",
@@ -473,5 +525,24 @@ mod tests {
             ),
         ));
         assert!(e.contains("plain HTTP") && e.contains("https://"), "{e}");
+    }
+
+    #[test]
+    fn profiles_but_none_chosen_and_no_key_lists_them() {
+        let d = tempfile::tempdir().unwrap();
+        let ds = d.path().to_str().unwrap();
+        write(
+            d.path(),
+            "[profiles.alpha]\nkey_env = \"A\"\n[profiles.beta]\nkey_env = \"B\"\n",
+        );
+        assert_eq!(
+            err(resolve_with(None, &env(ds, &[]))),
+            format!(
+                "no profile chosen and no IMAGEKIT_PRIVATE_KEY: {} defines 2 profiles (alpha, beta); pick one with --profile NAME (or IKTAG_PROFILE, or default_profile = \"NAME\" in the file)",
+                d.path().join("config.toml").display()
+            )
+        );
+        // The key in the environment still works without a profile.
+        assert!(resolve_with(None, &env(ds, &[("IMAGEKIT_PRIVATE_KEY", KEY)])).is_ok());
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! The library holds everything; `main.rs` only dispatches:
 //! - [`api`]: the `ImageKit` client (every call to `ImageKit` goes through it);
-//! - [`config`]: profiles, key sources, XDG paths;
+//! - [`config`]: profiles, key sources, platform directories;
 //! - [`jobs`]: the bulk job engine (plan, run, outcomes, journal);
 //! - [`model`]: wire types shared by client and sandbox;
 //! - [`sandbox`]: the local ImageKit-compatible server;

@@ -302,7 +302,11 @@ async fn dry_run_changes_nothing_and_update_and_ai_tag_cleanup_work() {
         c
     })
     .await;
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a value the server rejects (400)"
+    );
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("colour"),
         "names the bad field"

@@ -11,6 +11,7 @@ use crate::jobs::{AutoTagParams, Operation};
 pub enum AiTagsCommand {
     /// Remove AI tags by name, all of them, or those below a confidence (cannot be undone)
     Rm {
+        /// The AI tag names to remove
         #[arg(value_name = "TAG", required_unless_present_any = ["all", "below"], conflicts_with_all = ["all", "below"])]
         names: Vec<String>,
         /// Remove every AI tag of each file
@@ -37,6 +38,7 @@ pub enum AiTagsCommand {
     /// Run the google or aws auto-tagging extension on each file; each file's outcome is
     /// its extensionStatus (`pending`: the AI tags arrive later)
     Auto {
+        /// Which auto-tagging extension runs
         #[arg(long, value_parser = AutoTagParams::SOURCES, default_value = "google")]
         source: String,
         #[command(flatten)]

@@ -12,23 +12,27 @@ use super::run::{self, context};
 use super::targets::{Common, JobFlags};
 use crate::jobs::journal::{self, JobRecord};
 use crate::jobs::lifecycle;
-use crate::text::untrusted;
+use crate::text::{count, untrusted};
 
 #[derive(Debug, Subcommand)]
 pub enum JobsCommand {
     /// List recorded jobs, newest first, with their state (no key needed)
     List {
+        /// One JSON object per job
         #[arg(long)]
         json: bool,
     },
     /// Show one job: its library, plan and every file's outcome and path (no key needed)
     Show {
+        /// The job (see `iktag jobs`)
         id: String,
+        /// One JSON object per file: its outcome and path
         #[arg(long)]
         json: bool,
     },
     /// Send the files a job never sent (after a crash or cancel), once
     Resume {
+        /// The job to resume (see `iktag jobs`)
         id: String,
         #[command(flatten)]
         flags: JobFlags,
@@ -38,6 +42,7 @@ pub enum JobsCommand {
     },
     /// Send the files of a job that failed again, with the job's operation
     Retry {
+        /// The job whose failed files are sent again (see `iktag jobs`)
         id: String,
         #[command(flatten)]
         flags: JobFlags,
@@ -110,9 +115,9 @@ async fn continuation(
     };
     let n = p.plan.changing();
     if resume {
-        eprintln!("resuming job {id}: {n} files never sent");
+        eprintln!("resuming job {id}: {} never sent", count(n, "file"));
     } else {
-        eprintln!("retrying job {id}: {n} failed files");
+        eprintln!("retrying job {id}: {}", count(n, "failed file"));
     }
     run::run_from_journal(&ctx, p, flags).await
 }
@@ -138,7 +143,7 @@ fn list(json: bool) -> Result<(), CliError> {
                 op => op.name().to_owned(),
             };
             format!(
-                "{}  {:<6} {:<22} {:>6} files  {}",
+                "{}  {:<6} {:<22} {:>12}  {}",
                 r.id,
                 if r.library.as_ref().is_some_and(|l| l.demo) {
                     "DEMO"
@@ -146,7 +151,7 @@ fn list(json: bool) -> Result<(), CliError> {
                     ""
                 },
                 untrusted(&name, 40),
-                r.plan.file_count(),
+                count(r.plan.file_count(), "file"),
                 state
             )
         };
@@ -183,7 +188,7 @@ fn show(id: &str, json: bool) -> Result<(), CliError> {
     let origin = r.origin.describe();
     let _ = writeln!(
         out,
-        "job {} · {}{} · {} files · against {}\nstate: {}",
+        "job {} · {}{} · {} · against {}\nstate: {}",
         r.id,
         r.plan.op.name(),
         if origin.is_empty() {
@@ -191,7 +196,7 @@ fn show(id: &str, json: bool) -> Result<(), CliError> {
         } else {
             format!(" ({origin})")
         },
-        r.plan.file_count(),
+        count(r.plan.file_count(), "file"),
         r.library.as_ref().map_or_else(
             || library_label(&r),
             super::super::jobs::library::Library::describe
@@ -219,9 +224,9 @@ pub async fn undo(common: Common, args: UndoArgs) -> Result<(), CliError> {
         return Ok(());
     }
     eprintln!(
-        "undoing job {}: putting back the previous state of the {} files it changed{}",
+        "undoing job {}: putting back the previous state of the {} it changed{}",
         args.id,
-        p.plan.changing(),
+        count(p.plan.changing(), "file"),
         if p.guard.is_some() {
             " (files changed since are left alone)"
         } else {

@@ -1,6 +1,6 @@
 //! `iktag ls`: list or search files (a table, `--json` lines or `--ids`).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use clap::Args;
 
@@ -8,7 +8,25 @@ use super::CliError;
 use super::run::context;
 use super::targets::Common;
 use crate::api::ListQuery;
-use crate::text::untrusted;
+use crate::text::{count, untrusted};
+
+/// The `sort` values of `GET /v1/files`.
+const SORTS: [&str; 14] = [
+    "ASC_CREATED",
+    "DESC_CREATED",
+    "ASC_UPDATED",
+    "DESC_UPDATED",
+    "ASC_NAME",
+    "DESC_NAME",
+    "ASC_SIZE",
+    "DESC_SIZE",
+    "ASC_HEIGHT",
+    "DESC_HEIGHT",
+    "ASC_WIDTH",
+    "DESC_WIDTH",
+    "ASC_RELEVANCE",
+    "DESC_RELEVANCE",
+];
 
 #[derive(Debug, Args)]
 pub struct LsArgs {
@@ -20,8 +38,8 @@ pub struct LsArgs {
     /// List one folder (not its subfolders)
     #[arg(long, value_name = "PATH")]
     pub path: Option<String>,
-    /// `ASC_CREATED` (default), `DESC_UPDATED`, `ASC_NAME`, `DESC_SIZE`, …
-    #[arg(long, value_name = "SORT", default_value = "ASC_CREATED")]
+    /// The order of the listing
+    #[arg(long, value_name = "SORT", default_value = "ASC_CREATED", value_parser = SORTS)]
     pub sort: String,
     /// Stop after N files
     #[arg(long, value_name = "N")]
@@ -44,6 +62,9 @@ pub async fn ls(common: Common, args: LsArgs) -> Result<(), CliError> {
         ..Default::default()
     });
     let mut out = std::io::stdout().lock();
+    // Cut long paths and tags to fit a terminal; a pipe gets them whole (still escaped).
+    let terminal = out.is_terminal();
+    let fit = |s: &str, width: usize| untrusted(s, if terminal { width } else { s.len() });
     let mut n = 0usize;
     while let Some(page) = pager.next_page().await? {
         for asset in page {
@@ -60,8 +81,8 @@ pub async fn ls(common: Common, args: LsArgs) -> Result<(), CliError> {
                 format!(
                     "{}  {:<48}  {}",
                     untrusted(&f.file_id, 64),
-                    untrusted(&f.file_path, 48),
-                    untrusted(&tags, 60)
+                    fit(&f.file_path, 48),
+                    fit(&tags, 60)
                 )
             };
             if writeln!(out, "{line}").is_err() {
@@ -71,7 +92,7 @@ pub async fn ls(common: Common, args: LsArgs) -> Result<(), CliError> {
     }
     drop(out);
     if !args.json && !args.ids {
-        eprintln!("{n} files");
+        eprintln!("{}", count(n, "file"));
     }
     Ok(())
 }

@@ -2,16 +2,18 @@
 //!
 //! One file per command family (`ls`, `tags`, `ai_tags`, `rm`, `apply`, `update`, `jobs`,
 //! `sandbox`, `tui`) over the shared flags and targets ([`targets`]) and one way to run a
-//! job ([`run`]: confirm, execute, report).
+//! job ([`run`]: confirm, execute, report). [`help`] builds the command that parsing,
+//! `--help` (with examples), `iktag completions` and `iktag man` share.
 //!
 //! Outcomes go to stdout (one JSON object per file with `--json`, else a table), progress
 //! to stderr (a bar only when stderr is a terminal).
 //!
-//! Exit codes: 0 done; 1 failed; 2 usage or configuration error;
-//! 3 finished with some files failed.
+//! Exit codes: 0 done; 1 failed; 2 usage or configuration error (a bad flag, a bad
+//! searchQuery: the server's 400); 3 finished with some files failed, missing or cancelled.
 
 mod ai_tags;
 mod apply;
+mod help;
 mod jobs;
 mod ls;
 mod rm;
@@ -24,7 +26,7 @@ mod update;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 pub use sandbox::{DemoArgs, SandboxArgs};
 
@@ -52,10 +54,10 @@ pub struct Cli {
 pub enum Command {
     /// List or search files
     Ls(ls::LsArgs),
-    /// Add or remove tags on many files
+    /// Add, replace, remove, rename or merge tags on many files; tag statistics and typos
     #[command(subcommand)]
     Tags(tags::TagsCommand),
-    /// Remove AI tags from many files
+    /// Remove AI tags, promote them to tags, or run auto-tagging on many files
     #[command(subcommand, name = "ai-tags")]
     AiTags(ai_tags::AiTagsCommand),
     /// Change one file: tags, custom coordinates, custom metadata, description, auto-tagging
@@ -73,13 +75,24 @@ pub enum Command {
     Apply(apply::ApplyArgs),
     /// Run a local ImageKit-compatible API server (for iktag, your scripts and the official SDKs)
     Sandbox(SandboxArgs),
-    /// Start the embedded sandbox with the demo library
+    /// The terminal UI on an embedded sandbox with the demo library (--no-tui: only serve it)
     Demo(DemoArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
 }
 
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match help::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
@@ -87,6 +100,12 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Printed from the command's definition alone: no runtime, no logging.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return finish(help::completions(*shell)),
+        Some(Command::Man) => return finish(help::man()),
+        _ => {}
+    }
     let tui = match &cli.command {
         None => true,
         Some(Command::Demo(a)) => !a.no_tui,
@@ -117,10 +136,21 @@ pub fn main() -> ExitCode {
             Command::Jobs { command } => jobs::jobs_cmd(common, command).await,
             Command::Undo(args) => jobs::undo(common, args).await,
             Command::Apply(args) => apply::apply(common, args).await,
-            Command::Sandbox(args) => sandbox::run(args).await,
-            Command::Demo(args) => sandbox::demo(args, common).await,
+            Command::Sandbox(args) => {
+                help::refuse_globals("sandbox", &common)?;
+                sandbox::run(args).await
+            }
+            Command::Demo(args) => {
+                help::refuse_globals("demo", &common)?;
+                sandbox::demo(args, common).await
+            }
+            Command::Completions { .. } | Command::Man => Ok(()),
         }
     });
+    finish(result)
+}
+
+fn finish(result: Result<(), CliError>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -157,11 +187,14 @@ impl CliError {
 // message is the error's own text; callers that add context map explicitly instead.
 
 /// A client that cannot be built (the base URL's scheme, the key) is a configuration
-/// error (exit 2); a request that failed exits 1.
+/// error, and a request the server rejected as malformed (400: a bad searchQuery, a bad
+/// value) is a usage error: both exit 2. A request that failed otherwise exits 1.
 impl From<crate::api::ApiError> for CliError {
     fn from(e: crate::api::ApiError) -> Self {
         match e {
-            crate::api::ApiError::Config(_) => CliError::usage(e.to_string()),
+            crate::api::ApiError::Config(_) | crate::api::ApiError::BadRequest { .. } => {
+                CliError::usage(e.to_string())
+            }
             _ => CliError::failed(e.to_string()),
         }
     }

@@ -16,10 +16,13 @@ use crate::jobs::lifecycle::{self, Guard, Prepared, RunSpec};
 use crate::jobs::policy::irreversible_question;
 use crate::jobs::{self, Ask, CancelHandle, Event, FileOutcome, Library, Outcome, Summary};
 use crate::model::FileDetails;
-use crate::text::untrusted;
+use crate::text::{count, untrusted};
 
-/// Exit code when some files failed or were cancelled.
+/// Exit code when some files failed, were missing or were cancelled.
 pub const EXIT_PARTIAL: u8 = 3;
+
+/// What a missing file's outcome says, in the table and in `--json`.
+const MISSING: &str = "no such file";
 
 pub struct Ctx {
     pub settings: Settings,
@@ -64,19 +67,22 @@ fn ask(question: &str) -> Result<bool, CliError> {
 }
 
 /// Deleting asks for the number of files to be typed, and refuses without a terminal.
-fn confirm_delete(count: usize) -> Result<bool, CliError> {
+fn confirm_delete(n: usize) -> Result<bool, CliError> {
     if !std::io::stdin().is_terminal() {
         return Err(CliError::usage(
             "refusing to delete without a terminal to confirm on; pass --yes to delete from a script",
         ));
     }
-    eprint!("Delete {count} files permanently? This cannot be undone. Type {count} to confirm: ");
+    eprint!(
+        "Delete {} permanently? This cannot be undone. Type {n} to confirm: ",
+        count(n, "file")
+    );
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     std::io::stdin()
         .read_line(&mut answer)
         .map_err(|e| CliError::failed(format!("cannot read the answer: {e}")))?;
-    Ok(answer.trim() == count.to_string())
+    Ok(answer.trim() == n.to_string())
 }
 
 /// Asks what the job policy says to ask ([`jobs::Operation::ask`]).
@@ -86,9 +92,10 @@ fn confirm(plan: &jobs::Plan) -> Result<bool, CliError> {
         Ask::TypeCount => confirm_delete(changing),
         Ask::Irreversible => ask(&irreversible_question(&plan.op, changing)),
         Ask::Reversible => ask(&format!(
-            "{} on {changing} files ({} calls)? `iktag undo` can reverse it.",
+            "{} on {} ({})? `iktag undo` can reverse it.",
             plan.op.name(),
-            plan.units.len()
+            count(changing, "file"),
+            count(plan.units.len(), "call")
         )),
     }
 }
@@ -127,18 +134,19 @@ pub async fn run_prepared(
     known: &HashMap<String, FileDetails>,
     flags: &JobFlags,
 ) -> Result<(), CliError> {
-    if ctx.read_only {
-        return Err(CliError::usage(format!(
-            "refusing to {}: read-only mode (--read-only or the profile's read_only)",
-            p.plan.op.name()
-        )));
-    }
     for n in &p.notes {
         eprintln!("note: {}", untrusted(n, 300));
     }
+    // A dry run changes nothing, so read-only mode allows it.
     if flags.dry_run {
         print_plan(&p.plan, known, p.guard.as_ref(), &p.paths, flags.json);
         return Ok(());
+    }
+    if ctx.read_only {
+        return Err(CliError::usage(format!(
+            "refusing to {}: read-only mode (--read-only or the profile's read_only); --dry-run shows what it would do",
+            p.plan.op.name()
+        )));
     }
     if !flags.yes && !confirm(&p.plan)? {
         eprintln!("cancelled; nothing was changed");
@@ -182,13 +190,28 @@ fn print_plan(
         let _ = writeln!(out, "{}", json!({"plan": plan}));
         return;
     }
+    // Every target was read before planning: an id the server did not return is missing.
+    let missing = plan
+        .units
+        .iter()
+        .flat_map(|u| u.ids.iter())
+        .filter(|id| !known.contains_key(*id))
+        .count();
     let _ = writeln!(
         out,
-        "dry run: {} on {} files in {} calls; {} files need no change",
+        "dry run: {} on {} in {}; {} no change{}",
         plan.op.name(),
-        plan.changing(),
-        plan.units.len(),
-        plan.skipped.len()
+        count(plan.changing() - missing.min(plan.changing()), "file"),
+        count(plan.units.len(), "call"),
+        match plan.skipped.len() {
+            1 => "1 file needs".to_owned(),
+            n => format!("{n} files need"),
+        },
+        if missing > 0 {
+            format!("; {missing} missing ({MISSING})")
+        } else {
+            String::new()
+        }
     );
     for unit in &plan.units {
         let op = plan.op_of(unit);
@@ -204,8 +227,7 @@ fn print_plan(
                         None => jobs::preview(op, f),
                     }
                 }
-                None if guard.is_some() => "missing: the file is gone".into(),
-                None => "would change".into(),
+                None => format!("missing: {MISSING}"),
             };
             let path = untrusted(known.get(id).map_or(path, |f| f.file_path.as_str()), 60);
             let _ = writeln!(out, "  {id}  {path}  {}", untrusted(&line, 300));
@@ -270,7 +292,7 @@ async fn execute(ctx: &Ctx, p: Prepared, json_out: bool) -> Result<(), CliError>
     }
     let summary = finished.summary;
     report(&finished.outcomes, &summary, &spec.paths, json_out);
-    if summary.failed > 0 || summary.cancelled > 0 || summary.conflict > 0 {
+    if summary.failed > 0 || summary.cancelled > 0 || summary.conflict > 0 || summary.missing > 0 {
         return Err(CliError {
             code: EXIT_PARTIAL,
             message: if summary.job.is_empty() {
@@ -278,13 +300,30 @@ async fn execute(ctx: &Ctx, p: Prepared, json_out: bool) -> Result<(), CliError>
                 "nothing was sent: the files could not be read to check them (listed above)".into()
             } else {
                 format!(
-                    "job {}: {} failed, {} cancelled, {} conflicts; `iktag jobs show {}` lists them",
-                    summary.job, summary.failed, summary.cancelled, summary.conflict, summary.job
+                    "job {}: {}; `iktag jobs show {}` lists them",
+                    summary.job,
+                    not_done(&summary),
+                    summary.job
                 )
             },
         });
     }
     Ok(())
+}
+
+/// "2 failed, 1 missing": the counts of files a job did not change, the zeros left out.
+fn not_done(s: &Summary) -> String {
+    let parts: Vec<String> = [
+        (s.failed, "failed"),
+        (s.missing, "missing"),
+        (s.cancelled, "cancelled"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .chain((s.conflict > 0).then(|| count(s.conflict, "conflict")))
+    .collect();
+    parts.join(", ")
 }
 
 fn report(
@@ -344,7 +383,7 @@ pub fn outcome_row(o: &FileOutcome, path: Option<&str>) -> String {
             status.map(|s| format!("{s} ")).unwrap_or_default(),
             untrusted(error, 200)
         ),
-        Outcome::Missing { note } => note.clone().unwrap_or_else(|| "no such file".into()),
+        Outcome::Missing { note } => note.clone().unwrap_or_else(|| MISSING.into()),
         Outcome::Skipped { reason } => reason.clone(),
         Outcome::Pending { extensions, .. } => {
             format!("{}: result arrives later", extensions.join(", "))
@@ -378,7 +417,7 @@ pub struct OutcomeLine<'a> {
 pub fn outcome_json(o: &FileOutcome, path: Option<&str>) -> String {
     let (status, error) = match &o.outcome {
         Outcome::Failed { status, error } => (*status, Some(error.as_str())),
-        Outcome::Missing { note } => (Some(404), note.as_deref()),
+        Outcome::Missing { note } => (Some(404), Some(note.as_deref().unwrap_or(MISSING))),
         Outcome::Skipped { reason } => (None, Some(reason.as_str())),
         Outcome::Conflict { changed } => (None, Some(changed.as_str())),
         _ => (None, None),

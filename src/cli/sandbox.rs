@@ -10,6 +10,7 @@ use clap::Args;
 use super::CliError;
 use crate::sandbox::faults::{self, FaultConfig};
 use crate::sandbox::{SandboxConfig, SeedSource, open_store};
+use crate::text::count;
 
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
@@ -90,7 +91,8 @@ pub struct DemoArgs {
     /// Address to listen on; port 0 picks a free port
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub listen: String,
-    /// Only serve the demo sandbox (print its address and key), without the terminal UI
+    /// Only serve the demo library: print its address (and key) like `iktag sandbox`, and
+    /// how to reach it, until Ctrl-C
     #[arg(long)]
     pub no_tui: bool,
     /// Use N generated files instead of the demo library
@@ -244,17 +246,23 @@ async fn serve(cfg: SandboxConfig, generated_key: bool, demo: bool) -> Result<()
             .map_err(|e| CliError::failed(format!("cannot write to stdout: {e}")))?;
     }
     if demo {
-        eprintln!(
-            "\nThe demo library ({files} files) is being served. The terminal UI is not part of this release yet;\n\
-             meanwhile, export the two lines above in another terminal and try:\n  \
-             curl -su \"$IMAGEKIT_PRIVATE_KEY:\" \"$IMAGE_KIT_BASE_URL/v1/files?limit=5\"\n\
-             Press Ctrl-C to stop.\n"
-        );
+        eprintln!("{}", demo_note(&count(files, "file"), &sandbox.base_url()));
     }
     shutdown_signal().await;
     tracing::info!("stopping the sandbox");
     sandbox.stop().await;
     Ok(())
+}
+
+/// What `iktag demo --no-tui` tells the user after the two ready lines.
+fn demo_note(files: &str, base_url: &str) -> String {
+    format!(
+        "\nThe demo library ({files}) is served at {base_url} until Ctrl-C.\n\
+         In another terminal, export the lines above, then use it like any library:\n  \
+         iktag                       # the terminal UI\n  \
+         iktag ls --limit 5\n  \
+         curl -su \"$IMAGEKIT_PRIVATE_KEY:\" \"$IMAGE_KIT_BASE_URL/v1/files?limit=5\"\n"
+    )
 }
 
 async fn shutdown_signal() {

@@ -9,12 +9,13 @@ use super::run::{Ctx, context, run_job};
 use super::targets::{Common, JobFlags, Targets, having_any, resolve_targets};
 use crate::api::ListQuery;
 use crate::jobs::Operation;
-use crate::text::untrusted;
+use crate::text::{count, untrusted};
 
 #[derive(Debug, Subcommand)]
 pub enum TagsCommand {
     /// Add tags to files
     Add {
+        /// The tags to add
         #[arg(required = true, value_name = "TAG")]
         tags: Vec<String>,
         #[command(flatten)]
@@ -24,6 +25,7 @@ pub enum TagsCommand {
     },
     /// Replace the tags of files (undo restores each file's previous tags)
     Set {
+        /// The tags each file ends up with
         #[arg(required = true, value_name = "TAG")]
         tags: Vec<String>,
         #[command(flatten)]
@@ -33,6 +35,7 @@ pub enum TagsCommand {
     },
     /// Remove tags from files
     Rm {
+        /// The tags to remove
         #[arg(required = true, value_name = "TAG")]
         tags: Vec<String>,
         #[command(flatten)]
@@ -42,13 +45,16 @@ pub enum TagsCommand {
     },
     /// Rename a tag on every file that has it (one journaled job; `iktag undo` reverts it)
     Rename {
+        /// The tag as it is now
         old: String,
+        /// Its new name
         new: String,
         #[command(flatten)]
         flags: JobFlags,
     },
     /// Merge tags into one on every file that has any of them (undoable)
     Merge {
+        /// The tags to merge (the files that have any of them)
         #[arg(required = true, value_name = "TAG")]
         tags: Vec<String>,
         /// The tag they become
@@ -57,7 +63,7 @@ pub enum TagsCommand {
         #[command(flatten)]
         flags: JobFlags,
     },
-    /// Every tag and AI tag with its file count, and near-duplicates grouped
+    /// Every tag and AI tag with its file count; spelling variants and possible typos grouped
     Stats {
         /// One JSON document instead of tables
         #[arg(long)]
@@ -131,10 +137,10 @@ async fn stats(ctx: &Ctx, json: bool, query: Option<String>) -> Result<(), CliEr
     }
     let _ = writeln!(
         out,
-        "{} files, {} tags, {} AI tags",
-        v.files,
-        v.tags.len(),
-        v.ai_tags.len()
+        "{}, {}, {}",
+        count(v.files, "file"),
+        count(v.tags.len(), "tag"),
+        count(v.ai_tags.len(), "AI tag")
     );
     if !v.near_duplicates.is_empty() {
         let _ = writeln!(
@@ -142,12 +148,22 @@ async fn stats(ctx: &Ctx, json: bool, query: Option<String>) -> Result<(), CliEr
             "\nnear-duplicates (merge with `iktag tags merge A B --into C`):"
         );
         for g in &v.near_duplicates {
-            let list: Vec<String> = g
-                .tags
-                .iter()
-                .map(|t| format!("{} ({})", untrusted(&t.tag, 60), t.files))
-                .collect();
-            let _ = writeln!(out, "  {:>6}  {}", g.files, list.join(" · "));
+            let _ = writeln!(out, "  {:>6}  {}", g.files, variants(&g.tags));
+        }
+    }
+    if !v.possible_typos.is_empty() {
+        let _ = writeln!(
+            out,
+            "\npossible typos (different spellings, not merged: check each before `iktag tags merge`):"
+        );
+        for p in &v.possible_typos {
+            let _ = writeln!(
+                out,
+                "  {:>6}  {}  ~  {}",
+                p.files,
+                variants(&p.a),
+                variants(&p.b)
+            );
         }
     }
     let _ = writeln!(out, "\ntags:");
@@ -159,4 +175,13 @@ async fn stats(ctx: &Ctx, json: bool, query: Option<String>) -> Result<(), CliEr
         let _ = writeln!(out, "  {:>6}  {}", t.files, untrusted(&t.tag, 100));
     }
     Ok(())
+}
+
+/// `jacket (12) · Jacket (3)`: spellings with their file counts.
+fn variants(tags: &[crate::vocab::TagCount]) -> String {
+    let list: Vec<String> = tags
+        .iter()
+        .map(|t| format!("{} ({})", untrusted(&t.tag, 60), t.files))
+        .collect();
+    list.join(" · ")
 }

@@ -35,6 +35,7 @@ pub struct UpdateArgs {
         conflicts_with = "clear_custom_coordinates"
     )]
     pub custom_coordinates: Option<String>,
+    /// Remove the focus area
     #[arg(long)]
     pub clear_custom_coordinates: bool,
     // --help shows this doc comment verbatim, brackets and all: it is not rustdoc.
@@ -42,10 +43,11 @@ pub struct UpdateArgs {
     /// Set custom metadata (VALUE is JSON if it parses: 12, true, ["a"], null unsets; else text)
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
+    /// Set the description ("" empties it)
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
-    /// Run an auto-tagging extension
-    #[arg(long, value_parser = AutoTagParams::SOURCES)]
+    /// Run an auto-tagging extension (limited by --max-tags and --min-confidence)
+    #[arg(long, value_name = "SOURCE", value_parser = AutoTagParams::SOURCES)]
     pub auto_tag: Option<String>,
     #[command(flatten)]
     pub limits: AutoTagLimits,
