@@ -428,7 +428,7 @@ async fn vocabulary_merge_is_staged_in_the_diff_and_runs_only_on_w() {
     assert_eq!(live.h.sandbox.requests(), requests, "staged, not sent");
     assert!(live.s.queue.jobs.is_empty());
     assert!(
-        live.s.status.contains("3 files change"),
+        live.s.status.contains("(3 files to change)"),
         "{}",
         live.s.status
     );
