@@ -86,7 +86,7 @@ fn head(s: &State, t: Theme, sub: &Subject) -> Vec<Line<'static>> {
             String::new()
         } else {
             s.file(id)
-                .map(|f| format!("{}: ", shown(f.name(), 30)))
+                .map(|f| format!("{}: ", elide_middle(&on_screen(f.name()), 80)))
                 .unwrap_or_default()
         };
         lines.push(Line::styled(
