@@ -121,10 +121,10 @@ fn remove_tag_everywhere(base: &str, dir: &Path) -> Vec<String> {
     t.wait_for("staged for 6 files");
     t.send(b"w");
     let s = t.wait_for("succeeded,");
-    // Failed files carry the ✗ badge in the first column.
+    // Failed files carry the ✗ badge in the second column (the first is the selection's ●).
     let badged: Vec<String> = s
         .lines()
-        .filter(|l| l.starts_with("│✗"))
+        .filter(|l| l.chars().nth(2) == Some('✗'))
         .map(|l| l.split_whitespace().nth(1).unwrap_or_default().to_owned())
         .collect();
     // A server search the server rejects: its 400 text shows in the prompt.
@@ -214,7 +214,7 @@ async fn remapped_dialog_keys_work_in_the_binary() {
         std::thread::sleep(Duration::from_millis(300));
         // Stage a tag, then quit: the confirmation takes Enter as yes.
         t.send(b"+");
-        t.wait_for("add a tag to 1 file");
+        t.wait_for("add a tag to 1 file ");
         t.send(b"remap-check\r");
         t.wait_for("staged for 1 file ");
         t.send(b"q");

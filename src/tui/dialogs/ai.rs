@@ -10,7 +10,7 @@ use ratatui::text::Line;
 
 use super::Reply;
 use crate::jobs::AutoTagParams;
-use crate::text::untrusted;
+use crate::text::{count, shown};
 use crate::tui::keymap::Command;
 use crate::tui::model::State;
 use crate::tui::model::staging::{AiRemoval, staged_for, staging_targets};
@@ -266,7 +266,7 @@ impl AiDialog {
             Line::styled(
                 format!(
                     " remove those below confidence: {}{} %",
-                    untrusted(&self.below, 8),
+                    shown(&self.below, 8),
                     caret(AiRow::RemoveBelow)
                 ),
                 style(AiRow::RemoveBelow),
@@ -274,7 +274,7 @@ impl AiDialog {
             Line::styled(
                 format!(
                     " promote to tags those at or above: {}{} %",
-                    untrusted(&self.promote, 8),
+                    shown(&self.promote, 8),
                     caret(AiRow::Promote)
                 ),
                 style(AiRow::Promote),
@@ -286,7 +286,7 @@ impl AiDialog {
             Line::styled(
                 format!(
                     "   max tags: {}{} (1-30)",
-                    untrusted(&self.max_tags, 8),
+                    shown(&self.max_tags, 8),
                     caret(AiRow::MaxTags)
                 ),
                 style(AiRow::MaxTags),
@@ -294,7 +294,7 @@ impl AiDialog {
             Line::styled(
                 format!(
                     "   min confidence: {}{} %",
-                    untrusted(&self.min_confidence, 8),
+                    shown(&self.min_confidence, 8),
                     caret(AiRow::MinConfidence)
                 ),
                 style(AiRow::MinConfidence),
@@ -311,7 +311,7 @@ impl AiDialog {
                 format!(
                     " [{}] {}  {}/{n}",
                     if name.checked { "x" } else { " " },
-                    untrusted(&name.name, 50),
+                    shown(&name.name, 50),
                     name.files
                 ),
                 style(AiRow::Name(i)),
@@ -320,7 +320,7 @@ impl AiDialog {
         let h = u16::try_from(lines.len() + 2)
             .unwrap_or(u16::MAX)
             .min(area.height.saturating_sub(2));
-        let title = format!(" AI tags of {n} files ");
+        let title = format!(" AI tags of {} ", count(n, "file"));
         dialog(f, t, centered(area, 64, h), title, lines);
     }
 }

@@ -6,12 +6,12 @@ use ratatui::text::Line;
 
 use super::Reply;
 use crate::jobs::{Operation, Plan};
-use crate::text::untrusted;
+use crate::text::shown;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::model::{State, queue, staging};
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::theme::Theme;
-use crate::tui::view::widgets::{centered, dialog};
+use crate::tui::view::widgets::{centered, dialog, dialog_height};
 
 /// What a confirmation does on yes.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,11 +60,14 @@ impl Confirm {
             .first_key(Context::Confirm, Command::Yes)
             .unwrap_or_else(|| "(unbound)".into());
         let lines = vec![
-            Line::raw(untrusted(&self.message, 400)),
+            Line::raw(shown(&self.message, 2000)),
             Line::raw(""),
             Line::styled(format!("{yes}: yes · any other key: no (default)"), t.key()),
         ];
-        let r = centered(area, 70, 7);
+        let h = dialog_height(&lines, 70.min(area.width))
+            .max(7)
+            .min(area.height);
+        let r = centered(area, 70, h);
         dialog(f, t, r, " confirm ".into(), lines);
     }
 }

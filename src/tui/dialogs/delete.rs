@@ -6,12 +6,12 @@ use ratatui::text::Line;
 
 use super::Reply;
 use crate::jobs::Operation;
-use crate::text::untrusted;
+use crate::text::{count, elide_path, on_screen, shown};
 use crate::tui::keymap::Command;
 use crate::tui::model::{State, files_label, queue};
 use crate::tui::msg::Msg;
 use crate::tui::theme::Theme;
-use crate::tui::view::widgets::{centered, dialog};
+use crate::tui::view::widgets::{centered, dialog, dialog_height};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteDialog {
@@ -62,16 +62,22 @@ impl DeleteDialog {
     }
 
     pub fn render(&self, f: &mut Frame, s: &State, t: Theme, area: Rect) {
+        const WIDTH: u16 = 78;
         let n = self.ids.len();
+        // Paths keep their file name: the middle goes when they are too long.
+        let room = usize::from(WIDTH.min(area.width).saturating_sub(4));
         let mut lines = vec![Line::styled(
-            format!("Delete {n} files from the library? This cannot be undone."),
+            format!(
+                "Delete {} from the library? This cannot be undone.",
+                count(n, "file")
+            ),
             t.failed(),
         )];
         for id in self.ids.iter().take(5) {
-            let name = s
+            let path = s
                 .file(id)
-                .map_or_else(|| untrusted(id, 40), |f| untrusted(&f.file_path, 70));
-            lines.push(Line::raw(format!("  {name}")));
+                .map_or_else(|| on_screen(id), |f| on_screen(&f.file_path));
+            lines.push(Line::raw(format!("  {}", elide_path(&path, room))));
         }
         if n > 5 {
             lines.push(Line::styled(format!("  … and {} more", n - 5), t.dim()));
@@ -79,13 +85,13 @@ impl DeleteDialog {
         lines.push(Line::raw(""));
         lines.push(Line::raw(format!(
             "Type {n} and press enter to delete: {}▏",
-            untrusted(&self.typed, 12)
+            shown(&self.typed, 12)
         )));
         lines.push(Line::styled(
             "[ Cancel ] is the default: esc or any other key cancels",
             t.key(),
         ));
-        let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-        dialog(f, t, centered(area, 78, h), " delete ".into(), lines);
+        let h = dialog_height(&lines, WIDTH.min(area.width)).min(area.height);
+        dialog(f, t, centered(area, WIDTH, h), " delete ".into(), lines);
     }
 }

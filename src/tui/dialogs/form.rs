@@ -9,14 +9,14 @@ use serde_json::{Map, Value};
 
 use super::Reply;
 use crate::model::{CustomMetadataField, FieldType};
-use crate::text::untrusted;
+use crate::text::{count, elide_middle, on_screen, shown, width};
 use crate::tui::entry::Entry;
 use crate::tui::keymap::Command;
 use crate::tui::model::State;
 use crate::tui::model::staging::staged_for;
 use crate::tui::msg::Msg;
 use crate::tui::theme::Theme;
-use crate::tui::view::widgets::{centered, dialog};
+use crate::tui::view::widgets::{centered, dialog, dialog_height};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldTarget {
@@ -73,40 +73,51 @@ impl Form {
     }
 
     pub fn render(&self, f: &mut Frame, t: Theme, area: Rect) {
+        const WIDTH: u16 = 90;
+        // Labels take what the longest needs, up to two fifths of the box (then lose their middle).
+        let inner = usize::from(WIDTH.min(area.width).saturating_sub(2));
+        let label_w = self
+            .fields
+            .iter()
+            .map(|x| width(&on_screen(&x.label)))
+            .max()
+            .unwrap_or(0)
+            .clamp(11, (inner * 2 / 5).max(11));
+        let indent = " ".repeat(label_w + 1);
         let mut lines = Vec::new();
         for (i, field) in self.fields.iter().enumerate() {
             let cur = i == self.cursor;
-            let shown = if field.mixed && field.text.is_empty() {
+            let value = if field.mixed && field.text.is_empty() {
                 "(mixed — type to set all)".to_owned()
             } else {
-                untrusted(&field.text, 300)
+                shown(&field.text, 300)
             };
             let style = if cur { t.cursor() } else { Style::new() };
+            let label = elide_middle(&on_screen(&field.label), label_w).into_owned();
+            let gap = " ".repeat(label_w.saturating_sub(width(&label)));
             lines.push(Line::from(vec![
-                Span::styled(format!("{:>14} ", untrusted(&field.label, 14)), t.heading()),
-                Span::styled(format!("{shown}{}", if cur { "▏" } else { "" }), style),
+                Span::styled(format!("{gap}{label} "), t.heading()),
+                Span::styled(format!("{value}{}", if cur { "▏" } else { "" }), style),
             ]));
             if let Some(e) = &field.error {
                 lines.push(Line::styled(
-                    format!("{:>15}✗ {}", "", untrusted(e, 200)),
+                    format!("{indent}✗ {}", shown(e, 1000)),
                     t.failed(),
                 ));
             } else if cur {
                 lines.push(Line::styled(
-                    format!("{:>15}{}", "", untrusted(&field.hint, 200)),
+                    format!("{indent}{}", shown(&field.hint, 1000)),
                     t.dim(),
                 ));
             }
         }
-        let h = u16::try_from(lines.len() + 2)
-            .unwrap_or(u16::MAX)
-            .min(area.height.saturating_sub(2));
-        let r = centered(area, 90, h);
+        let h = dialog_height(&lines, WIDTH.min(area.width)).min(area.height.saturating_sub(2));
+        let r = centered(area, WIDTH, h);
         dialog(
             f,
             t,
             r,
-            format!(" edit details of {} files ", self.ids.len()),
+            format!(" edit details of {} ", count(self.ids.len(), "file")),
             lines,
         );
     }

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::Reply;
+use crate::text::{on_screen, pad, width, wrap};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::model::State;
 use crate::tui::msg::Msg;
@@ -33,8 +34,8 @@ impl Help {
     }
 
     pub fn render(&self, f: &mut Frame, s: &State, t: Theme, area: Rect) {
-        let lines = lines(s, t);
         let r = centered(area, 76, area.height.saturating_sub(2));
+        let lines = lines(s, t, usize::from(r.width.saturating_sub(2)));
         let inner = r.height.saturating_sub(2);
         let more = lines.len() > usize::from(inner);
         let scroll = self.scroll.min(
@@ -63,7 +64,12 @@ impl Help {
     }
 }
 
-fn lines(s: &State, t: Theme) -> Vec<Line<'static>> {
+/// Where descriptions start: after the keys.
+const KEYS: usize = 18;
+
+/// The help's lines for a box `w` cells wide inside: descriptions wrap under themselves, and
+/// keys too many for their column get a line of their own.
+fn lines(s: &State, t: Theme, w: usize) -> Vec<Line<'static>> {
     let km = &s.session.keymap;
     let ro = s.session.read_only;
     let list = km.help(Context::List, ro);
@@ -80,15 +86,26 @@ fn lines(s: &State, t: Theme) -> Vec<Line<'static>> {
         }
         lines.push(Line::styled(ctx.title(), t.heading()));
         for (keys, desc) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<16}"), t.key()),
-                Span::raw(desc),
-            ]));
+            let keys = format!("  {}", on_screen(&keys));
+            let mut first = if width(&keys) < KEYS {
+                Some(pad(&keys, KEYS))
+            } else {
+                lines.push(Line::styled(keys, t.key()));
+                None
+            };
+            for part in wrap(desc, w.saturating_sub(KEYS)) {
+                let lead = first.take().unwrap_or_else(|| pad("", KEYS));
+                lines.push(Line::from(vec![
+                    Span::styled(lead, t.key()),
+                    Span::raw(part),
+                ]));
+            }
         }
     }
-    lines.push(Line::styled(
-        "every key can be changed in keymap.toml (sections as above: [list], [vocabulary], …)",
-        t.dim(),
-    ));
+    let note =
+        "every key can be changed in keymap.toml (sections as above: [list], [vocabulary], …)";
+    for part in wrap(note, w) {
+        lines.push(Line::styled(part, t.dim()));
+    }
     lines
 }

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 
 use super::Reply;
-use crate::text::untrusted;
+use crate::text::{shown, untrusted};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::model::State;
 use crate::tui::msg::{Effect, Msg};
@@ -37,8 +37,8 @@ impl ProfilePicker {
             let text = format!(
                 " {} {:<16} {}{}",
                 if current { "▸" } else { " " },
-                untrusted(&p.name, 16),
-                untrusted(&p.base_url, 40),
+                shown(&p.name, 16),
+                shown(&p.base_url, 40),
                 if p.read_only { "  read-only" } else { "" }
             );
             let style = if i == self.cursor {

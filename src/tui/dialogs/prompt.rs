@@ -8,12 +8,15 @@ use ratatui::text::Line;
 
 use super::Reply;
 use crate::jobs::{self, Operation};
-use crate::text::untrusted;
+use crate::text::{count, fit, on_screen, shown, width};
 use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::model::{State, staging};
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::theme::Theme;
-use crate::tui::view::widgets::{centered, dialog};
+use crate::tui::view::widgets::{centered, dialog, dialog_height};
+
+/// Prompt boxes' width (the filter takes the list's).
+const WIDTH: u16 = 76;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {
@@ -232,24 +235,29 @@ impl Prompt {
         let n = s.target_count();
         let title = match self.kind {
             InputKind::Filter => format!(
-                " filter {} of {} files ",
+                " filter {} of {} ",
                 s.list.view.len(),
-                s.lib.files.len()
+                count(s.lib.files.len(), "file")
             ),
             InputKind::Search if self.busy => " server search — searching… ".to_owned(),
             InputKind::Search => {
                 " server search (searchQuery, e.g. tags IN [\"sale\"] AND size > 1mb) ".to_owned()
             }
-            InputKind::AddTag => format!(" add a tag to {n} files "),
-            InputKind::RemoveTag => format!(" remove a tag from {n} files "),
-            InputKind::MergeInto => format!(
-                " rename / merge {} into (enter) ",
-                untrusted(&self.from.join(", "), 50)
-            ),
+            InputKind::AddTag => format!(" add a tag to {} ", count(n, "file")),
+            InputKind::RemoveTag => format!(" remove a tag from {} ", count(n, "file")),
+            InputKind::MergeInto => {
+                // The tags are cut, never what the dialog does with them.
+                let (before, after) = (" rename / merge ", " into (enter) ");
+                let room = usize::from(WIDTH.min(area.width).saturating_sub(2))
+                    .saturating_sub(width(before) + width(after));
+                let from = on_screen(&self.from.join(", ")).into_owned();
+                format!("{before}{}{after}", fit(&from, room))
+            }
         };
-        let mut lines = vec![Line::raw(format!("{}▏", untrusted(&self.text, 500)))];
+        let mut lines = vec![Line::raw(format!("{}▏", shown(&self.text, 500)))];
         if let Some(e) = &self.error {
-            lines.push(Line::styled(untrusted(e, 400), t.failed()));
+            // The whole message, wrapped.
+            lines.push(Line::styled(shown(e, 2000), t.failed()));
         }
         for (n, (tag, count)) in self.completions(SHOWN).iter().enumerate() {
             let style = if n == self.choice {
@@ -258,12 +266,13 @@ impl Prompt {
                 Style::new()
             };
             lines.push(Line::styled(
-                format!("  {}  ({count})", untrusted(tag, 60)),
+                format!("  {}  ({count})", shown(tag, 60)),
                 style,
             ));
         }
-        let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).max(3)
-            + u16::from(self.error.is_some());
+        let h = dialog_height(&lines, WIDTH.min(area.width))
+            .max(3)
+            .min(area.height);
         dialog(f, t, self.placement(s, area, h), title, lines);
     }
 
@@ -273,7 +282,7 @@ impl Prompt {
     fn placement(&self, s: &State, area: Rect, h: u16) -> Rect {
         let (list, rows) = (s.layout.list, s.layout.list_rows);
         if self.kind != InputKind::Filter || rows.height < h + 3 {
-            return centered(area, 76, h);
+            return centered(area, WIDTH, h);
         }
         let cursor_row = s.list.cursor.saturating_sub(s.list.offset);
         let y = if cursor_row < usize::from(rows.height / 2) {

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Reply;
-use crate::text::untrusted;
+use crate::text::{elide_middle, on_screen, pad, shown, width};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::model::{Job, JobStatus, State, queue};
 use crate::tui::msg::Msg;
@@ -43,6 +43,21 @@ impl TaskPanel {
     }
 
     pub fn render(&self, f: &mut Frame, s: &State, t: Theme, area: Rect) {
+        let r = centered(
+            area,
+            area.width.saturating_sub(4),
+            area.height.saturating_sub(4),
+        );
+        let inner = usize::from(r.width.saturating_sub(2));
+        // Job titles get the width the counts leave (they wrap when there is none).
+        let title_w = s
+            .queue
+            .jobs
+            .iter()
+            .map(|j| width(&on_screen(&j.title())))
+            .max()
+            .unwrap_or(0)
+            .min(inner.saturating_sub(56).max(16));
         let mut lines = Vec::new();
         if s.queue.jobs.is_empty() {
             lines.push(Line::styled("no jobs yet", t.dim()));
@@ -53,7 +68,7 @@ impl TaskPanel {
             } else {
                 Style::new()
             };
-            lines.push(job_row(j, s, t, style));
+            lines.push(job_row(j, s, t, style, title_w));
         }
         if let Some(j) = s.queue.jobs.get(self.cursor)
             && !j.errors.is_empty()
@@ -74,8 +89,8 @@ impl TaskPanel {
                     Span::styled("✗ ", t.failed()),
                     Span::raw(format!(
                         "{}: {}",
-                        untrusted(&e.name, 40),
-                        untrusted(&e.error, 200)
+                        elide_middle(&on_screen(&e.name), inner.saturating_sub(4)),
+                        shown(&e.error, 1000)
                     )),
                 ]));
             }
@@ -86,16 +101,11 @@ impl TaskPanel {
                 ));
             }
         }
-        let r = centered(
-            area,
-            area.width.saturating_sub(4),
-            area.height.saturating_sub(4),
-        );
         dialog(f, t, r, " tasks ".into(), lines);
     }
 }
 
-fn job_row(j: &Job, s: &State, t: Theme, style: Style) -> Line<'static> {
+fn job_row(j: &Job, s: &State, t: Theme, style: Style, title_w: usize) -> Line<'static> {
     let state = match j.status {
         JobStatus::Queued => "queued",
         JobStatus::Running => "running",
@@ -116,9 +126,9 @@ fn job_row(j: &Job, s: &State, t: Theme, style: Style) -> Line<'static> {
     Line::from(vec![
         Span::styled(
             format!(
-                "#{:<3} {:<30} {:<9} {}/{} · {} ok · {} skipped · {} missing{rate}",
+                "#{:<3} {} {:<9} {}/{} · {} ok · {} skipped · {} missing{rate}",
                 j.id,
-                untrusted(&j.title(), 30),
+                pad(&on_screen(&j.title()), title_w),
                 state,
                 j.done,
                 j.total,
@@ -138,7 +148,7 @@ fn job_row(j: &Job, s: &State, t: Theme, style: Style) -> Line<'static> {
         Span::styled(
             j.journal
                 .as_ref()
-                .map(|id| format!(" · journal {}", untrusted(id, 40)))
+                .map(|id| format!(" · journal {}", shown(id, 40)))
                 .unwrap_or_default(),
             t.dim(),
         ),

@@ -10,12 +10,12 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::{Confirm, ConfirmAction, Modal, Prompt, Reply, Transition};
 use crate::jobs::Operation;
-use crate::text::untrusted;
+use crate::text::{shown, untrusted};
 use crate::tui::keymap::Command;
 use crate::tui::model::{State, files_label};
 use crate::tui::msg::Msg;
 use crate::tui::theme::Theme;
-use crate::tui::view::widgets::block;
+use crate::tui::view::widgets::{block, fit_spans, fit_title};
 
 /// One row of the vocabulary view.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,6 +172,7 @@ impl VocabView {
             area.height.saturating_sub(3),
         );
         let height = usize::from(r.height.saturating_sub(2));
+        let inner = usize::from(r.width.saturating_sub(2));
         let start = v.cursor.saturating_sub(height.saturating_sub(1));
         let groups = v.rows.iter().filter(|x| !x.near.is_empty()).count();
         let lines: Vec<Line> = v
@@ -190,15 +191,15 @@ impl VocabView {
                 let mut spans = vec![
                     Span::styled(mark, t.selected()),
                     Span::raw(format!(" {kind}{:>7}  ", row.files)),
-                    Span::raw(untrusted(&row.tag, 50)),
+                    Span::raw(shown(&row.tag, inner)),
                 ];
                 if !row.near.is_empty() {
                     spans.push(Span::styled(
-                        format!("  ≈ {}", untrusted(&row.near.join(" · "), 80)),
+                        format!("  ≈ {}", shown(&row.near.join(" · "), inner)),
                         t.dim(),
                     ));
                 }
-                let line = Line::from(spans);
+                let line = Line::from(fit_spans(spans, inner));
                 if i == v.cursor {
                     line.patch_style(t.cursor())
                 } else {
@@ -206,13 +207,15 @@ impl VocabView {
                 }
             })
             .collect();
+        // What is cut first when the box is narrow: the near-duplicate count.
         let title = format!(
-            " tag vocabulary · {} tags · {} with near-duplicates · sorted by {} · {} marked ",
+            " tag vocabulary · {} tags · {} marked · sorted by {} · {} with near-duplicates ",
             v.rows.iter().filter(|x| !x.ai).count(),
-            groups,
+            v.marked.len(),
             if v.by_name { "name" } else { "count" },
-            v.marked.len()
+            groups,
         );
+        let title = fit_title(title, r.width);
         f.render_widget(Clear, r);
         f.render_widget(Paragraph::new(lines).block(block(t, title, true)), r);
     }

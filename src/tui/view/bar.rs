@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use std::fmt::Write as _;
 
-use super::widgets::eta_text;
-use crate::text::untrusted;
+use super::widgets::{eta_text, fit_spans};
+use crate::text::{on_screen, width};
 use crate::tui::keymap::{Command, Context};
 use crate::tui::model::JobStatus;
 use crate::tui::model::State;
@@ -125,24 +125,76 @@ fn job_line(s: &State, t: Theme) -> Vec<Span<'static>> {
         if !spans.is_empty() {
             spans.push(Span::raw(" │ "));
         }
-        spans.push(Span::raw(untrusted(&s.status, 200)));
+        spans.push(Span::raw(on_screen(&s.status).into_owned()));
     }
     spans
 }
 
 pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
+    let w = usize::from(area.width);
     let keys = if let Some(m) = s.top() {
-        Line::raw(m.hint(&s.session.keymap, s.session.read_only))
+        let hint = m.hint(&s.session.keymap, s.session.read_only);
+        let items = hint
+            .split(" · ")
+            .map(|h| vec![Span::raw(h.to_owned())])
+            .collect();
+        fit_hints(items, vec![Span::raw("…")], w)
     } else {
-        let mut spans = Vec::new();
-        for (i, (k, label)) in hints(s).into_iter().enumerate() {
+        let items = hints(s)
+            .into_iter()
+            .map(|(k, label)| vec![Span::styled(k, t.key()), Span::raw(format!(" {label}"))])
+            .collect();
+        let help = s
+            .session
+            .keymap
+            .first_key(s.context(), Command::Help)
+            .map_or_else(
+                || vec![Span::raw("…")],
+                |k| vec![Span::styled(k, t.key()), Span::raw(" more")],
+            );
+        fit_hints(items, help, w)
+    };
+    let job = Line::from(fit_spans(job_line(s, t), w));
+    f.render_widget(Paragraph::new(vec![job, keys]), area);
+}
+
+fn spans_width(spans: &[Span]) -> usize {
+    spans.iter().map(|sp| width(&sp.content)).sum()
+}
+
+/// Hints joined with ` · ` in `w` cells: when they do not all fit, whole hints are dropped
+/// from the end and `more` (the help key, or `…`) ends the line instead.
+fn fit_hints(items: Vec<Vec<Span<'static>>>, more: Vec<Span<'static>>, w: usize) -> Line<'static> {
+    const SEP: usize = 3;
+    let total: usize =
+        items.iter().map(|i| spans_width(i)).sum::<usize>() + SEP * items.len().saturating_sub(1);
+    let mut spans = Vec::new();
+    if total <= w {
+        for (i, item) in items.into_iter().enumerate() {
             if i > 0 {
                 spans.push(Span::raw(" · "));
             }
-            spans.push(Span::styled(k, t.key()));
-            spans.push(Span::raw(format!(" {label}")));
+            spans.extend(item);
         }
-        Line::from(spans)
-    };
-    f.render_widget(Paragraph::new(vec![Line::from(job_line(s, t)), keys]), area);
+        return Line::from(spans);
+    }
+    let more_w = spans_width(&more);
+    let mut used = 0;
+    for item in items {
+        let item_w = spans_width(&item);
+        let sep = if used == 0 { 0 } else { SEP };
+        if used + sep + item_w + SEP + more_w > w {
+            break;
+        }
+        if sep > 0 {
+            spans.push(Span::raw(" · "));
+        }
+        used += sep + item_w;
+        spans.extend(item);
+    }
+    if used > 0 {
+        spans.push(Span::raw(" · "));
+    }
+    spans.extend(more);
+    Line::from(fit_spans(spans, w))
 }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::widgets::block;
-use crate::text::{count, untrusted};
+use crate::text::{count, elide_middle, on_screen, shown};
 use crate::tui::entry::Entry;
 use crate::tui::model::State;
 use crate::tui::model::{AiRemoval, Badge, EditorRow, ExtState, Pane, Staged};
@@ -26,7 +26,13 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
     let count = s.target_count();
     let single = if count == 1 { s.single_target() } else { None };
     let title = match (single, count) {
-        (Some(file), _) => format!(" {} ", untrusted(file.name(), 40)),
+        (Some(file), _) => format!(
+            " {} ",
+            elide_middle(
+                &on_screen(file.name()),
+                usize::from(area.width.saturating_sub(4))
+            )
+        ),
         (None, 0) => " no file ".to_owned(),
         (None, n) => format!(" {n} selected files "),
     };
@@ -73,18 +79,18 @@ fn scroll_for(lines: &[Line<'static>], cursor: Option<usize>, width: u16, height
 fn head(s: &State, t: Theme, sub: &Subject) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if let Some(file) = sub.single {
-        lines.push(Line::styled(untrusted(&file.file_path, 200), t.dim()));
+        lines.push(Line::styled(shown(&file.file_path, 200), t.dim()));
     }
     for (id, badge) in target_errors(s) {
         let who = if sub.single.is_some() {
             String::new()
         } else {
             s.file(id)
-                .map(|f| format!("{}: ", untrusted(f.name(), 30)))
+                .map(|f| format!("{}: ", elide_middle(&on_screen(f.name()), 80)))
                 .unwrap_or_default()
         };
         lines.push(Line::styled(
-            format!("✗ failed: {who}{}", untrusted(&badge.error, 300)),
+            format!("✗ failed: {who}{}", shown(&badge.error, 300)),
             t.failed(),
         ));
         if lines.len() > 4 {
@@ -154,7 +160,7 @@ fn rows(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static>>) -> O
                     String::new()
                 };
                 Line::from(vec![
-                    Span::styled(format!("{mark} {}", untrusted(tag, 60)), style),
+                    Span::styled(format!("{mark} {}", shown(tag, 60)), style),
                     Span::styled(count, t.dim()),
                 ])
             }
@@ -179,10 +185,7 @@ fn rows(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static>>) -> O
                 } else {
                     (" ", Style::new())
                 };
-                out.push(Span::styled(
-                    format!("{mark} {}", untrusted(name, 40)),
-                    style,
-                ));
+                out.push(Span::styled(format!("{mark} {}", shown(name, 40)), style));
                 if let Some(file) = single {
                     if let Some(a) = file.ai_tags.iter().find(|a| &a.name == name) {
                         out.push(Span::styled(
@@ -220,15 +223,15 @@ fn details(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static>>) {
             "  coordinates {}",
             file.custom_coordinates
                 .as_deref()
-                .map_or_else(|| "—".into(), |c| untrusted(c, 40))
+                .map_or_else(|| "—".into(), |c| shown(c, 40))
         )));
         let meta = file.custom_metadata();
         for def in &s.lib.fields {
             if let Some(v) = meta.get(&def.name) {
                 lines.push(Line::raw(format!(
                     "  {}: {}",
-                    untrusted(&def.label, 30),
-                    untrusted(&crate::text::json_text(v), 60)
+                    shown(&def.label, 30),
+                    shown(&crate::text::json_text(v), 60)
                 )));
             }
         }
@@ -236,13 +239,13 @@ fn details(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static>>) {
             if !s.lib.fields.iter().any(|d| &d.name == k) {
                 lines.push(Line::raw(format!(
                     "  {}: {}",
-                    untrusted(k, 30),
-                    untrusted(&crate::text::json_text(v), 60)
+                    shown(k, 30),
+                    shown(&crate::text::json_text(v), 60)
                 )));
             }
         }
         if let Some(d) = &file.description() {
-            lines.push(Line::raw(format!("  description: {}", untrusted(d, 200))));
+            lines.push(Line::raw(format!("  description: {}", shown(d, 200))));
         }
     }
 }
@@ -260,16 +263,10 @@ fn staged_lines(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static
             t.heading(),
         ));
         for tag in &st.add {
-            lines.push(Line::styled(
-                format!("  + {}", untrusted(tag, 60)),
-                t.added(),
-            ));
+            lines.push(Line::styled(format!("  + {}", shown(tag, 60)), t.added()));
         }
         for tag in &st.remove {
-            lines.push(Line::styled(
-                format!("  − {}", untrusted(tag, 60)),
-                t.removed(),
-            ));
+            lines.push(Line::styled(format!("  − {}", shown(tag, 60)), t.removed()));
         }
         match &st.ai {
             Some(AiRemoval::All) => lines.push(Line::styled("  − all AI tags", t.removed())),
@@ -279,7 +276,7 @@ fn staged_lines(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static
             Some(AiRemoval::Names(n)) => lines.push(Line::styled(
                 format!(
                     "  − AI {}",
-                    untrusted(&n.iter().cloned().collect::<Vec<_>>().join(", "), 80)
+                    shown(&n.iter().cloned().collect::<Vec<_>>().join(", "), 80)
                 ),
                 t.removed(),
             )),
@@ -329,7 +326,7 @@ fn staged_lines(s: &State, t: Theme, sub: &Subject, lines: &mut Vec<Line<'static
                 other => (format!("  {}", other.name()), t.added()),
             };
             lines.push(Line::styled(
-                format!("{} ({} files)", untrusted(&text, 80), ids.len()),
+                format!("{} ({})", shown(&text, 80), count(ids.len(), "file")),
                 style,
             ));
         }
@@ -345,11 +342,11 @@ fn detail_lines(
     t: Theme,
     lines: &mut Vec<Line<'static>>,
 ) {
-    let shown = |v: &serde_json::Value| {
+    let value_text = |v: &serde_json::Value| {
         if v.is_null() {
             "(unset)".to_owned()
         } else {
-            untrusted(&crate::text::json_text(v), 80)
+            shown(&crate::text::json_text(v), 80)
         }
     };
     if let ("customMetadata", serde_json::Value::Object(m)) = (key, v) {
@@ -361,7 +358,7 @@ fn detail_lines(
                 .find(|f| &f.name == name)
                 .map_or(name.as_str(), |f| f.label.as_str());
             lines.push(Line::styled(
-                format!("  ~ {}: {}", untrusted(label, 40), shown(value)),
+                format!("  ~ {}: {}", shown(label, 40), value_text(value)),
                 t.added(),
             ));
         }
@@ -372,7 +369,7 @@ fn detail_lines(
         other => other,
     };
     lines.push(Line::styled(
-        format!("  ~ {label}: {}", shown(v)),
+        format!("  ~ {label}: {}", value_text(v)),
         t.added(),
     ));
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::layout::Layout;
 use super::widgets::block;
-use crate::text::untrusted;
+use crate::text::shown;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::model::{Pane, State};
 use crate::tui::theme::Theme;
@@ -44,7 +44,7 @@ pub fn render_failed(f: &mut Frame, s: &State, t: Theme, layout: &Layout) -> boo
     let lines = vec![
         Line::styled("The library could not be listed:", t.failed()),
         Line::raw(""),
-        Line::raw(untrusted(error, 2000)),
+        Line::raw(shown(error, 2000)),
         Line::raw(""),
         Line::raw(format!(
             "{} loads it again · {} switches profile · {} quits",

@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use std::fmt::Write as _;
 
-use crate::text::untrusted;
+use super::widgets::fit_spans;
+use crate::text::{count, shown};
 use crate::tui::model::State;
 use crate::tui::theme::Theme;
 
@@ -17,14 +18,14 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
         spans.push(Span::raw(" "));
     }
     if let Some(p) = &s.session.profile {
-        spans.push(Span::styled(format!(" {} ", untrusted(p, 24)), t.heading()));
+        spans.push(Span::styled(format!(" {} ", shown(p, 24)), t.heading()));
     }
     if s.session.read_only {
         spans.push(Span::styled(" READ-ONLY ", t.demo()));
         spans.push(Span::raw(" "));
     }
     let loading = if s.lib.loading { " (loading…)" } else { "" };
-    let mut text = format!(" {} files{loading}", s.lib.files.len());
+    let mut text = format!(" {}{loading}", count(s.lib.files.len(), "file"));
     if s.list.view.len() != s.lib.files.len() {
         let _ = write!(text, " · {} shown", s.list.view.len());
     }
@@ -36,10 +37,10 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
         if s.list.sort.desc { "↓" } else { "↑" }
     );
     if !s.list.filter.is_empty() {
-        let _ = write!(text, " · filter “{}”", untrusted(&s.list.filter, 30));
+        let _ = write!(text, " · filter “{}”", shown(&s.list.filter, 30));
     }
     if let Some(q) = s.list.search.as_ref().map(|x| &x.query) {
-        let _ = write!(text, " · search “{}”", untrusted(q, 40));
+        let _ = write!(text, " · search “{}”", shown(q, 40));
     }
     spans.push(Span::raw(text));
     if let Some(e) = &s.lib.load_error {
@@ -47,9 +48,10 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
         let text = if s.lib.files.is_empty() {
             " · listing failed".to_owned()
         } else {
-            format!(" · listing stopped: {}", untrusted(e, 80))
+            format!(" · listing stopped: {}", shown(e, 80))
         };
         spans.push(Span::styled(text, t.failed()));
     }
+    let spans = fit_spans(spans, usize::from(area.width));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -1,8 +1,9 @@
 //! Rendering: one file per pane (header, list, editor, preview, bar), the dialogs drawn
 //! bottom-up over them (each dialog renders itself). Rows are built for the visible window
-//! only; all outside text goes through `untrusted` (escaped, cut). The theme is a parameter.
+//! only; all outside text goes through `text::on_screen` (one visible cell per control character) and is cut to its room with `…`. The theme is a parameter.
 
 pub mod bar;
+pub mod columns;
 pub mod editor;
 pub mod empty;
 pub mod header;

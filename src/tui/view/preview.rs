@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::text::untrusted;
+use crate::text::shown;
 use crate::tui::model::State;
 use crate::tui::preview::PreviewState;
 use crate::tui::theme::Theme;
@@ -35,7 +35,7 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
             f.render_widget(ratatui_image::Image::new(&th.protocol), inner);
         }
         (Some(_), Some(PreviewState::Ready(_))) => note(f, "resizing…".into()),
-        (Some(_), Some(PreviewState::Unavailable(why))) => note(f, untrusted(why, 200)),
+        (Some(_), Some(PreviewState::Unavailable(why))) => note(f, shown(why, 200)),
         (Some(_), _) => note(f, "loading preview…".into()),
     }
 }

@@ -2,9 +2,10 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use crate::text::{fit, width};
 use crate::tui::theme::Theme;
 
 /// A bordered block; the focused one has the focus colour.
@@ -29,9 +30,50 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-/// A dialog box: cleared, bordered, its lines wrapped.
+/// A block title (` text `) cut with `…` to fit a block `w` cells wide (between its corners).
+pub fn fit_title(title: String, w: u16) -> String {
+    let room = usize::from(w.saturating_sub(2));
+    if width(&title) <= room {
+        return title;
+    }
+    format!("{} ", fit(title.trim_end(), room.saturating_sub(1)))
+}
+
+/// Spans cut with `…` to `w` cells in all (a span is cut, or left out, where the room ends).
+pub fn fit_spans(spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(|s| width(&s.content)).sum();
+    if total <= w {
+        return spans;
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    for sp in spans {
+        let sw = width(&sp.content);
+        if used + sw < w {
+            used += sw;
+            out.push(sp);
+            continue;
+        }
+        let cut = fit(&sp.content, w - used).into_owned();
+        out.push(Span::styled(cut, sp.style));
+        break;
+    }
+    out
+}
+
+/// The rows `lines` take wrapped into a dialog `w` cells wide (border included), plus the
+/// border: the height a dialog needs to show them all.
+pub fn dialog_height(lines: &[Line], w: u16) -> u16 {
+    let rows = Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(w.saturating_sub(2).max(1));
+    u16::try_from(rows + 2).unwrap_or(u16::MAX)
+}
+
+/// A dialog box: cleared, bordered, its lines wrapped; the title is cut to fit.
 pub fn dialog(f: &mut Frame, t: Theme, r: Rect, title: String, lines: Vec<Line>) {
     f.render_widget(Clear, r);
+    let title = fit_title(title, r.width);
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
