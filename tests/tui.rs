@@ -4,8 +4,12 @@
 
 use std::time::Duration;
 
+#[path = "common/screen.rs"]
+mod screen;
+use screen::{ch, ctrl, draw, draw_with, files, key, loaded, row_text, screen, typed};
+
 use iktag::jobs::{FileOutcome, Operation, Outcome};
-use iktag::model::{CustomMetadataField, FileDetails};
+use iktag::model::FileDetails;
 use iktag::tui::dialogs::{AiRow, Confirm, CopyMenu, Help, InputKind, Modal};
 use iktag::tui::keymap::Keymap;
 use iktag::tui::model::{AiRemoval, Badge, JobStatus, Pane, SortKey, State, update};
@@ -13,42 +17,9 @@ use iktag::tui::msg::{Action, Effect};
 use iktag::tui::preview::PreviewState;
 use iktag::tui::theme::Theme;
 use iktag::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 use serde_json::json;
-
-fn files() -> Vec<FileDetails> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/small-library.json"
-    );
-    let text = std::fs::read_to_string(path).unwrap();
-    iktag::sandbox::seed::from_list_json(&text).unwrap().files
-}
-
-fn fields() -> Vec<CustomMetadataField> {
-    serde_json::from_value(json!([
-        {"id": "f1", "name": "season", "label": "Season",
-         "schema": {"type": "SingleSelect", "selectOptions": ["summer", "winter"]}},
-        {"id": "f2", "name": "rating", "label": "Rating",
-         "schema": {"type": "Number", "minValue": 1, "maxValue": 5}}
-    ]))
-    .unwrap()
-}
-
-fn key(c: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Action {
-    key(KeyCode::Char(c))
-}
-
-fn ctrl(c: char) -> Action {
-    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
 
 fn up(s: &mut State, n: usize) {
     for _ in 0..n {
@@ -56,51 +27,8 @@ fn up(s: &mut State, n: usize) {
     }
 }
 
-fn typed(s: &mut State, text: &str) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    for c in text.chars() {
-        effects.extend(update(s, ch(c)));
-    }
-    effects
-}
-
-fn loaded() -> State {
-    let mut s = State::new(true, false);
-    update(&mut s, Action::Page(files()));
-    update(&mut s, Action::Fields(fields()));
-    update(&mut s, Action::LoadDone);
-    s
-}
-
 fn id(n: u8) -> String {
     format!("6500000000000000000000a{n}")
-}
-
-fn draw(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
-    draw_with(s, w, h, Theme::default())
-}
-
-/// Renders a frame the way the loop does: the layout for the size first, then the draw.
-fn draw_with(s: &State, w: u16, h: u16, theme: Theme) -> Terminal<TestBackend> {
-    let mut s = s.clone();
-    let area = ratatui::layout::Rect::new(0, 0, w, h);
-    let layout = view::Layout::new(area, s.preview.on);
-    update(&mut s, Action::Layout(layout));
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::render(f, &s, theme)).unwrap();
-    t
-}
-
-fn row_text(t: &Terminal<TestBackend>, y: u16) -> String {
-    let buf = t.backend().buffer();
-    (0..buf.area.width)
-        .map(|x| buf[(x, y)].symbol().to_owned())
-        .collect()
-}
-
-fn screen(t: &Terminal<TestBackend>) -> String {
-    let h = t.backend().buffer().area.height;
-    (0..h).map(|y| row_text(t, y) + "\n").collect()
 }
 
 /// Both sizes of every snapshot.

@@ -2,63 +2,17 @@
 //! listing and reloading, why a change is refused, job numbering and marks, status lines
 //! that go out of date. Driven through the real update loop and rendered with `TestBackend`.
 
+#[path = "common/screen.rs"]
+mod screen;
+use screen::{ch, files, key, loaded, text as frame, typed};
+
 use iktag::jobs::{FileOutcome, Outcome};
 use iktag::model::{FileDetails, Timestamp};
 use iktag::tui::keymap::Keymap;
 use iktag::tui::model::{State, update};
 use iktag::tui::msg::{Action, Effect};
-use iktag::tui::theme::Theme;
 use iktag::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn files() -> Vec<FileDetails> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/small-library.json"
-    );
-    let text = std::fs::read_to_string(path).unwrap();
-    iktag::sandbox::seed::from_list_json(&text).unwrap().files
-}
-
-fn key(c: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Action {
-    key(KeyCode::Char(c))
-}
-
-fn typed(s: &mut State, text: &str) {
-    for c in text.chars() {
-        update(s, ch(c));
-    }
-}
-
-fn loaded() -> State {
-    let mut s = State::new(true, false);
-    update(&mut s, Action::Page(files()));
-    update(&mut s, Action::LoadDone);
-    s
-}
-
-fn screen(s: &State, w: u16, h: u16) -> String {
-    let mut s = s.clone();
-    update(
-        &mut s,
-        Action::Layout(view::Layout::new(
-            ratatui::layout::Rect::new(0, 0, w, h),
-            false,
-        )),
-    );
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::render(f, &s, Theme::default())).unwrap();
-    let buf = t.backend().buffer();
-    (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
-        .collect()
-}
 
 /// Stages `+tag` on the targets and presses `w`; returns the job's number.
 fn apply_tag(s: &mut State, tag: &str) -> u64 {
@@ -143,7 +97,7 @@ fn the_filter_box_leaves_the_focused_row_in_view() {
             update(&mut s, ch('j'));
         }
         update(&mut s, ch('/'));
-        let text = screen(&s, 80, 24);
+        let text = frame(&s, 80, 24);
         assert_eq!(s.focused().unwrap().name()[..7], *name);
         assert!(list_part(&text).contains(name), "{name} covered:\n{text}");
         assert!(text.contains("┌ filter"), "{text}");
@@ -157,7 +111,7 @@ fn a_failed_listing_shows_the_whole_error_and_reload_loads_again() {
     let error = "ImageKit refused the key (403): Your account cannot be authenticated. \
                  Check IMAGEKIT_PRIVATE_KEY.";
     update(&mut s, Action::LoadFailed(error.into()));
-    let text = screen(&s, 80, 24);
+    let text = frame(&s, 80, 24);
     assert!(!text.contains("the library is empty"), "{text}");
     assert!(text.contains("the listing failed"), "{text}");
     // The whole message, wrapped inside the pane (80 columns cut nothing).
@@ -240,7 +194,7 @@ fn jobs_are_numbered_from_one_and_failures_are_not_ticked() {
             },
         )],
     );
-    let text = screen(&s, 120, 40);
+    let text = frame(&s, 120, 40);
     assert!(text.contains("✗ add tags 1/1 · 1 failed"), "{text}");
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, ch('j'));
@@ -253,7 +207,7 @@ fn jobs_are_numbered_from_one_and_failures_are_not_ticked() {
         },
     );
     update(&mut s, ch('t'));
-    let text = screen(&s, 120, 40);
+    let text = frame(&s, 120, 40);
     assert!(text.contains("#1 "), "{text}");
     assert!(text.contains("#2 "), "{text}");
     assert!(text.contains("journal 20261202-101010-abcd"), "{text}");
@@ -299,7 +253,7 @@ fn an_unbound_pane_key_hides_its_global_binding() {
     update(&mut s, ch('D'));
     assert!(s.top().is_none(), "D opens nothing in the list");
     update(&mut s, ch('?'));
-    let text = screen(&s, 120, 60);
+    let text = frame(&s, 120, 60);
     let list_help: String = text.split("tag editor").next().unwrap().to_owned();
     assert!(!list_help.contains("D  "), "{list_help}");
 }
@@ -317,23 +271,23 @@ fn the_vocabulary_view_reports_on_the_status_line_and_hides_what_read_only_refus
         update(&mut s, ch('j'));
     }
     update(&mut s, ch('D'));
-    let text = screen(&s, 120, 40);
+    let text = frame(&s, 120, 40);
     assert!(
         text.contains("AI tags are removed with A (per file) or by confidence"),
         "{text}"
     );
     update(&mut s, ch('r'));
     assert!(
-        screen(&s, 80, 24).contains("AI tags cannot be renamed"),
+        frame(&s, 80, 24).contains("AI tags cannot be renamed"),
         "{}",
-        screen(&s, 80, 24)
+        frame(&s, 80, 24)
     );
 
     let mut ro = State::new(true, true);
     update(&mut ro, Action::Page(files()));
     update(&mut ro, Action::LoadDone);
     update(&mut ro, ch('T'));
-    let text = screen(&ro, 200, 50);
+    let text = frame(&ro, 200, 50);
     let hints = text.lines().last().unwrap();
     assert!(hints.contains("show files"), "{hints}");
     for refused in ["merge", "rename", "remove everywhere"] {
@@ -348,8 +302,8 @@ fn the_ai_dialog_shows_one_typing_cursor() {
     // Down through the rows: a caret only on each of the four number fields.
     let mut with_caret = 0;
     for _ in 0..8 {
-        let carets = screen(&s, 120, 40).matches('▏').count();
-        assert!(carets <= 1, "{}", screen(&s, 120, 40));
+        let carets = frame(&s, 120, 40).matches('▏').count();
+        assert!(carets <= 1, "{}", frame(&s, 120, 40));
         with_caret += carets;
         update(&mut s, ch('j'));
     }
@@ -381,7 +335,7 @@ fn staged_details_read_as_labels_and_values() {
         details,
         ..Default::default()
     });
-    let text = screen(&s, 120, 40);
+    let text = frame(&s, 120, 40);
     assert!(text.contains("~ Approved for use: false"), "{text}");
     assert!(text.contains("~ Usage rights: (unset)"), "{text}");
     assert!(!text.contains("{\"approved\""), "{text}");
@@ -392,5 +346,5 @@ fn discard_with_nothing_staged_says_so() {
     let mut s = loaded();
     update(&mut s, ch('X'));
     assert_eq!(s.status, "nothing staged");
-    assert!(screen(&s, 80, 24).contains("nothing staged"));
+    assert!(frame(&s, 80, 24).contains("nothing staged"));
 }

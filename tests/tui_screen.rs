@@ -8,12 +8,14 @@ use iktag::model::{CustomMetadataField, FileDetails};
 use iktag::tui::dialogs::{Modal, Prompt};
 use iktag::tui::model::{Badge, State, update};
 use iktag::tui::msg::Action;
-use iktag::tui::theme::Theme;
-use iktag::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use serde_json::json;
+
+#[path = "common/screen.rs"]
+mod common_screen;
+use common_screen::{ch, draw, key, row_text, screen};
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
 
@@ -26,44 +28,11 @@ fn demo_files(n: usize) -> Vec<FileDetails> {
     files
 }
 
-fn key(c: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Action {
-    key(KeyCode::Char(c))
-}
-
 fn demo(n: usize) -> State {
     let mut s = State::new(true, false);
     update(&mut s, Action::Page(demo_files(n)));
     update(&mut s, Action::LoadDone);
     s
-}
-
-/// Renders a frame the way the loop does: the layout for the size first, then the draw.
-fn draw(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut s = s.clone();
-    let area = ratatui::layout::Rect::new(0, 0, w, h);
-    let layout = view::Layout::new(area, s.preview.on);
-    update(&mut s, Action::Layout(layout));
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::render(f, &s, Theme::default())).unwrap();
-    t
-}
-
-/// A screen row as text, one `char` per cell (the cell under a wide character's right half
-/// is left out, so columns of ASCII text keep their positions).
-fn row_text(t: &Terminal<TestBackend>, y: u16) -> String {
-    let buf = t.backend().buffer();
-    (0..buf.area.width)
-        .map(|x| buf[(x, y)].symbol().to_owned())
-        .collect()
-}
-
-fn screen(t: &Terminal<TestBackend>) -> String {
-    let h = t.backend().buffer().area.height;
-    (0..h).map(|y| row_text(t, y) + "\n").collect()
 }
 
 /// The cell of `column` (by its header) on list row `y`: from the header's x to the next

@@ -1,0 +1,96 @@
+//! TUI test helpers shared by the scenario, screen and polish tests: the fixture library as
+//! the loader delivers it, keys, and frames rendered the way the loop renders them.
+#![allow(dead_code)]
+
+use iktag::model::{CustomMetadataField, FileDetails};
+use iktag::tui::model::{State, update};
+use iktag::tui::msg::{Action, Effect};
+use iktag::tui::theme::Theme;
+use iktag::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+/// The six files of tests/fixtures/small-library.json.
+pub fn files() -> Vec<FileDetails> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/small-library.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    iktag::sandbox::seed::from_list_json(&text).unwrap().files
+}
+
+pub fn fields() -> Vec<CustomMetadataField> {
+    serde_json::from_value(json!([
+        {"id": "f1", "name": "season", "label": "Season",
+         "schema": {"type": "SingleSelect", "selectOptions": ["summer", "winter"]}},
+        {"id": "f2", "name": "rating", "label": "Rating",
+         "schema": {"type": "Number", "minValue": 1, "maxValue": 5}}
+    ]))
+    .unwrap()
+}
+
+pub fn key(c: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+pub fn ch(c: char) -> Action {
+    key(KeyCode::Char(c))
+}
+
+pub fn ctrl(c: char) -> Action {
+    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Types `text` key by key; returns the effects.
+pub fn typed(s: &mut State, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(update(s, ch(c)));
+    }
+    effects
+}
+
+/// The fixture library loaded, with its custom metadata fields.
+pub fn loaded() -> State {
+    let mut s = State::new(true, false);
+    update(&mut s, Action::Page(files()));
+    update(&mut s, Action::Fields(fields()));
+    update(&mut s, Action::LoadDone);
+    s
+}
+
+pub fn draw(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
+    draw_with(s, w, h, Theme::default())
+}
+
+/// Renders a frame the way the loop does: the layout for the size first, then the draw.
+pub fn draw_with(s: &State, w: u16, h: u16, theme: Theme) -> Terminal<TestBackend> {
+    let mut s = s.clone();
+    let area = ratatui::layout::Rect::new(0, 0, w, h);
+    let layout = view::Layout::new(area, s.preview.on);
+    update(&mut s, Action::Layout(layout));
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::render(f, &s, theme)).unwrap();
+    t
+}
+
+/// A screen row as text, one symbol per cell.
+pub fn row_text(t: &Terminal<TestBackend>, y: u16) -> String {
+    let buf = t.backend().buffer();
+    (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_owned())
+        .collect()
+}
+
+pub fn screen(t: &Terminal<TestBackend>) -> String {
+    let h = t.backend().buffer().area.height;
+    (0..h).map(|y| row_text(t, y) + "\n").collect()
+}
+
+/// The whole screen of `s` at `w`×`h`, as text.
+pub fn text(s: &State, w: u16, h: u16) -> String {
+    screen(&draw(s, w, h))
+}
