@@ -5,10 +5,9 @@
 mod common;
 
 use std::path::Path;
-use std::time::Duration;
 
 use common::*;
-use iktag::sandbox::{Sandbox, SandboxConfig, SeedSource};
+use iktag::sandbox::{SandboxConfig, SeedSource};
 use serde_json::{Value, json};
 
 const HELP: &str = "For support kindly contact us at support@imagekit.io.";
@@ -386,17 +385,7 @@ async fn delete_hides_the_field_refuses_its_values_and_keeps_its_name() {
 async fn start_on(dir: &Path) -> Harness {
     let mut cfg = SandboxConfig::ephemeral(KEY, SeedSource::File(fixture()));
     cfg.data_dir = Some(dir.to_path_buf());
-    let sandbox = Sandbox::start(cfg).await.expect("sandbox starts");
-    let base = sandbox.base_url();
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .expect("client");
-    Harness {
-        sandbox,
-        http,
-        base,
-    }
+    Harness::with_config(cfg).await
 }
 
 #[tokio::test]

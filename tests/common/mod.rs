@@ -81,6 +81,11 @@ impl Harness {
     pub async fn with(seed: SeedSource, faults: FaultConfig) -> Harness {
         let mut cfg = SandboxConfig::ephemeral(KEY, seed);
         cfg.faults = faults;
+        Harness::with_config(cfg).await
+    }
+
+    /// A sandbox started with this configuration (the key must be [`KEY`]).
+    pub async fn with_config(cfg: SandboxConfig) -> Harness {
         let sandbox = Sandbox::start(cfg).await.expect("sandbox starts");
         let base = sandbox.base_url();
         let http = reqwest::Client::builder()

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
-use super::{json_object, schema};
+use super::{QueryParams, json_object, schema};
 use crate::model::CustomMetadataField;
 use crate::sandbox::Shared;
 use crate::sandbox::error::SandboxError;
@@ -35,15 +35,8 @@ pub(super) async fn list_fields(
 
 /// Checks `includeDeleted` and `folderPath`; returns whether deleted fields are wanted.
 fn parse_list_query(raw: Option<&str>) -> Result<bool, SandboxError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    };
+    let params = QueryParams::parse(raw);
+    let get = |key: &str| params.get(key);
     let include_deleted = match get("includeDeleted") {
         None | Some("false") => false,
         Some("true") => true,

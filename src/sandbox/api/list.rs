@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 
-use super::json_bytes;
+use super::{QueryParams, json_bytes};
 use crate::model::{CustomMetadataField, FileDetails, FileKind, FolderDetails, Timestamp};
 use crate::sandbox::Shared;
 use crate::sandbox::error::SandboxError;
@@ -56,15 +56,8 @@ fn parse_list_params(
     raw: Option<&str>,
     store_fields: &[CustomMetadataField],
 ) -> Result<ListParams, SandboxError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    };
+    let params = QueryParams::parse(raw);
+    let get = |key: &str| params.get(key);
 
     let kind = parse_type(get("type"))?;
     let (descending, sort) = match get("sort") {

@@ -75,6 +75,26 @@ async fn upload_not_emulated() -> SandboxError {
 // ---------------------------------------------------------------------------------------
 // Shared by the handlers: JSON bodies and tag lists
 
+/// A request's query string, decoded: the first value of each parameter by name.
+struct QueryParams(Vec<(String, String)>);
+
+impl QueryParams {
+    fn parse(raw: Option<&str>) -> QueryParams {
+        QueryParams(
+            form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
