@@ -4,6 +4,7 @@
 //! - [`api`]: the `ImageKit` client (every call to `ImageKit` goes through it);
 //! - [`config`]: profiles, key sources, platform directories;
 //! - [`jobs`]: the bulk job engine (plan, run, outcomes, journal);
+//! - [`lint`]: tag rules (check, fix, starter file);
 //! - [`model`]: wire types shared by client and sandbox;
 //! - [`sandbox`]: the local ImageKit-compatible server;
 //! - [`cli`]: the command line;
@@ -14,6 +15,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod jobs;
+pub mod lint;
 pub mod model;
 pub mod sandbox;
 pub mod text;
