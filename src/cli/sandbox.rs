@@ -211,6 +211,8 @@ pub async fn demo(args: DemoArgs, common: super::targets::Common) -> Result<(), 
             &cfg.key,
             true,
         )),
+        // The demo library comes with rules it breaks, so the problems view has work.
+        rules: Some(std::sync::Arc::new(demo_rules()?)),
     };
     let result = crate::tui::run(client, opts).await;
     sandbox.stop().await;
@@ -284,6 +286,15 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
+}
+
+/// The demo's rules (assets/demo-rules.toml, built in).
+pub fn demo_rules() -> Result<crate::lint::Rules, CliError> {
+    crate::lint::Rules::parse(
+        include_str!("../../assets/demo-rules.toml"),
+        std::path::Path::new("assets/demo-rules.toml"),
+    )
+    .map_err(|e| CliError::failed(e.to_string()))
 }
 
 #[cfg(test)]

@@ -24,6 +24,17 @@ pub async fn run(common: Common) -> Result<(), CliError> {
         profile: ctx.settings.profile.clone(),
         profiles: crate::config::profiles(&crate::config::ProcessEnv),
         library: Some(ctx.library.clone()),
+        rules: rules_found()?,
     };
     Ok(crate::tui::run(ctx.client, opts).await?)
+}
+
+/// The rules file the problems view checks, if there is one (`iktag-rules.toml` here, else
+/// `rules.toml` in the config directory); a bad one stops the start with its line and column.
+fn rules_found() -> Result<Option<std::sync::Arc<crate::lint::Rules>>, CliError> {
+    let Some(path) = crate::lint::find_rules(None) else {
+        return Ok(None);
+    };
+    let rules = crate::lint::Rules::load(&path).map_err(|e| CliError::usage(e.to_string()))?;
+    Ok(Some(std::sync::Arc::new(rules)))
 }

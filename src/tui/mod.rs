@@ -57,6 +57,8 @@ pub struct TuiOptions {
     pub profiles: Vec<config::ProfileInfo>,
     /// The library jobs run against (journaled with each job).
     pub library: Option<Library>,
+    /// The tag rules the problems view checks (`None`: no rules file).
+    pub rules: Option<std::sync::Arc<crate::lint::Rules>>,
 }
 
 /// Restores the terminal however the TUI ends (return, `?`, panic unwinding).
@@ -119,6 +121,7 @@ pub async fn run(client: Client, opts: TuiOptions) -> Result<(), TuiError> {
     state.session.keymap = opts.keymap.clone();
     state.session.profile = opts.profile.clone();
     state.session.profiles = opts.profiles.clone();
+    state.problems = model::problems::Problems::new(opts.rules.clone());
     let theme = Theme::from_env();
     let mut runner = Runner::new(client, opts.clone()).with_picker(picker);
     runner.load();
@@ -353,6 +356,7 @@ impl Runner {
             }
             Effect::SwitchProfile(name) => self.switch(name),
             Effect::Reload => self.load(),
+            Effect::LintRequired(queries) => spawn_required(client, queries, tx),
             other @ (Effect::Quit | Effect::Copy(_) | Effect::Suspend) => return Some(other),
         }
         None
@@ -473,6 +477,27 @@ fn spawn_search(client: Client, query: String, tx: UnboundedSender<Action>) {
             },
         };
         let _ = tx.send(action);
+    });
+}
+
+/// One server search per `require` rule; the ids each matched, in order.
+fn spawn_required(client: Client, queries: Vec<String>, tx: UnboundedSender<Action>) {
+    tokio::spawn(async move {
+        let mut sets = Vec::with_capacity(queries.len());
+        for query in queries {
+            let q = ListQuery {
+                search_query: Some(query),
+                ..Default::default()
+            };
+            match client.list(q).collect_files().await {
+                Ok(files) => sets.push(files.into_iter().map(|f| f.file_id).collect()),
+                Err(e) => {
+                    let _ = tx.send(Action::LintRequired(Err(e.to_string())));
+                    return;
+                }
+            }
+        }
+        let _ = tx.send(Action::LintRequired(Ok(sets)));
     });
 }
 

@@ -26,6 +26,8 @@ pub enum Action {
     /// A page of the listing arrived.
     Page(Vec<FileDetails>),
     LoadDone,
+    /// The files each `require` query matched, in the rules' order (or why not).
+    LintRequired(Result<Vec<std::collections::HashSet<String>>, String>),
     LoadFailed(String),
     /// The library's custom metadata field definitions.
     Fields(Vec<CustomMetadataField>),
@@ -95,6 +97,8 @@ pub enum Effect {
     Refresh(Vec<String>),
     /// Load the whole library again (the state was emptied for it).
     Reload,
+    /// Which files each rules-file `require` query matches (one server search each).
+    LintRequired(Vec<String>),
     /// Fetch and prepare the file's thumbnail for an area of `cells` (columns, rows).
     Preview {
         id: String,

@@ -9,6 +9,7 @@ mod copy;
 mod delete;
 mod form;
 mod help;
+mod problems;
 mod profiles;
 mod prompt;
 mod sort;
@@ -24,6 +25,7 @@ pub use self::copy::CopyMenu;
 pub use self::delete::DeleteDialog;
 pub use self::form::{FieldTarget, Form, FormField, new_form};
 pub use self::help::Help;
+pub use self::problems::ProblemsView;
 pub use self::profiles::ProfilePicker;
 pub use self::prompt::{InputKind, Prompt};
 pub use self::sort::SortMenu;
@@ -45,6 +47,7 @@ pub enum Modal {
     Delete(DeleteDialog),
     Tasks(TaskPanel),
     Vocab(VocabView),
+    Problems(ProblemsView),
     Copy(CopyMenu),
     Profiles(ProfilePicker),
 }
@@ -103,6 +106,7 @@ impl Modal {
             Modal::Delete(_) => Context::Delete,
             Modal::Tasks(_) => Context::Tasks,
             Modal::Vocab(_) => Context::Vocabulary,
+            Modal::Problems(_) => Context::Problems,
             Modal::Copy(_) => Context::Copy,
             Modal::Profiles(_) => Context::Profiles,
         }
@@ -128,6 +132,7 @@ impl Modal {
             Modal::Delete(d) => d.handle(s, msg),
             Modal::Tasks(d) => d.handle(s, msg),
             Modal::Vocab(d) => d.handle(s, msg),
+            Modal::Problems(d) => d.handle(s, msg),
             Modal::Copy(_) => copy::handle(s, msg),
             Modal::Profiles(d) => d.handle(s, msg),
         }
@@ -144,6 +149,7 @@ impl Modal {
             Modal::Delete(d) => d.render(f, s, t, area),
             Modal::Tasks(d) => d.render(f, s, t, area),
             Modal::Vocab(d) => d.render(f, t, area),
+            Modal::Problems(d) => d.render(f, s, t, area),
             Modal::Copy(_) => {}
             Modal::Profiles(d) => d.render(f, s, t, area),
         }
@@ -204,6 +210,13 @@ impl Modal {
                 (Command::Rename, "rename"),
                 (Command::RemoveEverywhere, "remove everywhere"),
                 (Command::Sort, "sort"),
+                (Command::Close, "close"),
+            ])],
+            Modal::Problems(_) => vec![keys(&[
+                (Command::Accept, "show files"),
+                (Command::FixProblem, "stage fix"),
+                (Command::Down, "next"),
+                (Command::Up, "previous"),
                 (Command::Close, "close"),
             ])],
             Modal::Copy(_) => vec![

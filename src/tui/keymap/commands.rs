@@ -38,6 +38,9 @@ pub enum Command {
     Preview,
     Profiles,
     Reload,
+    Problems,
+    /// Problems view: stage the fix of the group under the cursor.
+    FixProblem,
     // Inside dialogs.
     /// Enter: do what the dialog is for.
     Accept,
@@ -192,6 +195,16 @@ const TABLE: &[Info] = &[
         "switch to another profile of the config file",
     ),
     info(
+        Command::Problems,
+        "problems",
+        "tag rules: violations by rule; Enter shows the files, f stages a fix",
+    ),
+    info(
+        Command::FixProblem,
+        "fix_problem",
+        "stage the fix of the problem under the cursor",
+    ),
+    info(
         Command::Reload,
         "reload",
         "load the library again from the server",
@@ -320,6 +333,7 @@ impl Command {
                 | Command::Rename
                 | Command::Merge
                 | Command::RemoveEverywhere
+                | Command::FixProblem
         )
     }
 }

@@ -46,12 +46,13 @@ pub enum Context {
     Delete,
     Tasks,
     Vocabulary,
+    Problems,
     Copy,
     Profiles,
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Global,
         Context::List,
         Context::Editor,
@@ -64,6 +65,7 @@ impl Context {
         Context::Delete,
         Context::Tasks,
         Context::Vocabulary,
+        Context::Problems,
         Context::Copy,
         Context::Profiles,
     ];
@@ -83,6 +85,7 @@ impl Context {
             Context::Delete => "delete",
             Context::Tasks => "tasks",
             Context::Vocabulary => "vocabulary",
+            Context::Problems => "problems",
             Context::Copy => "copy",
             Context::Profiles => "profiles",
         }
@@ -102,6 +105,7 @@ impl Context {
             Context::Delete => "delete dialog",
             Context::Tasks => "task panel",
             Context::Vocabulary => "tag vocabulary",
+            Context::Problems => "problems view (tag rules)",
             Context::Copy => "copy menu",
             Context::Profiles => "profiles",
         }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::staging::{self, stage_tag, staging_targets, toggle_ai_name};
 use super::{EditorRow, Pane, State, files_label, queue};
 use crate::tui::dialogs::{
-    AiDialog, Confirm, ConfirmAction, CopyMenu, DeleteDialog, Help, InputKind, Modal,
+    AiDialog, Confirm, ConfirmAction, CopyMenu, DeleteDialog, Help, InputKind, Modal, ProblemsView,
     ProfilePicker, Prompt, SortMenu, TaskPanel, VocabView,
 };
 use crate::tui::keymap::Command;
@@ -139,6 +139,7 @@ fn open(s: &mut State, cmd: Command) {
             Modal::Delete(DeleteDialog::new(ids))
         }
         Command::Vocabulary => Modal::Vocab(VocabView::new(s, false)),
+        Command::Problems => Modal::Problems(ProblemsView::default()),
         Command::Copy => {
             if s.targets().is_empty() {
                 s.status = "no file to copy from".into();

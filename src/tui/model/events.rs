@@ -47,7 +47,10 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
                     count(s.lib.files.len(), "file")
                 );
             }
+            super::problems::recheck(s);
+            return super::problems::ask_required(s).into_iter().collect();
         }
+        Action::LintRequired(result) => super::problems::required_arrived(s, result),
         Action::LoadFailed(e) => {
             s.lib.loading = false;
             s.lib.load_error = Some(e);
@@ -82,7 +85,13 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::JobProgress { job, outcomes } => queue::record(s, job, &outcomes, false),
-        Action::JobDone { job, outcomes } => return queue::job_done(s, job, &outcomes),
+        Action::JobDone { job, outcomes } => {
+            let mut effects = queue::job_done(s, job, &outcomes);
+            // Tags changed: the problems view stays current after every job.
+            super::problems::recheck(s);
+            effects.extend(super::problems::ask_required(s));
+            return effects;
+        }
         Action::Tick(now) => {
             s.now = Some(now);
             return s.autotag.poll(now);
@@ -124,6 +133,7 @@ fn search_done(s: &mut State, query: String, files: Vec<crate::model::FileDetail
 /// Back to an empty library on another profile; keys, preview, layout and profiles stay.
 fn switched(s: &mut State, name: String, read_only: bool) {
     let mut fresh = State::new(false, read_only);
+    fresh.problems = super::problems::Problems::new(s.problems.rules.clone());
     fresh.session = Session {
         demo: false,
         read_only,

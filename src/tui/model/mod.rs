@@ -13,6 +13,7 @@ mod editor;
 mod events;
 pub mod library;
 pub mod list;
+pub mod problems;
 pub mod queue;
 pub mod selection;
 pub mod staging;
@@ -73,6 +74,8 @@ pub struct State {
     pub autotag: AutoTag,
     pub preview: Preview,
     pub session: Session,
+    /// The rules file's violations (the problems view, `!`).
+    pub problems: problems::Problems,
     /// Open dialogs, bottom first; the last one has the keyboard.
     pub modals: Vec<Modal>,
     /// The status line's message.
@@ -95,6 +98,7 @@ impl State {
             queue: Queue::default(),
             autotag: AutoTag::default(),
             preview: Preview::default(),
+            problems: problems::Problems::default(),
             session: Session {
                 demo,
                 read_only,

@@ -36,6 +36,10 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, area: Rect) {
         s.list.sort.key.label(),
         if s.list.sort.desc { "↓" } else { "↑" }
     );
+    if s.problems.rules.is_some() {
+        let n = s.problems.violations.len();
+        let _ = write!(text, " · {}", crate::text::count(n, "problem"));
+    }
     if !s.list.filter.is_empty() {
         let _ = write!(text, " · filter “{}”", shown(&s.list.filter, 30));
     }
