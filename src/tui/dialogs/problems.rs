@@ -78,7 +78,7 @@ impl ProblemsView {
                 Some(Fix::Promote { .. }) => "fix: promote to a tag",
                 Some(Fix::RemoveAi { .. }) => "fix: remove the AI tag",
             };
-            let head = format!("{:<10} {:>7}  ", g.rule.name(), count(g.ids.len(), "file"));
+            let head = format!("{:<10} {:>9}  ", g.rule.name(), count(g.ids.len(), "file"));
             let room = width.saturating_sub(head.chars().count() + fix.chars().count() + 3);
             let mut line = Line::from(vec![
                 Span::raw(head),
