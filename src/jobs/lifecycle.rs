@@ -452,6 +452,12 @@ pub fn prepare_undo(
             r.plan.op.why_irreversible()
         )));
     }
+    if let super::Operation::Combined {
+        irreversible: true, ..
+    } = &r.plan.op
+    {
+        notes.push("the AI tags this job removed cannot be put back; the rest is undone".into());
+    }
     let succeeded: Vec<&str> = r
         .outcomes
         .values()
