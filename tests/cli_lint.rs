@@ -99,14 +99,9 @@ async fn tagged(h: &Harness, tag: &str) -> usize {
     ids(&r.body).len()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lint_fix_then_lint_leaves_require_and_undo_brings_the_variants_back() {
-    let h = Harness::with(SeedSource::Demo, FaultConfig::default()).await;
-    let state = tempfile::tempdir().unwrap();
-    let rules = demo_rules();
-    let rules = rules.to_str().unwrap();
-
-    let o = lint(&h, state.path(), &["--rules", rules, "--json"]).await;
+/// The `--json` report of the untouched demo library.
+async fn json_report(h: &Harness, state: &Path, rules: &str) {
+    let o = lint(h, state, &["--rules", rules, "--json"]).await;
     assert_eq!(o.status.code(), Some(4), "violations exit 4: {}", err(&o));
     let r = report(&o);
     assert_eq!(
@@ -141,9 +136,11 @@ async fn lint_fix_then_lint_leaves_require_and_undo_brings_the_variants_back() {
             .filter(|l| l["rule"] == "require")
             .all(|l| l["fix"].is_null() && l["path"].as_str().unwrap().starts_with("/products/"))
     );
+}
 
-    // The text report: grouped by rule with counts, the same exit code.
-    let o = lint(&h, state.path(), &["--rules", rules]).await;
+/// The text report: grouped by rule with counts, the same exit code.
+async fn text_report(h: &Harness, state: &Path, rules: &str) {
+    let o = lint(h, state, &["--rules", rules]).await;
     assert_eq!(o.status.code(), Some(4));
     let text = out(&o);
     assert!(text.contains("merge (42 violations)\n"), "{text}");
@@ -161,6 +158,17 @@ async fn lint_fix_then_lint_leaves_require_and_undo_brings_the_variants_back() {
         )),
         "{text}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lint_fix_then_lint_leaves_require_and_undo_brings_the_variants_back() {
+    let h = Harness::with(SeedSource::Demo, FaultConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    let rules = demo_rules();
+    let rules = rules.to_str().unwrap();
+
+    json_report(&h, state.path(), rules).await;
+    text_report(&h, state.path(), rules).await;
 
     // A dry run changes nothing.
     let o = lint(&h, state.path(), &["--rules", rules, "--fix", "--dry-run"]).await;
