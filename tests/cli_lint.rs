@@ -179,6 +179,17 @@ async fn lint_fix_then_lint_leaves_require_and_undo_brings_the_variants_back() {
         out(&o)
     );
     assert!(err(&o).contains("remove AI tags Person from 22 files (cannot be undone)"));
+    // One line per file with every operation's change to it.
+    let diff = out(&o);
+    assert_eq!(diff.lines().count(), 1 + 130, "{diff}");
+    assert!(
+        diff.contains("  7b14a074a777cfa892ea728d  /marketing/banners/2023/black-friday/black-friday-social-squ…  +black-friday −blackfriday −do-not-use\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("  918ccdefded138240ed4ed94  /users/avatars/u_f9b3b7da46.jpg  +avatar −Avatar AI −Person(37.7)\n"),
+        "{diff}"
+    );
     assert_eq!(tagged(&h, "Summer Sale").await, 9);
 
     let o = lint(
