@@ -165,6 +165,15 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "lint",
+        &[
+            "iktag lint --init                          # a starter ./iktag-rules.toml from the library",
+            "iktag lint --rules assets/demo-rules.toml  # against `iktag demo --no-tui`",
+            "iktag lint --fix --dry-run -q 'path : \"/products\"'",
+            "iktag lint --json | grep '\"rule\":\"require\"'",
+        ],
+    ),
+    (
         "sandbox",
         &[
             "iktag sandbox --listen 127.0.0.1:8080",

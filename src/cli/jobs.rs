@@ -140,6 +140,7 @@ fn list(json: bool) -> Result<(), CliError> {
         } else {
             let name = match &r.plan.op {
                 crate::jobs::Operation::Undo { .. } => r.origin.describe(),
+                crate::jobs::Operation::Combined { label, .. } => label.clone(),
                 op => op.name().to_owned(),
             };
             format!(

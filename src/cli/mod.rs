@@ -1,6 +1,6 @@
 //! The command line: argument parsing and dispatch.
 //!
-//! One file per command family (`ls`, `tags`, `ai_tags`, `rm`, `apply`, `update`, `jobs`,
+//! One file per command family (`ls`, `tags`, `ai_tags`, `rm`, `apply`, `update`, `jobs`, `lint`,
 //! `sandbox`, `tui`) over the shared flags and targets ([`targets`]) and one way to run a
 //! job ([`run`]: confirm, execute, report). [`help`] builds the command that parsing,
 //! `--help` (with examples), `iktag completions` and `iktag man` share.
@@ -9,12 +9,14 @@
 //! to stderr (a bar only when stderr is a terminal).
 //!
 //! Exit codes: 0 done; 1 failed; 2 usage or configuration error (a bad flag, a bad
-//! searchQuery: the server's 400); 3 finished with some files failed, missing or cancelled.
+//! searchQuery: the server's 400; a bad rules file); 3 finished with some files failed,
+//! missing or cancelled; 4 `iktag lint` found violations (0: clean).
 
 mod ai_tags;
 mod apply;
 mod help;
 mod jobs;
+mod lint;
 mod ls;
 mod rm;
 mod run;
@@ -34,6 +36,8 @@ pub use sandbox::{DemoArgs, SandboxArgs};
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code for a failure.
 pub const EXIT_FAILED: u8 = 1;
+/// Exit code of `iktag lint` when violations are left (checked, not clean).
+pub const EXIT_VIOLATIONS: u8 = 4;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -71,6 +75,8 @@ pub enum Command {
     },
     /// Put back what a job changed (same library only, once; files changed since are left alone)
     Undo(jobs::UndoArgs),
+    /// Check tags against a rules file; --fix fixes what it can as one job; --init writes a starter file
+    Lint(lint::LintArgs),
     /// Apply an edited `iktag ls --json` listing back to the library as one job
     Apply(apply::ApplyArgs),
     /// Run a local ImageKit-compatible API server (for iktag, your scripts and the official SDKs)
@@ -136,6 +142,7 @@ pub fn main() -> ExitCode {
             Command::Jobs { command } => jobs::jobs_cmd(common, command).await,
             Command::Undo(args) => jobs::undo(common, args).await,
             Command::Apply(args) => apply::apply(common, args).await,
+            Command::Lint(args) => lint::lint(common, args).await,
             Command::Sandbox(args) => {
                 help::refuse_globals("sandbox", &common)?;
                 sandbox::run(args).await

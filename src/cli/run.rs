@@ -213,10 +213,10 @@ fn print_plan(
             String::new()
         }
     );
+    let mut rows: Vec<(&str, String)> = Vec::new();
     for unit in &plan.units {
         let op = plan.op_of(unit);
         for id in &unit.ids {
-            let path = paths.get(id).map_or("", String::as_str);
             let line = match known.get(id) {
                 Some(f) => {
                     let conflict = guard
@@ -229,13 +229,42 @@ fn print_plan(
                 }
                 None => format!("missing: {MISSING}"),
             };
-            let path = untrusted(known.get(id).map_or(path, |f| f.file_path.as_str()), 60);
-            let _ = writeln!(out, "  {id}  {path}  {}", untrusted(&line, 300));
+            rows.push((id, line));
         }
+    }
+    if matches!(plan.op, jobs::Operation::Combined { .. }) {
+        rows = per_file(rows);
+    }
+    for (id, line) in rows {
+        let path = paths.get(id).map_or("", String::as_str);
+        let path = untrusted(known.get(id).map_or(path, |f| f.file_path.as_str()), 60);
+        let _ = writeln!(out, "  {id}  {path}  {}", untrusted(&line, 300));
     }
     for (id, why) in &plan.skipped {
         let _ = writeln!(out, "  {id}  skip: {why}");
     }
+}
+
+/// A combined job's diff: one line per file with every operation's change to it.
+fn per_file(rows: Vec<(&str, String)>) -> Vec<(&str, String)> {
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut out: Vec<(&str, String)> = Vec::new();
+    for (id, line) in rows {
+        if let Some(&i) = at.get(id) {
+            let shown = &mut out[i].1;
+            if line.is_empty() || *shown == line {
+                continue;
+            }
+            if !shown.is_empty() {
+                shown.push(' ');
+            }
+            shown.push_str(&line);
+        } else {
+            at.insert(id, out.len());
+            out.push((id, line));
+        }
+    }
+    out
 }
 
 async fn execute(ctx: &Ctx, p: Prepared, json_out: bool) -> Result<(), CliError> {

@@ -423,7 +423,13 @@ pub fn load(dir: &Path, id: &str) -> Result<JobRecord, JournalError> {
             (Line::Done { unit, outcomes }, Some(r)) => {
                 started.remove(&unit);
                 for o in outcomes.into_owned() {
-                    r.outcomes.insert(o.file_id.clone(), o);
+                    // A file sent in several calls keeps the outcome that matters most.
+                    match r.outcomes.get(&o.file_id) {
+                        Some(old) if old.outcome.weight() >= o.outcome.weight() => {}
+                        _ => {
+                            r.outcomes.insert(o.file_id.clone(), o);
+                        }
+                    }
                 }
             }
             (Line::After { files }, Some(r)) => r.after.extend(files),

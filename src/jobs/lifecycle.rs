@@ -169,6 +169,9 @@ pub async fn execute(
     )
     .await;
     outcomes.extend(ran);
+    if plan.units.iter().any(|u| u.op.is_some()) {
+        outcomes = one_per_file(outcomes);
+    }
     let id = journal.as_ref().map(|j| j.id.clone()).unwrap_or_default();
     let summary = Summary::of(&id, &outcomes);
     if let Some(j) = &journal {
@@ -222,17 +225,7 @@ fn finish_journal(
 
 /// One outcome per file (an undo may send a file in two calls): the one that matters most.
 pub fn one_per_file(outcomes: Vec<FileOutcome>) -> Vec<FileOutcome> {
-    fn weight(o: &Outcome) -> u8 {
-        match o {
-            Outcome::Failed { .. } => 6,
-            Outcome::Conflict { .. } => 5,
-            Outcome::Missing { .. } => 4,
-            Outcome::Cancelled => 3,
-            Outcome::Pending { .. } => 2,
-            Outcome::Succeeded => 1,
-            Outcome::Skipped { .. } => 0,
-        }
-    }
+    let weight = Outcome::weight;
     let mut by: BTreeMap<String, FileOutcome> = BTreeMap::new();
     let mut order = Vec::new();
     for o in outcomes {
@@ -451,6 +444,12 @@ pub fn prepare_undo(
             r.plan.op.name(),
             r.plan.op.why_irreversible()
         )));
+    }
+    if let super::Operation::Combined {
+        irreversible: true, ..
+    } = &r.plan.op
+    {
+        notes.push("the AI tags this job removed cannot be put back; the rest is undone".into());
     }
     let succeeded: Vec<&str> = r
         .outcomes

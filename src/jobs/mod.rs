@@ -28,7 +28,7 @@ pub use operation::Operation;
 pub use outcome::{FileOutcome, Outcome, Summary, failed_ids};
 pub use plan::{
     DELETE_CHUNK, Fields, Known, MAX_TAG_CHARS, Plan, PlanError, PreviousTags, TAG_CHUNK, Unit,
-    plan, plan_with,
+    combine, plan, plan_with,
 };
 pub use policy::{Ask, AutoTagParams};
 pub use preview::{detail_diff, preview};

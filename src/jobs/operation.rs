@@ -59,6 +59,14 @@ pub enum Operation {
         min_confidence: u32,
     },
     Delete,
+    /// Several operations in one job (`iktag lint --fix`): every unit carries its own
+    /// operation (bulk tag calls and AI-tag removals), `label` says what they fix.
+    /// `irreversible`: some units remove AI tags; undo reverts the other units.
+    Combined {
+        label: String,
+        #[serde(default)]
+        irreversible: bool,
+    },
     /// An undo (see [`inverse`](super::inverse)): units with their own operation are bulk
     /// tag calls; units without one are per-file PATCH bodies from `bodies` (`before`: what
     /// undoing it puts back). `label` says what is undone.
@@ -87,6 +95,7 @@ impl Operation {
             Operation::UpdateDetails { .. } => "update details",
             Operation::AutoTag { .. } => "auto-tag",
             Operation::Delete => "delete",
+            Operation::Combined { .. } => "several operations",
             Operation::Undo { .. } => "undo",
         }
     }
@@ -101,6 +110,7 @@ impl Operation {
                 | Operation::MergeTags { .. }
                 | Operation::PromoteAiTags { .. }
                 | Operation::PatchEach { .. }
+                | Operation::Combined { .. }
                 | Operation::Undo { .. }
         )
     }

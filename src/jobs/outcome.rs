@@ -47,6 +47,20 @@ impl Outcome {
             Outcome::Conflict { .. } => "conflict",
         }
     }
+
+    /// Which of a file's outcomes counts when it was sent in several calls (an undo, a
+    /// combined job): the one that matters most.
+    pub fn weight(&self) -> u8 {
+        match self {
+            Outcome::Failed { .. } => 6,
+            Outcome::Conflict { .. } => 5,
+            Outcome::Missing { .. } => 4,
+            Outcome::Cancelled => 3,
+            Outcome::Pending { .. } => 2,
+            Outcome::Succeeded => 1,
+            Outcome::Skipped { .. } => 0,
+        }
+    }
 }
 
 /// One file's outcome.

@@ -101,6 +101,44 @@ impl Plan {
     }
 }
 
+/// Several plans as one job ([`Operation::Combined`], labelled `label`): their units in
+/// order, each with its plan's operation; the tags before the first of them; a file left
+/// out only if no plan has a call for it. One plan stays as it is.
+pub fn combine(label: String, plans: Vec<Plan>) -> Option<Plan> {
+    if plans.len() <= 1 {
+        return plans.into_iter().next();
+    }
+    let irreversible = plans.iter().any(|p| !p.op.reversible());
+    let mut units = Vec::new();
+    let mut skipped: Vec<(String, String)> = Vec::new();
+    let mut previous_tags = PreviousTags::default();
+    for p in plans {
+        for u in p.units {
+            let op = Some(u.op.unwrap_or_else(|| p.op.clone()));
+            units.push(Unit { ids: u.ids, op });
+        }
+        skipped.extend(p.skipped);
+        for (id, tags) in p.previous_tags {
+            previous_tags.entry(id).or_insert(tags);
+        }
+    }
+    let sent: HashSet<&str> = units
+        .iter()
+        .flat_map(|u| u.ids.iter().map(String::as_str))
+        .collect();
+    let mut seen = HashSet::new();
+    skipped.retain(|(id, _)| !sent.contains(id.as_str()) && seen.insert(id.clone()));
+    Some(Plan {
+        op: Operation::Combined {
+            label,
+            irreversible,
+        },
+        units,
+        skipped,
+        previous_tags,
+    })
+}
+
 /// Why a job cannot be planned.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PlanError {
@@ -279,6 +317,7 @@ fn unchanged<K: Known>(op: &Operation, id: &str, f: &K) -> Option<&'static str> 
         | Operation::RestoreTags
         | Operation::UpdateDetails { .. }
         | Operation::Undo { .. }
+        | Operation::Combined { .. }
         | Operation::AutoTag { .. } => None,
     }
 }
@@ -299,6 +338,7 @@ fn unit_size(op: &Operation) -> usize {
         | Operation::PatchEach { .. }
         | Operation::UpdateDetails { .. }
         | Operation::Undo { .. }
+        | Operation::Combined { .. }
         | Operation::AutoTag { .. } => 1,
     }
 }

@@ -20,6 +20,7 @@ impl Operation {
     pub fn ask(&self) -> Ask {
         match self {
             Operation::Delete => Ask::TypeCount,
+            Operation::Combined { irreversible, .. } if *irreversible => Ask::Irreversible,
             op if op.reversible() => Ask::Reversible,
             _ => Ask::Irreversible,
         }
@@ -32,6 +33,9 @@ impl Operation {
             Operation::AutoTag { .. } => "the AI tags auto-tagging adds cannot be taken back",
             Operation::UpdateDetails { .. } | Operation::RestoreTags => {
                 "this job was recorded without the previous values"
+            }
+            Operation::Combined { .. } => {
+                "ImageKit cannot put removed AI tags back (`iktag undo` reverts the other changes)"
             }
             _ => "ImageKit cannot put removed AI tags back",
         }

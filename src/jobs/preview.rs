@@ -64,6 +64,7 @@ pub fn preview(op: &Operation, f: &FileDetails) -> String {
             min_confidence,
         } => format!("{source} auto-tagging: up to {max_tags} AI tags ≥ {min_confidence}%"),
         Operation::Delete => "delete".into(),
+        Operation::Combined { label, .. } => label.clone(),
     }
 }
 

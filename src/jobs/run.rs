@@ -261,6 +261,7 @@ async fn run_bulk(
             | Operation::PatchEach { .. }
             | Operation::UpdateDetails { .. }
             | Operation::Undo { .. }
+            | Operation::Combined { .. }
             | Operation::AutoTag { .. } => {
                 return per_file(client, op, &rest, previous).await;
             }

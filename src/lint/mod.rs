@@ -5,18 +5,18 @@
 //! `require` rules' queries and passes the ids).
 
 mod check;
+mod fix;
 mod init;
 mod rules;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::jobs::Operation;
-
 pub use check::check;
+pub use fix::{fix_plan, fixes};
 pub use init::init;
 pub use rules::{Ai, LintError, Merge, Require, Rules, Style};
 
@@ -165,90 +165,6 @@ pub fn groups(violations: &[Violation]) -> Vec<Group> {
             .then_with(|| b.ids.len().cmp(&a.ids.len()))
             .then_with(|| a.label.cmp(&b.label))
     });
-    out
-}
-
-/// Tags named by one operation, its files in order, and the files already in it.
-type Gather = (BTreeSet<String>, Vec<String>, BTreeSet<String>);
-
-fn push_unique(ids: &mut Vec<String>, seen: &mut BTreeSet<String>, id: &str) {
-    if seen.insert(id.to_owned()) {
-        ids.push(id.to_owned());
-    }
-}
-
-/// The operations that fix these violations, each with its files, in the order to run them:
-/// renames (one `MergeTags` per target), removals of banned tags (one `RemoveTags`),
-/// promotions (`AddTags` of the AI tags' names in the rules' spelling, one per set of
-/// names), AI-tag removals (`RemoveAiTags`, one per set of names; irreversible, so last).
-pub fn fixes(violations: &[Violation]) -> Vec<(Operation, Vec<String>)> {
-    let mut renames: BTreeMap<&str, Gather> = BTreeMap::new();
-    let mut removes = Gather::default();
-    let mut adds: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    let mut ai: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    for v in violations {
-        let id = v.file_id.as_str();
-        match &v.fix {
-            Some(Fix::Rename { from, into }) => {
-                let (froms, ids, seen) = renames.entry(into).or_default();
-                froms.insert(from.clone());
-                push_unique(ids, seen, id);
-            }
-            Some(Fix::Remove { tag }) => {
-                removes.0.insert(tag.clone());
-                push_unique(&mut removes.1, &mut removes.2, id);
-            }
-            Some(Fix::Promote { name }) => {
-                adds.entry(id).or_default().insert(name.clone());
-            }
-            Some(Fix::RemoveAi { name }) => {
-                ai.entry(id).or_default().insert(name.clone());
-            }
-            None => {}
-        }
-    }
-    let mut out = Vec::new();
-    for (into, (from, ids, _)) in renames {
-        let op = Operation::MergeTags {
-            from: from.into_iter().collect(),
-            into: into.to_owned(),
-        };
-        out.push((op, ids));
-    }
-    if !removes.1.is_empty() {
-        let tags = removes.0.into_iter().collect();
-        out.push((Operation::RemoveTags { tags }, removes.1));
-    }
-    for (names, ids) in by_set(violations, &adds) {
-        out.push((Operation::AddTags { tags: names }, ids));
-    }
-    for (names, ids) in by_set(violations, &ai) {
-        out.push((Operation::RemoveAiTags { names }, ids));
-    }
-    out
-}
-
-/// Files grouped by their set of names, each group's files in violation order.
-fn by_set(
-    violations: &[Violation],
-    per_file: &BTreeMap<&str, BTreeSet<String>>,
-) -> Vec<(Vec<String>, Vec<String>)> {
-    let mut index: BTreeMap<&BTreeSet<String>, usize> = BTreeMap::new();
-    let mut out: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-    let mut done = BTreeSet::new();
-    for v in violations {
-        let Some(names) = per_file.get(v.file_id.as_str()) else {
-            continue;
-        };
-        if !done.insert(v.file_id.as_str()) {
-            continue;
-        }
-        let i = *index.entry(names).or_insert_with(|| {
-            out.push((names.iter().cloned().collect(), Vec::new()));
-            out.len() - 1
-        });
-        out[i].1.push(v.file_id.clone());
-    }
     out
 }
 

@@ -173,7 +173,8 @@ impl Rules {
         for b in &raw.ban {
             for t in &b.tags {
                 let tag = at.tag(t, "banned tag")?;
-                if rules.merge_target(&tag).is_some() {
+                if rules.merge_target(&tag).is_some() || rules.merges.iter().any(|m| m.into == tag)
+                {
                     return Err(at.err(
                         t.span().start,
                         format!("{tag:?} is both banned and merged: remove it from one of them"),

@@ -2,7 +2,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::*;
-use crate::jobs::{Fields, Known};
+use crate::jobs::{Fields, Known, Operation};
 
 struct F {
     path: String,
@@ -313,4 +313,56 @@ fn finds_rules_in_order() {
     );
     let x = Path::new("x.toml");
     assert_eq!(find_rules_with(Some(x), &cwd, &env), Some(x.to_path_buf()));
+}
+
+#[test]
+fn fix_plan_is_one_job_of_the_operations() {
+    let r = rules();
+    let files = [
+        file("/a", &["Summer Sale", "do-not-use"], &[("Dog", 31.0)]),
+        file("/b", &["summersale"], &[]),
+    ];
+    let ids = ["a", "b"];
+    let v = check(&r, ids.iter().copied().zip(files.iter()), &[]);
+    let known = |id: &str| ids.iter().position(|x| *x == id).map(|i| &files[i]);
+    let plan = fix_plan(&v, known).unwrap().unwrap();
+    let Operation::Combined {
+        label,
+        irreversible,
+    } = &plan.op
+    else {
+        panic!("{:?}", plan.op);
+    };
+    assert!(*irreversible, "AI-tag removal cannot be undone");
+    assert_eq!(
+        label,
+        "fix tag rules: rename 2 tags, remove 1 banned tag, remove AI tags from 1 file"
+    );
+    let units: Vec<(&str, Vec<&str>)> = plan
+        .units
+        .iter()
+        .map(|u| {
+            let op = u.op.as_ref().map_or("-", Operation::name);
+            (op, u.ids.iter().map(String::as_str).collect())
+        })
+        .collect();
+    assert_eq!(
+        units,
+        [
+            ("merge tags", vec!["a", "b"]),
+            ("remove tags", vec!["a"]),
+            ("remove AI tags", vec!["a"]),
+        ]
+    );
+    assert_eq!(plan.changing(), 2);
+    assert_eq!(plan.previous_tags["a"], ["Summer Sale", "do-not-use"]);
+    // Only renames: one plain job, reversible.
+    let v = check(&r, [("b", &files[1])], &[]);
+    let plan = fix_plan(&v, |_| Some(&files[1])).unwrap().unwrap();
+    assert!(
+        matches!(plan.op, Operation::MergeTags { .. }),
+        "{:?}",
+        plan.op
+    );
+    assert_eq!(fix_plan(&[], |_| Some(&files[1])).unwrap(), None);
 }
