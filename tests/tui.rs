@@ -6,7 +6,7 @@ use std::time::Duration;
 
 #[path = "common/screen.rs"]
 mod screen;
-use screen::{ch, ctrl, draw, draw_with, files, key, loaded, row_text, screen, typed};
+use screen::{ch, ctrl, draw, draw_with, files, finish, key, loaded, row_text, screen, typed};
 
 use iktag::jobs::{FileOutcome, Operation, Outcome};
 use iktag::model::FileDetails;
@@ -63,17 +63,6 @@ fn calls(effects: &[Effect]) -> Vec<(Operation, Vec<String>)> {
 }
 
 /// A job's outcomes arrive as progress, then the job ends.
-fn finish(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) {
-    update(
-        s,
-        Action::JobProgress {
-            job,
-            outcomes: outcomes.clone(),
-        },
-    );
-    update(s, Action::JobDone { job, outcomes });
-}
-
 fn outcome(id: String, ok: bool) -> FileOutcome {
     FileOutcome {
         file_id: id,
@@ -198,14 +187,7 @@ fn failures_become_badges_stay_selected_and_r_retries_exactly_them() {
         .enumerate()
         .map(|(i, f)| outcome(f.clone(), i % 2 == 1))
         .collect();
-    update(
-        &mut s,
-        Action::JobProgress {
-            job,
-            outcomes: outcomes.clone(),
-        },
-    );
-    update(&mut s, Action::JobDone { job, outcomes });
+    finish(&mut s, job, outcomes);
     let mut failed: Vec<&str> = ids.iter().step_by(2).map(String::as_str).collect();
     let mut selected: Vec<&str> = s.selected_ids().collect();
     failed.sort_unstable();
@@ -621,14 +603,7 @@ fn undo_restores_the_previous_tags_of_the_files_the_last_tag_job_changed() {
     let (job, _, ids) = started(&update(&mut s, ch('w')));
     assert_eq!(ids, [id(1), id(2)]);
     let outcomes = vec![outcome(id(1), true), outcome(id(2), false)];
-    update(
-        &mut s,
-        Action::JobProgress {
-            job,
-            outcomes: outcomes.clone(),
-        },
-    );
-    update(&mut s, Action::JobDone { job, outcomes });
+    finish(&mut s, job, outcomes);
     update(&mut s, ch('u'));
     let Some(Modal::Confirm(Confirm { message, .. })) = s.top() else {
         panic!("undo asks first")
@@ -1122,14 +1097,7 @@ fn pending_auto_tags_are_re_read_every_2s_until_they_arrive_and_for_2_minutes_at
         },
     };
     let outcomes = vec![pending(1), pending(2)];
-    update(
-        &mut s,
-        Action::JobProgress {
-            job,
-            outcomes: outcomes.clone(),
-        },
-    );
-    update(&mut s, Action::JobDone { job, outcomes });
+    finish(&mut s, job, outcomes);
     assert!(s.animating(), "pending files keep the clock running");
     let refreshes = |e: &[Effect]| -> Vec<Vec<String>> {
         e.iter()

@@ -4,7 +4,7 @@
 
 #[path = "common/screen.rs"]
 mod screen;
-use screen::{ch, files, key, loaded, text as frame, typed};
+use screen::{ch, files, finish, key, loaded, text as frame, typed};
 
 use iktag::jobs::{FileOutcome, Outcome};
 use iktag::model::{FileDetails, Timestamp};
@@ -33,14 +33,7 @@ fn done(s: &mut State, job: u64, outcomes: Vec<(String, Outcome)>) {
         .into_iter()
         .map(|(file_id, outcome)| FileOutcome { file_id, outcome })
         .collect();
-    update(
-        s,
-        Action::JobProgress {
-            job,
-            outcomes: outcomes.clone(),
-        },
-    );
-    update(s, Action::JobDone { job, outcomes });
+    finish(s, job, outcomes);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 #[path = "common/screen.rs"]
 mod screen;
-use screen::{ch, files, key, text};
+use screen::{ch, files, finish, key, text};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -106,14 +106,7 @@ fn f_stages_the_fix_and_w_applies_it_then_the_count_follows() {
         file_id: files()[3].file_id.clone(),
         outcome: Outcome::Succeeded,
     }];
-    update(
-        &mut s,
-        Action::JobProgress {
-            job,
-            outcomes: outcomes.clone(),
-        },
-    );
-    update(&mut s, Action::JobDone { job, outcomes });
+    finish(&mut s, job, outcomes);
     assert_eq!(s.problems.violations.len(), 2, "the ban is fixed");
     assert!(text(&s, 120, 40).contains("2 problems"));
 }

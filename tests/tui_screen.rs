@@ -15,7 +15,7 @@ use serde_json::json;
 
 #[path = "common/screen.rs"]
 mod common_screen;
-use common_screen::{ch, draw, key, row_text, screen};
+use common_screen::{ch, draw, finish, key, row_text, screen};
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
 
@@ -279,14 +279,7 @@ fn the_task_panel_shows_long_file_names_whole_when_there_is_room() {
             error: "boom".into(),
         },
     }];
-    update(
-        &mut s,
-        Action::JobProgress {
-            job,
-            outcomes: outcomes.clone(),
-        },
-    );
-    update(&mut s, Action::JobDone { job, outcomes });
+    finish(&mut s, job, outcomes);
     update(&mut s, ch('t'));
     let text = screen(&draw(&s, 120, 40));
     assert!(text.contains(&format!("✗ {long}: 500 boom")), "{text}");

@@ -2,6 +2,7 @@
 //! the loader delivers it, keys, and frames rendered the way the loop renders them.
 #![allow(dead_code)]
 
+use iktag::jobs::FileOutcome;
 use iktag::model::{CustomMetadataField, FileDetails};
 use iktag::tui::model::{State, update};
 use iktag::tui::msg::{Action, Effect};
@@ -93,4 +94,16 @@ pub fn screen(t: &Terminal<TestBackend>) -> String {
 /// The whole screen of `s` at `w`×`h`, as text.
 pub fn text(s: &State, w: u16, h: u16) -> String {
     screen(&draw(s, w, h))
+}
+
+/// A job's outcomes arrive as the loop delivers them: a progress batch, then the end.
+pub fn finish(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) {
+    update(
+        s,
+        Action::JobProgress {
+            job,
+            outcomes: outcomes.clone(),
+        },
+    );
+    update(s, Action::JobDone { job, outcomes });
 }
