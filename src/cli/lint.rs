@@ -11,7 +11,6 @@ use super::run::{Ctx, context, run_prepared};
 use super::targets::{Common, JobFlags};
 use super::{CliError, EXIT_VIOLATIONS};
 use crate::api::ListQuery;
-use crate::jobs::journal::Origin;
 use crate::jobs::lifecycle::Prepared;
 use crate::jobs::{Operation, Plan};
 use crate::lint::{self, Group, Rules, Violation};
@@ -277,13 +276,7 @@ async fn fix(
         .flat_map(|u| u.ids.iter())
         .filter_map(|id| Some((id.clone(), known.get(id)?.file_path.clone())))
         .collect();
-    let prepared = Prepared {
-        plan,
-        origin: Origin::default(),
-        guard: None,
-        paths,
-        notes: Vec::new(),
-    };
+    let prepared = Prepared::new(plan, paths);
     let flags = JobFlags {
         dry_run: args.dry_run,
         yes: args.yes,

@@ -11,7 +11,6 @@ use super::CliError;
 use super::targets::{Common, JobFlags};
 use crate::api::{Client, ClientOptions};
 use crate::config::{self, Settings};
-use crate::jobs::journal::Origin;
 use crate::jobs::lifecycle::{self, Guard, Prepared, RunSpec};
 use crate::jobs::policy::irreversible_question;
 use crate::jobs::{self, Ask, CancelHandle, Event, FileOutcome, Library, Outcome, Summary};
@@ -117,13 +116,7 @@ pub async fn run_job(
         .values()
         .map(|f| (f.file_id.clone(), f.file_path.clone()))
         .collect();
-    let prepared = Prepared {
-        plan,
-        origin: Origin::default(),
-        guard: None,
-        paths,
-        notes: Vec::new(),
-    };
+    let prepared = Prepared::new(plan, paths);
     run_prepared(ctx, prepared, &known, flags).await
 }
 

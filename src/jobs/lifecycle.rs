@@ -405,6 +405,19 @@ pub struct Prepared {
     pub notes: Vec<String>,
 }
 
+impl Prepared {
+    /// A new job of this plan (no guard, no notes) with each file's path for the journal.
+    pub fn new(plan: Plan, paths: BTreeMap<String, String>) -> Prepared {
+        Prepared {
+            plan,
+            origin: Origin::default(),
+            guard: None,
+            paths,
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// The guard for an undo plan: each file as the undone jobs left it.
 pub fn guard_for(plan: &Plan, after: &BTreeMap<String, FileState>) -> Guard {
     plan.units
