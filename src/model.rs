@@ -110,6 +110,22 @@ fn map_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D:
     Ok(Option::<Map<String, Value>>::deserialize(d)?.unwrap_or_default())
 }
 
+/// `null` for a field iktag only shows (dimensions, size, URLs, mime, flags, version):
+/// unknown, kept as the type's empty value rather than failing the whole page.
+fn default_if_null<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
+    d: D,
+) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+fn yes_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<bool>::deserialize(d)?.unwrap_or(true))
+}
+
+fn image_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_else(image))
+}
+
 /// A file or file version (`FileDetails` in the spec), field for field.
 ///
 /// `tags` and `AITags` are kept as plain vectors; an empty vector is sent as
@@ -135,27 +151,27 @@ pub struct FileDetails {
         deserialize_with = "empty_if_null"
     )]
     pub ai_tags: Vec<AiTag>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "default_if_null")]
     pub version_info: VersionInfo,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "default_if_null")]
     pub is_private_file: bool,
-    #[serde(default = "yes")]
+    #[serde(default = "yes", deserialize_with = "yes_if_null")]
     pub is_published: bool,
     #[serde(default)]
     pub custom_coordinates: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "default_if_null")]
     pub url: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "default_if_null")]
     pub thumbnail: String,
-    #[serde(default = "image")]
+    #[serde(default = "image", deserialize_with = "image_if_null")]
     pub file_type: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "default_if_null")]
     pub mime: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "default_if_null")]
     pub width: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "default_if_null")]
     pub height: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "default_if_null")]
     pub size: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bit_rate: Option<i64>,
@@ -165,7 +181,7 @@ pub struct FileDetails {
     pub audio_codec: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_codec: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "default_if_null")]
     pub has_alpha: bool,
     #[serde(default, deserialize_with = "map_if_null")]
     pub custom_metadata: Map<String, Value>,
@@ -449,6 +465,45 @@ pub fn parse_coordinates(text: &str, width: u32, height: u32) -> Result<String, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `null` in any field iktag only shows is read as unknown, in a file or in a listing
+    /// (one such field used to fail every file of the page).
+    #[test]
+    fn null_in_a_shown_field_is_unknown_not_an_error() {
+        let base = serde_json::json!({"fileId": "f1", "type": "file", "name": "a.jpg",
+            "filePath": "/a.jpg", "createdAt": "2020-01-01T00:00:00.000Z",
+            "updatedAt": "2020-01-01T00:00:00.000Z"});
+        let fields = [
+            "width",
+            "height",
+            "size",
+            "url",
+            "thumbnail",
+            "mime",
+            "hasAlpha",
+            "isPrivateFile",
+            "isPublished",
+            "versionInfo",
+            "fileType",
+        ];
+        for field in fields {
+            let mut v = base.clone();
+            v[field] = Value::Null;
+            let f: FileDetails = serde_json::from_value(v.clone())
+                .unwrap_or_else(|e| panic!("{field}: null refused: {e}"));
+            assert_eq!((f.width, f.size, f.url.as_str()), (0, 0, ""), "{field}");
+            assert!(
+                f.is_published,
+                "{field}: unknown is published, as when left out"
+            );
+            assert_eq!(f.file_type, "image", "{field}");
+            let page: Vec<Asset> = serde_json::from_value(Value::Array(vec![v])).unwrap();
+            assert!(
+                matches!(&page[0], Asset::File(f) if f.file_id == "f1"),
+                "{field}"
+            );
+        }
+    }
 
     #[test]
     fn timestamps_have_millis_and_z() {
