@@ -39,8 +39,9 @@ pub enum PreviewError {
     NotAnImage(String),
     #[error("the file has no thumbnail URL")]
     NoUrl,
-    #[error("the thumbnail URL is not http(s)")]
-    NotHttp,
+    /// Not http(s), or a private address the library's own API is not on.
+    #[error("{0}")]
+    Refused(String),
     #[error("cannot fetch the thumbnail from {host}: {why}")]
     Fetch { host: String, why: String },
     #[error("thumbnail: HTTP {0}")]

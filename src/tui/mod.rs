@@ -8,6 +8,7 @@ pub mod error;
 pub mod filter;
 pub mod input;
 pub mod keymap;
+pub mod media;
 pub mod model;
 pub mod msg;
 pub mod preview;
@@ -218,6 +219,7 @@ pub struct Runner {
 impl Runner {
     pub fn new(client: Client, opts: TuiOptions) -> Runner {
         let (tx, rx) = unbounded_channel();
+        let media = preview::media_client(client.base_url());
         Runner {
             client,
             opts,
@@ -225,7 +227,7 @@ impl Runner {
             rx,
             cancels: HashMap::new(),
             picker: Picker::halfblocks(),
-            media: preview::media_client(),
+            media,
             resolve: Arc::new(|name: &str| config::resolve(Some(name))),
         }
     }

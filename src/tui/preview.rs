@@ -7,7 +7,6 @@
 use super::error::PreviewError;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::time::Duration;
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use ratatui::layout::Size;
@@ -212,14 +211,9 @@ pub fn encode(
     })
 }
 
-/// The client for thumbnails: no credentials, short timeouts, few redirects.
-pub fn media_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(15))
-        .connect_timeout(Duration::from_secs(5))
-        .redirect(reqwest::redirect::Policy::limited(3))
-        .build()
-        .unwrap_or_default()
+/// The client for thumbnails of the library at `base` (see [`super::media`]).
+pub fn media_client(base: &url::Url) -> reqwest::Client {
+    super::media::client(super::media::Policy::for_base(base))
 }
 
 /// Reads the file's details, fetches its thumbnail and prepares it for `cells`.
@@ -256,9 +250,9 @@ async fn load_inner(
         return Err(PreviewError::NotAnImage(crate::text::untrusted(&what, 40)));
     }
     let url = url::Url::parse(&f.thumbnail).map_err(|_| PreviewError::NoUrl)?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(PreviewError::NotHttp);
-    }
+    super::media::Policy::for_base(client.base_url())
+        .check(&url)
+        .map_err(PreviewError::Refused)?;
     let bytes = fetch(media, url).await?;
     let picker = picker.clone();
     tokio::task::spawn_blocking(move || {
