@@ -48,6 +48,10 @@ pub struct ClientOptions {
     /// First backoff delay; doubles per retry up to `max_backoff`.
     pub base_backoff: Duration,
     pub max_backoff: Duration,
+    /// The largest answer body read (success or error); past it the call fails.
+    pub max_body: u64,
+    /// The most files (and folders) one listing hands out before it fails.
+    pub max_listing: usize,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -71,6 +75,8 @@ impl ClientOptions {
             max_rate_limit_waits: 30,
             base_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(8),
+            max_body: 64 * 1024 * 1024,
+            max_listing: 5_000_000,
         }
     }
 }
@@ -216,7 +222,21 @@ impl Client {
         if opts.key.trim().is_empty() {
             return Err(ApiError::Config("the ImageKit private key is empty".into()));
         }
+        // Redirects: only within the configured origin (scheme, host and port), so the key
+        // never follows one elsewhere and https never becomes http; a refused one reaches
+        // `send` as the 3xx itself.
+        let origin = opts.base_url.origin();
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 5 {
+                attempt.error("more than 5 redirects")
+            } else if attempt.url().origin() == origin {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
         let http = reqwest::Client::builder()
+            .redirect(policy)
             .user_agent(concat!("iktag/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.request_timeout)

@@ -84,8 +84,11 @@ impl Client {
                 }
             };
             let status = resp.status();
+            if status.is_redirection() || resp.url().origin() != self.base.origin() {
+                return Err(self.redirected(&resp));
+            }
             let headers = resp.headers().clone();
-            let body_bytes = match resp.bytes().await {
+            let body_bytes = match self.read_body(resp).await? {
                 Ok(b) => b,
                 Err(e) => {
                     replayed = true;
@@ -134,6 +137,59 @@ impl Client {
                 *r = replayed;
             }
             return Err(err);
+        }
+    }
+
+    /// The body, chunk by chunk, refused past `max_body` (the outer error, not retried);
+    /// the inner error is the connection failing while reading (retried).
+    async fn read_body(
+        &self,
+        mut resp: reqwest::Response,
+    ) -> Result<Result<bytes::Bytes, reqwest::Error>, ApiError> {
+        let limit = self.opts.max_body;
+        let too_large = || ApiError::TooLarge {
+            host: self.base.host_str().unwrap_or("?").to_owned(),
+            base: self.base.as_str().to_owned(),
+            limit,
+        };
+        if resp.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut buf = bytes::BytesMut::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if (buf.len() + chunk.len()) as u64 > limit {
+                        return Err(too_large());
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(Ok(buf.freeze())),
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+    }
+
+    /// A 3xx the redirect policy stopped (or an answer from another origin): where it
+    /// pointed, without query or credentials.
+    fn redirected(&self, resp: &reqwest::Response) -> ApiError {
+        let to = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| resp.url().join(l).ok())
+            .or_else(|| (!resp.status().is_redirection()).then(|| resp.url().clone()))
+            .map_or_else(
+                || "nowhere (no usable Location header)".to_owned(),
+                |u| {
+                    let shown = format!("{}{}", u.origin().ascii_serialization(), u.path());
+                    crate::text::untrusted(&shown, 200)
+                },
+            );
+        ApiError::Redirected {
+            status: resp.status().as_u16(),
+            to,
+            base: self.base.origin().ascii_serialization(),
         }
     }
 
