@@ -1,5 +1,7 @@
 //! Listings: [`ListQuery`], the [`Pager`] over `GET /v1/files`, and [`Client::details_of`].
 
+use std::collections::HashSet;
+use std::hash::BuildHasher as _;
 use std::sync::Arc;
 
 use reqwest::Method;
@@ -55,6 +57,11 @@ impl Default for ListQuery {
 /// the window opens. The first failing page ends the listing with its error, after the
 /// pages before it. Dropping the pager cancels what is still in flight; `fetched()` is the
 /// progress.
+///
+/// A server that breaks paging ends the listing with [`ApiError::Paging`] instead of
+/// running on: a page longer than its limit, a page with no item not seen before (`skip`
+/// ignored: the same page again and again), or more than
+/// [`ClientOptions::max_listing`](super::ClientOptions) items.
 pub struct Pager {
     client: Client,
     query: Arc<ListQuery>,
@@ -65,7 +72,9 @@ pub struct Pager {
     /// Requests in flight, oldest first, with the limit each asked for. Each page is parsed
     /// when it is handed out, one at a time (parsing several at once on several threads
     /// leaves the allocator holding more memory, for no gain while waiting on the network).
-    pending: Tasks<(usize, Result<Reply, ApiError>)>,
+    pending: Tasks<(usize, usize, Result<Reply, ApiError>)>,
+    /// Hashes of every id handed out (8 bytes an item), to notice a page brings none new.
+    seen: HashSet<u64>,
     window: InFlight,
     /// A full page has been handed out: the window may open past the first request.
     opened: bool,
@@ -85,10 +94,12 @@ impl Pager {
             self.done = true;
             return Ok(None);
         };
-        let parsed = next.and_then(|(limit, reply)| {
-            Ok((limit, Client::parse::<Vec<Asset>>(&reply?, "file list")?))
+        let parsed = next.and_then(|(skip, limit, reply)| {
+            let page = Client::parse::<Vec<Asset>>(&reply?, "file list")?;
+            self.check(skip, limit, &page)?;
+            Ok((limit, page))
         });
-        let (limit, mut page) = match parsed {
+        let (limit, page) = match parsed {
             Ok(page) => page,
             Err(e) => {
                 self.done = true;
@@ -96,8 +107,6 @@ impl Pager {
                 return Err(e);
             }
         };
-        // A server that sends more than asked must not shift the pages after it.
-        page.truncate(limit);
         self.fetched += page.len();
         if page.len() < limit {
             self.done = true;
@@ -126,10 +135,42 @@ impl Pager {
             }
             let (client, query, skip) = (self.client.clone(), self.query.clone(), self.next_skip);
             self.pending
-                .spawn(async move { (limit, client.list_page(&query, skip, limit).await) });
+                .spawn(async move { (skip, limit, client.list_page(&query, skip, limit).await) });
             self.next_skip += limit;
             self.requested += limit;
         }
+    }
+
+    /// The listing invariants, for the page asked with `skip` and `limit`; records its ids.
+    fn check(&mut self, skip: usize, limit: usize, page: &[Asset]) -> Result<(), ApiError> {
+        let base = self.client.base_url();
+        if page.len() > limit {
+            return Err(ApiError::Paging(format!(
+                "the server sent {} files for limit {limit} (skip {skip}); ImageKit never sends more than asked, so check the base URL ({base}) and any proxy in between",
+                page.len()
+            )));
+        }
+        let mut new = false;
+        for a in page {
+            let id = match a {
+                Asset::File(f) => &f.file_id,
+                Asset::Folder(f) => &f.folder_id,
+            };
+            new |= self.seen.insert(self.seen.hasher().hash_one(id));
+        }
+        if !page.is_empty() && !new {
+            return Err(ApiError::Paging(format!(
+                "the server sent the same {} files again for skip {skip}: it seems to ignore `skip`, and the listing would never end; check the base URL ({base}) and that no proxy rewrites the query",
+                page.len()
+            )));
+        }
+        let cap = self.client.opts.max_listing;
+        if self.fetched + page.len() > cap {
+            return Err(ApiError::Paging(format!(
+                "the listing passed {cap} files (the cap for one listing) and the server was still sending more; narrow it with a search or a path, or check the base URL ({base}) and any proxy in between"
+            )));
+        }
+        Ok(())
     }
 
     pub fn fetched(&self) -> usize {
@@ -182,6 +223,7 @@ impl Client {
             pending: Tasks::default(),
             window: InFlight::new(query.in_flight, self.throttled()),
             opened: false,
+            seen: HashSet::default(),
             query: Arc::new(query),
             fetched: 0,
             done: false,
@@ -218,7 +260,8 @@ impl Client {
                     search_query: Some(format!("id IN [{}]", list.join(", "))),
                     ..Default::default()
                 });
-                pending.spawn(pager.collect_files());
+                let asked: HashSet<String> = chunk.iter().cloned().collect();
+                pending.spawn(collect_asked(pager, asked));
             }
             match pending.next().await {
                 None => return Ok(out),
@@ -229,4 +272,27 @@ impl Client {
             window.observe(self.throttled());
         }
     }
+}
+
+/// The files of one `id IN [...]` search that were asked for, each once: stops asking for
+/// pages as soon as it has them all (a server that ignores the search sends full pages of
+/// other files), and drops files it did not ask for.
+async fn collect_asked(
+    mut pager: Pager,
+    mut asked: HashSet<String>,
+) -> Result<Vec<FileDetails>, ApiError> {
+    let mut out = Vec::new();
+    while !asked.is_empty() {
+        let Some(page) = pager.next_page().await? else {
+            break;
+        };
+        for a in page {
+            if let Asset::File(f) = a
+                && asked.remove(&f.file_id)
+            {
+                out.push(*f);
+            }
+        }
+    }
+    Ok(out)
 }
