@@ -48,6 +48,31 @@ pub enum ApiError {
         detail: String,
         timeout: bool,
     },
+    /// The answer's body passed [`ClientOptions::max_body`](super::ClientOptions); it was
+    /// not read further.
+    #[error(
+        "the server's answer passed {} MB (the limit for one answer) at {host}; no ImageKit answer is that large, so check the base URL ({base}) and any proxy in between",
+        limit / (1024 * 1024)
+    )]
+    TooLarge {
+        host: String,
+        base: String,
+        limit: u64,
+    },
+    /// A 3xx the client did not follow: to another origin (scheme, host or port), or
+    /// without a usable `Location`.
+    #[error(
+        "the server answered {status} pointing to {to}, which is not the configured origin {base}; iktag does not follow the API (and its key) to another origin: check the base URL and any proxy in between"
+    )]
+    Redirected {
+        status: u16,
+        to: String,
+        base: String,
+    },
+    /// The server broke listing invariants (pages longer than asked, `skip` ignored, no
+    /// end): the listing stops instead of running on.
+    #[error("{0}")]
+    Paging(String),
     #[error("malformed {context} from ImageKit: {detail}")]
     Malformed { context: String, detail: String },
     #[error("{0}")]

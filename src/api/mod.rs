@@ -15,22 +15,23 @@
 
 mod error;
 mod flight;
+mod pager;
+mod request;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::HeaderValue;
 use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use tokio::time::Instant;
 
 pub use self::error::ApiError;
-use self::flight::{InFlight, Tasks};
+pub use self::pager::{DETAILS_CHUNK, LIST_IN_FLIGHT, ListQuery, Pager};
 use crate::model::{
-    Asset, BulkDeleteResponse, BulkUpdateResponse, CustomMetadataField, ErrorBody, FileDetails,
-    FileError,
+    BulkDeleteResponse, BulkUpdateResponse, CustomMetadataField, FileDetails, FileError,
 };
 
 /// How the client connects and retries.
@@ -47,6 +48,10 @@ pub struct ClientOptions {
     /// First backoff delay; doubles per retry up to `max_backoff`.
     pub base_backoff: Duration,
     pub max_backoff: Duration,
+    /// The largest answer body read (success or error); past it the call fails.
+    pub max_body: u64,
+    /// The most files (and folders) one listing hands out before it fails.
+    pub max_listing: usize,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -70,6 +75,8 @@ impl ClientOptions {
             max_rate_limit_waits: 30,
             base_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(8),
+            max_body: 64 * 1024 * 1024,
+            max_listing: 5_000_000,
         }
     }
 }
@@ -193,147 +200,6 @@ impl UpdateRequest {
     }
 }
 
-/// How many list requests a listing keeps in flight unless told otherwise
-/// ([`ListQuery::in_flight`], [`Client::details_of_with`]).
-pub const LIST_IN_FLIGHT: usize = 4;
-
-/// Ids per `id IN [...]` search in [`Client::details_of`] (keeps the URL well under 8 KB).
-pub const DETAILS_CHUNK: usize = 100;
-
-/// Parameters of `GET /v1/files`. The default sort is `ASC_CREATED`, which is stable
-/// enough for `skip` paging.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListQuery {
-    pub search_query: Option<String>,
-    pub path: Option<String>,
-    pub sort: String,
-    pub kind: Option<String>,
-    pub file_type: Option<String>,
-    pub page_size: usize,
-    pub skip: usize,
-    /// Stop after this many items (`None`: everything).
-    pub max_items: Option<usize>,
-    /// Page requests kept in flight at most (at least 1; default [`LIST_IN_FLIGHT`]).
-    pub in_flight: usize,
-}
-
-impl Default for ListQuery {
-    fn default() -> Self {
-        ListQuery {
-            search_query: None,
-            path: None,
-            sort: "ASC_CREATED".into(),
-            kind: None,
-            file_type: None,
-            page_size: 1000,
-            skip: 0,
-            max_items: None,
-            in_flight: LIST_IN_FLIGHT,
-        }
-    }
-}
-
-/// Walks a listing page by page, keeping up to [`ListQuery::in_flight`] page requests in
-/// flight. Pages come out strictly in order; the first page shorter than the limit it asked
-/// for ends the listing, and pages already requested past it are dropped unread. The first
-/// page goes out alone (a listing that fits one page costs one request); once it is full,
-/// the window opens. The first failing page ends the listing with its error, after the
-/// pages before it. Dropping the pager cancels what is still in flight; `fetched()` is the
-/// progress.
-pub struct Pager {
-    client: Client,
-    query: Arc<ListQuery>,
-    /// Skip of the next page to request.
-    next_skip: usize,
-    /// Items asked for so far (for `max_items`).
-    requested: usize,
-    /// Requests in flight, oldest first, with the limit each asked for. Each page is parsed
-    /// when it is handed out, one at a time (parsing several at once on several threads
-    /// leaves the allocator holding more memory, for no gain while waiting on the network).
-    pending: Tasks<(usize, Result<Reply, ApiError>)>,
-    window: InFlight,
-    /// A full page has been handed out: the window may open past the first request.
-    opened: bool,
-    fetched: usize,
-    done: bool,
-}
-
-impl Pager {
-    /// The next page, or `None` when the listing is exhausted.
-    pub async fn next_page(&mut self) -> Result<Option<Vec<Asset>>, ApiError> {
-        if self.done {
-            return Ok(None);
-        }
-        self.fill();
-        let Some(next) = self.pending.next().await else {
-            // Nothing left to ask for (`max_items` reached exactly).
-            self.done = true;
-            return Ok(None);
-        };
-        let parsed = next.and_then(|(limit, reply)| {
-            Ok((limit, Client::parse::<Vec<Asset>>(&reply?, "file list")?))
-        });
-        let (limit, mut page) = match parsed {
-            Ok(page) => page,
-            Err(e) => {
-                self.done = true;
-                self.pending.abort_all();
-                return Err(e);
-            }
-        };
-        // A server that sends more than asked must not shift the pages after it.
-        page.truncate(limit);
-        self.fetched += page.len();
-        if page.len() < limit {
-            self.done = true;
-            // Requests past the end: let them finish (they are sent) and drop their pages.
-            self.pending.detach_all();
-        } else {
-            self.opened = true;
-            self.window.observe(self.client.throttled());
-        }
-        if page.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(page))
-    }
-
-    /// Sends page requests until the window is full or nothing is left to ask for.
-    fn fill(&mut self) {
-        let cap = if self.opened { self.window.size() } else { 1 };
-        while self.pending.len() < cap {
-            let mut limit = self.query.page_size.clamp(1, 1000);
-            if let Some(max) = self.query.max_items {
-                limit = limit.min(max.saturating_sub(self.requested));
-            }
-            if limit == 0 {
-                return;
-            }
-            let (client, query, skip) = (self.client.clone(), self.query.clone(), self.next_skip);
-            self.pending
-                .spawn(async move { (limit, client.list_page(&query, skip, limit).await) });
-            self.next_skip += limit;
-            self.requested += limit;
-        }
-    }
-
-    pub fn fetched(&self) -> usize {
-        self.fetched
-    }
-
-    /// All remaining files (folders are skipped).
-    pub async fn collect_files(mut self) -> Result<Vec<FileDetails>, ApiError> {
-        let mut out = Vec::new();
-        while let Some(page) = self.next_page().await? {
-            out.extend(page.into_iter().filter_map(|a| match a {
-                Asset::File(f) => Some(*f),
-                Asset::Folder(_) => None,
-            }));
-        }
-        Ok(out)
-    }
-}
-
 /// Is this host a loopback address (`127.0.0.0/8`, `::1`, `localhost`)?
 pub fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
@@ -356,7 +222,21 @@ impl Client {
         if opts.key.trim().is_empty() {
             return Err(ApiError::Config("the ImageKit private key is empty".into()));
         }
+        // Redirects: only within the configured origin (scheme, host and port), so the key
+        // never follows one elsewhere and https never becomes http; a refused one reaches
+        // `send` as the 3xx itself.
+        let origin = opts.base_url.origin();
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 5 {
+                attempt.error("more than 5 redirects")
+            } else if attempt.url().origin() == origin {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
         let http = reqwest::Client::builder()
+            .redirect(policy)
             .user_agent(concat!("iktag/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.request_timeout)
@@ -400,218 +280,6 @@ impl Client {
             p.pop_if_empty().extend(segments);
         }
         u
-    }
-
-    /// Waits while the account is rate limited.
-    async fn wait_gate(&self) {
-        loop {
-            let until = *self
-                .gate
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            match until {
-                Some(t) if t > Instant::now() => tokio::time::sleep_until(t).await,
-                _ => return,
-            }
-        }
-    }
-
-    fn close_gate_for(&self, wait: Duration) {
-        let until = Instant::now() + wait;
-        let mut g = self
-            .gate
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if g.is_none_or(|t| t < until) {
-            *g = Some(until);
-        }
-    }
-
-    fn backoff(&self, retry: u32) -> Duration {
-        let base = millis(self.opts.base_backoff);
-        let exp = base.saturating_mul(1u64 << retry.min(16));
-        let capped = exp.min(millis(self.opts.max_backoff));
-        // Full jitter in [capped/2, capped].
-        let jitter = fastrand::u64(0..=capped / 2);
-        Duration::from_millis(capped - jitter)
-    }
-
-    /// Sends a request with the retry policy; returns any non-retryable reply.
-    async fn send(
-        &self,
-        method: Method,
-        url: url::Url,
-        body: Option<&Value>,
-    ) -> Result<Reply, ApiError> {
-        let mut retries = 0u32;
-        let mut waits = 0u32;
-        let mut replayed = false;
-        loop {
-            self.wait_gate().await;
-            let mut req = self
-                .http
-                .request(method.clone(), url.clone())
-                .header(reqwest::header::AUTHORIZATION, self.auth.clone())
-                .header(reqwest::header::ACCEPT, "application/json");
-            if let Some(b) = body {
-                req = req.json(b);
-            }
-            let result = req.send().await;
-            let resp = match result {
-                Ok(r) => r,
-                Err(e) => {
-                    let err = ApiError::network(&url, &e);
-                    // The request may have been written before the connection failed.
-                    replayed = true;
-                    if retries < self.opts.max_retries {
-                        let d = self.backoff(retries);
-                        retries += 1;
-                        tracing::debug!(error = %err, retry = retries, delay_ms = millis(d), "retrying");
-                        tokio::time::sleep(d).await;
-                        continue;
-                    }
-                    return Err(err);
-                }
-            };
-            let status = resp.status();
-            let headers = resp.headers().clone();
-            let body_bytes = match resp.bytes().await {
-                Ok(b) => b,
-                Err(e) => {
-                    replayed = true;
-                    if retries < self.opts.max_retries {
-                        let d = self.backoff(retries);
-                        retries += 1;
-                        tokio::time::sleep(d).await;
-                        continue;
-                    }
-                    return Err(ApiError::network(&url, &e));
-                }
-            };
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                let wait = rate_limit_wait(&headers);
-                self.throttled.fetch_add(1, Ordering::Relaxed);
-                if waits < self.opts.max_rate_limit_waits {
-                    waits += 1;
-                    tracing::debug!(wait_ms = millis(wait), "rate limited; pausing all requests");
-                    self.close_gate_for(wait);
-                    continue;
-                }
-                return Err(ApiError::RateLimited {
-                    message: error_message(&body_bytes),
-                    retry_after: wait,
-                });
-            }
-            if (status == StatusCode::REQUEST_TIMEOUT || status.is_server_error())
-                && retries < self.opts.max_retries
-            {
-                replayed = true;
-                let d = self.backoff(retries);
-                retries += 1;
-                tracing::debug!(status = status.as_u16(), retry = retries, "retrying");
-                tokio::time::sleep(d).await;
-                continue;
-            }
-            if status.is_success() {
-                return Ok(Reply {
-                    status,
-                    body: body_bytes,
-                    replayed,
-                });
-            }
-            let mut err = ApiError::from_status(status, &body_bytes);
-            if let ApiError::NotFound { replayed: r, .. } = &mut err {
-                *r = replayed;
-            }
-            return Err(err);
-        }
-    }
-
-    fn parse<T: serde::de::DeserializeOwned>(reply: &Reply, context: &str) -> Result<T, ApiError> {
-        serde_json::from_slice(&reply.body).map_err(|e| ApiError::Malformed {
-            context: context.to_owned(),
-            detail: crate::text::untrusted(&e.to_string(), 200),
-        })
-    }
-
-    async fn list_page(&self, q: &ListQuery, skip: usize, limit: usize) -> Result<Reply, ApiError> {
-        let mut url = self.url(&["v1", "files"]);
-        {
-            let mut qp = url.query_pairs_mut();
-            if let Some(s) = &q.search_query {
-                qp.append_pair("searchQuery", s);
-            }
-            if let Some(p) = &q.path {
-                qp.append_pair("path", p);
-            }
-            if let Some(t) = &q.kind {
-                qp.append_pair("type", t);
-            }
-            if let Some(t) = &q.file_type {
-                qp.append_pair("fileType", t);
-            }
-            qp.append_pair("sort", &q.sort);
-            qp.append_pair("limit", &limit.to_string());
-            qp.append_pair("skip", &skip.to_string());
-        }
-        self.send(Method::GET, url, None).await
-    }
-
-    /// A pager over `GET /v1/files`.
-    pub fn list(&self, query: ListQuery) -> Pager {
-        Pager {
-            client: self.clone(),
-            next_skip: query.skip,
-            requested: 0,
-            pending: Tasks::default(),
-            window: InFlight::new(query.in_flight, self.throttled()),
-            opened: false,
-            query: Arc::new(query),
-            fetched: 0,
-            done: false,
-        }
-    }
-
-    /// Current details of many files, [`DETAILS_CHUNK`] ids per search (`id IN [...]`),
-    /// [`LIST_IN_FLIGHT`] searches in flight. Ids that do not exist are simply absent from
-    /// the result.
-    pub async fn details_of(&self, ids: &[String]) -> Result<Vec<FileDetails>, ApiError> {
-        self.details_of_with(ids, LIST_IN_FLIGHT).await
-    }
-
-    /// [`details_of`](Self::details_of) with up to `in_flight` searches at once. The result
-    /// is the same whatever `in_flight` is: chunk by chunk in order, each in the server's
-    /// order; the first failing chunk (in order) is the error.
-    pub async fn details_of_with(
-        &self,
-        ids: &[String],
-        in_flight: usize,
-    ) -> Result<Vec<FileDetails>, ApiError> {
-        let mut chunks = ids.chunks(DETAILS_CHUNK);
-        let mut window = InFlight::new(in_flight, self.throttled());
-        let mut pending = Tasks::default();
-        let mut out = Vec::with_capacity(ids.len());
-        loop {
-            while pending.len() < window.size() {
-                let Some(chunk) = chunks.next() else { break };
-                let list: Vec<String> = chunk
-                    .iter()
-                    .map(|id| serde_json::Value::String(id.clone()).to_string())
-                    .collect();
-                let pager = self.list(ListQuery {
-                    search_query: Some(format!("id IN [{}]", list.join(", "))),
-                    ..Default::default()
-                });
-                pending.spawn(pager.collect_files());
-            }
-            match pending.next().await {
-                None => return Ok(out),
-                Some(Ok(Ok(files))) => out.extend(files),
-                // Dropping `pending` cancels the searches after the failed one.
-                Some(Ok(Err(e)) | Err(e)) => return Err(e),
-            }
-            window.observe(self.throttled());
-        }
     }
 
     pub async fn get_details(&self, file_id: &str) -> Result<FileDetails, ApiError> {
@@ -771,59 +439,9 @@ fn outcome(succeeded: Vec<String>, errors: Vec<FileError>, reply: &Reply) -> Bul
     }
 }
 
-/// How long a 429 asks us to wait: `retry-after-ms`, `Retry-After` (seconds), or
-/// `ImageKit`'s `X-RateLimit-Reset` (milliseconds); one second if none is usable.
-fn rate_limit_wait(h: &HeaderMap) -> Duration {
-    let num = |name: &str| -> Option<f64> {
-        h.get(name)?
-            .to_str()
-            .ok()?
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite() && *v >= 0.0)
-    };
-    let ms = num("retry-after-ms")
-        .or_else(|| num("retry-after").map(|s| s * 1000.0))
-        .or_else(|| num("x-ratelimit-reset"))
-        .unwrap_or(1000.0);
-    // Never hammer (at least 10 ms), never sleep absurdly long on a bad header (10 min).
-    let ms = ms.clamp(10.0, 600_000.0);
-    // In [10, 600000] (clamped just above): the cast neither wraps nor loses a sign.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let ms = ms as u64;
-    Duration::from_millis(ms)
-}
-
-/// A duration in whole milliseconds (saturating; no real duration comes near `u64::MAX`).
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
-fn error_message(body: &[u8]) -> String {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(b) => crate::text::untrusted(&b.message, 500),
-        Err(_) => crate::text::untrusted(&String::from_utf8_lossy(body), 200),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rate_limit_wait_prefers_explicit_hints_and_clamps() {
-        let mut h = HeaderMap::new();
-        assert_eq!(rate_limit_wait(&h), Duration::from_secs(1));
-        h.insert("x-ratelimit-reset", HeaderValue::from_static("250"));
-        assert_eq!(rate_limit_wait(&h), Duration::from_millis(250));
-        h.insert("retry-after", HeaderValue::from_static("2"));
-        assert_eq!(rate_limit_wait(&h), Duration::from_secs(2));
-        h.insert("retry-after-ms", HeaderValue::from_static("0"));
-        assert_eq!(rate_limit_wait(&h), Duration::from_millis(10));
-        h.insert("retry-after-ms", HeaderValue::from_static("1e12"));
-        assert_eq!(rate_limit_wait(&h), Duration::from_secs(600));
-    }
 
     #[test]
     fn plain_http_only_for_loopback() {

@@ -18,7 +18,10 @@ use crate::model::FileDetails;
 pub(super) fn may_have_applied(e: &ApiError) -> bool {
     matches!(
         e,
-        ApiError::Network { .. } | ApiError::Server { .. } | ApiError::Malformed { .. }
+        ApiError::Network { .. }
+            | ApiError::Server { .. }
+            | ApiError::Malformed { .. }
+            | ApiError::TooLarge { .. }
     )
 }
 

@@ -1,0 +1,261 @@
+//! Request and response plumbing: the shared 429 gate, backoff, the retry loop, parsing.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tokio::time::Instant;
+
+use super::{ApiError, Client, Reply};
+use crate::model::ErrorBody;
+
+impl Client {
+    /// Waits while the account is rate limited.
+    pub(super) async fn wait_gate(&self) {
+        loop {
+            let until = *self
+                .gate
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match until {
+                Some(t) if t > Instant::now() => tokio::time::sleep_until(t).await,
+                _ => return,
+            }
+        }
+    }
+
+    pub(super) fn close_gate_for(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut g = self
+            .gate
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if g.is_none_or(|t| t < until) {
+            *g = Some(until);
+        }
+    }
+
+    pub(super) fn backoff(&self, retry: u32) -> Duration {
+        let base = millis(self.opts.base_backoff);
+        let exp = base.saturating_mul(1u64 << retry.min(16));
+        let capped = exp.min(millis(self.opts.max_backoff));
+        // Full jitter in [capped/2, capped].
+        let jitter = fastrand::u64(0..=capped / 2);
+        Duration::from_millis(capped - jitter)
+    }
+
+    /// Sends a request with the retry policy; returns any non-retryable reply.
+    pub(super) async fn send(
+        &self,
+        method: Method,
+        url: url::Url,
+        body: Option<&Value>,
+    ) -> Result<Reply, ApiError> {
+        let mut retries = 0u32;
+        let mut waits = 0u32;
+        let mut replayed = false;
+        loop {
+            self.wait_gate().await;
+            let mut req = self
+                .http
+                .request(method.clone(), url.clone())
+                .header(reqwest::header::AUTHORIZATION, self.auth.clone())
+                .header(reqwest::header::ACCEPT, "application/json");
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let result = req.send().await;
+            let resp = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    let err = ApiError::network(&url, &e);
+                    // The request may have been written before the connection failed.
+                    replayed = true;
+                    if retries < self.opts.max_retries {
+                        let d = self.backoff(retries);
+                        retries += 1;
+                        tracing::debug!(error = %err, retry = retries, delay_ms = millis(d), "retrying");
+                        tokio::time::sleep(d).await;
+                        continue;
+                    }
+                    return Err(err);
+                }
+            };
+            let status = resp.status();
+            if status.is_redirection() || resp.url().origin() != self.base.origin() {
+                return Err(self.redirected(&resp));
+            }
+            let headers = resp.headers().clone();
+            let body_bytes = match self.read_body(resp).await? {
+                Ok(b) => b,
+                Err(e) => {
+                    replayed = true;
+                    if retries < self.opts.max_retries {
+                        let d = self.backoff(retries);
+                        retries += 1;
+                        tokio::time::sleep(d).await;
+                        continue;
+                    }
+                    return Err(ApiError::network(&url, &e));
+                }
+            };
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                let wait = rate_limit_wait(&headers);
+                self.throttled.fetch_add(1, Ordering::Relaxed);
+                if waits < self.opts.max_rate_limit_waits {
+                    waits += 1;
+                    tracing::debug!(wait_ms = millis(wait), "rate limited; pausing all requests");
+                    self.close_gate_for(wait);
+                    continue;
+                }
+                return Err(ApiError::RateLimited {
+                    message: error_message(&body_bytes),
+                    retry_after: wait,
+                });
+            }
+            if (status == StatusCode::REQUEST_TIMEOUT || status.is_server_error())
+                && retries < self.opts.max_retries
+            {
+                replayed = true;
+                let d = self.backoff(retries);
+                retries += 1;
+                tracing::debug!(status = status.as_u16(), retry = retries, "retrying");
+                tokio::time::sleep(d).await;
+                continue;
+            }
+            if status.is_success() {
+                return Ok(Reply {
+                    status,
+                    body: body_bytes,
+                    replayed,
+                });
+            }
+            let mut err = ApiError::from_status(status, &body_bytes);
+            if let ApiError::NotFound { replayed: r, .. } = &mut err {
+                *r = replayed;
+            }
+            return Err(err);
+        }
+    }
+
+    /// The body, chunk by chunk, refused past `max_body` (the outer error, not retried);
+    /// the inner error is the connection failing while reading (retried).
+    async fn read_body(
+        &self,
+        mut resp: reqwest::Response,
+    ) -> Result<Result<bytes::Bytes, reqwest::Error>, ApiError> {
+        let limit = self.opts.max_body;
+        let too_large = || ApiError::TooLarge {
+            host: self.base.host_str().unwrap_or("?").to_owned(),
+            base: self.base.as_str().to_owned(),
+            limit,
+        };
+        if resp.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut buf = bytes::BytesMut::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if (buf.len() + chunk.len()) as u64 > limit {
+                        return Err(too_large());
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(Ok(buf.freeze())),
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+    }
+
+    /// A 3xx the redirect policy stopped (or an answer from another origin): where it
+    /// pointed, without query or credentials.
+    fn redirected(&self, resp: &reqwest::Response) -> ApiError {
+        let to = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| resp.url().join(l).ok())
+            .or_else(|| (!resp.status().is_redirection()).then(|| resp.url().clone()))
+            .map_or_else(
+                || "nowhere (no usable Location header)".to_owned(),
+                |u| {
+                    let shown = format!("{}{}", u.origin().ascii_serialization(), u.path());
+                    crate::text::untrusted(&shown, 200)
+                },
+            );
+        ApiError::Redirected {
+            status: resp.status().as_u16(),
+            to,
+            base: self.base.origin().ascii_serialization(),
+        }
+    }
+
+    pub(super) fn parse<T: serde::de::DeserializeOwned>(
+        reply: &Reply,
+        context: &str,
+    ) -> Result<T, ApiError> {
+        serde_json::from_slice(&reply.body).map_err(|e| ApiError::Malformed {
+            context: context.to_owned(),
+            detail: crate::text::untrusted(&e.to_string(), 200),
+        })
+    }
+}
+
+/// How long a 429 asks us to wait: `retry-after-ms`, `Retry-After` (seconds), or
+/// `ImageKit`'s `X-RateLimit-Reset` (milliseconds); one second if none is usable.
+fn rate_limit_wait(h: &HeaderMap) -> Duration {
+    let num = |name: &str| -> Option<f64> {
+        h.get(name)?
+            .to_str()
+            .ok()?
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+    };
+    let ms = num("retry-after-ms")
+        .or_else(|| num("retry-after").map(|s| s * 1000.0))
+        .or_else(|| num("x-ratelimit-reset"))
+        .unwrap_or(1000.0);
+    // Never hammer (at least 10 ms), never sleep absurdly long on a bad header (10 min).
+    let ms = ms.clamp(10.0, 600_000.0);
+    // In [10, 600000] (clamped just above): the cast neither wraps nor loses a sign.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let ms = ms as u64;
+    Duration::from_millis(ms)
+}
+
+/// A duration in whole milliseconds (saturating; no real duration comes near `u64::MAX`).
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn error_message(body: &[u8]) -> String {
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(b) => crate::text::untrusted(&b.message, 500),
+        Err(_) => crate::text::untrusted(&String::from_utf8_lossy(body), 200),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn rate_limit_wait_prefers_explicit_hints_and_clamps() {
+        let mut h = HeaderMap::new();
+        assert_eq!(rate_limit_wait(&h), Duration::from_secs(1));
+        h.insert("x-ratelimit-reset", HeaderValue::from_static("250"));
+        assert_eq!(rate_limit_wait(&h), Duration::from_millis(250));
+        h.insert("retry-after", HeaderValue::from_static("2"));
+        assert_eq!(rate_limit_wait(&h), Duration::from_secs(2));
+        h.insert("retry-after-ms", HeaderValue::from_static("0"));
+        assert_eq!(rate_limit_wait(&h), Duration::from_millis(10));
+        h.insert("retry-after-ms", HeaderValue::from_static("1e12"));
+        assert_eq!(rate_limit_wait(&h), Duration::from_secs(600));
+    }
+}
