@@ -424,3 +424,44 @@ async fn iktag_ls_against_a_server_that_ignores_skip_fails_quickly() {
     assert!(stderr.contains("ignore `skip`"), "{stderr}");
     assert!(!stderr.contains(KEY));
 }
+
+/// One file that cannot be read (a size that is not a number) costs that file, not its page:
+/// the others are listed, and the bad one is reported with its place and id.
+#[tokio::test]
+async fn an_unreadable_file_is_skipped_and_reported_and_the_rest_of_its_page_loads() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let base = serve(listing(hits.clone(), |_limit, skip| {
+        if skip > 0 {
+            return Vec::new();
+        }
+        let mut page: Vec<Value> = (0..5).map(file).collect();
+        page[2]["size"] = json!("large");
+        page
+    }))
+    .await;
+    let c = client(&base, |_| {});
+    let mut pager = c.list(ListQuery::default());
+    let mut ids = Vec::new();
+    while let Some(page) = pager.next_page().await.unwrap() {
+        for a in page {
+            if let iktag::model::Asset::File(f) = a {
+                ids.push(f.file_id);
+            }
+        }
+    }
+    assert_eq!(
+        ids,
+        ["file000000", "file000001", "file000003", "file000004"]
+    );
+    let bad = pager.undecodable();
+    assert_eq!(bad.len(), 1);
+    assert_eq!(
+        (bad[0].index, bad[0].file_id.as_deref()),
+        (2, Some("file000002"))
+    );
+    let said = bad[0].to_string();
+    assert!(
+        said.starts_with("item 2 (fileId file000002) could not be read: invalid type"),
+        "{said}"
+    );
+}

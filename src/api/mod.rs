@@ -29,7 +29,7 @@ use serde_json::{Map, Value, json};
 use tokio::time::Instant;
 
 pub use self::error::ApiError;
-pub use self::pager::{DETAILS_CHUNK, LIST_IN_FLIGHT, ListQuery, Pager};
+pub use self::pager::{DETAILS_CHUNK, LIST_IN_FLIGHT, ListQuery, Pager, Undecodable};
 use crate::model::{
     BulkDeleteResponse, BulkUpdateResponse, CustomMetadataField, FileDetails, FileError,
 };

@@ -80,6 +80,67 @@ pub struct Pager {
     opened: bool,
     fetched: usize,
     done: bool,
+    /// Items that could not be read (the rest of their page still loads).
+    undecodable: Vec<Undecodable>,
+}
+
+/// A listing item that could not be read as a file or folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecodable {
+    /// Its position in the whole listing.
+    pub index: usize,
+    pub file_id: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "item {}", self.index)?;
+        if let Some(id) = &self.file_id {
+            write!(f, " (fileId {id})")?;
+        }
+        write!(f, " could not be read: {}", self.reason)
+    }
+}
+
+/// A page's items: all of them when the page reads as a whole, else one by one, keeping
+/// those that read and reporting the others. Also the number of items the server sent.
+fn decode_page(
+    reply: &Reply,
+    skip: usize,
+) -> Result<(Vec<Asset>, usize, Vec<Undecodable>), ApiError> {
+    if let Ok(page) = serde_json::from_slice::<Vec<Asset>>(&reply.body) {
+        let n = page.len();
+        return Ok((page, n, Vec::new()));
+    }
+    let items: Vec<serde_json::Value> = Client::parse(reply, "file list")?;
+    let n = items.len();
+    let (mut page, mut bad) = (Vec::with_capacity(n), Vec::new());
+    for (i, v) in items.into_iter().enumerate() {
+        let file_id = v
+            .get("fileId")
+            .and_then(serde_json::Value::as_str)
+            .map(|id| crate::text::untrusted(id, 40));
+        let folder = v.get("type").and_then(serde_json::Value::as_str) == Some("folder");
+        let read = if folder {
+            serde_json::from_value(v).map(Asset::Folder)
+        } else {
+            serde_json::from_value(v).map(|f| Asset::File(Box::new(f)))
+        };
+        match read {
+            Ok(a) => page.push(a),
+            Err(e) => {
+                let item = Undecodable {
+                    index: skip + i,
+                    file_id,
+                    reason: crate::text::untrusted(&e.to_string(), 200),
+                };
+                tracing::warn!(%item, "listing item skipped");
+                bad.push(item);
+            }
+        }
+    }
+    Ok((page, n, bad))
 }
 
 impl Pager {
@@ -95,11 +156,12 @@ impl Pager {
             return Ok(None);
         };
         let parsed = next.and_then(|(skip, limit, reply)| {
-            let page = Client::parse::<Vec<Asset>>(&reply?, "file list")?;
-            self.check(skip, limit, &page)?;
-            Ok((limit, page))
+            let (page, sent, bad) = decode_page(&reply?, skip)?;
+            self.check(skip, limit, sent, &page)?;
+            self.undecodable.extend(bad);
+            Ok((limit, sent, page))
         });
-        let (limit, page) = match parsed {
+        let (limit, sent, page) = match parsed {
             Ok(page) => page,
             Err(e) => {
                 self.done = true;
@@ -107,8 +169,8 @@ impl Pager {
                 return Err(e);
             }
         };
-        self.fetched += page.len();
-        if page.len() < limit {
+        self.fetched += sent;
+        if sent < limit {
             self.done = true;
             // Requests past the end: let them finish (they are sent) and drop their pages.
             self.pending.detach_all();
@@ -116,10 +178,15 @@ impl Pager {
             self.opened = true;
             self.window.observe(self.client.throttled());
         }
-        if page.is_empty() {
+        if sent == 0 {
             return Ok(None);
         }
         Ok(Some(page))
+    }
+
+    /// The items skipped so far because they could not be read.
+    pub fn undecodable(&self) -> &[Undecodable] {
+        &self.undecodable
     }
 
     /// Sends page requests until the window is full or nothing is left to ask for.
@@ -141,13 +208,24 @@ impl Pager {
         }
     }
 
-    /// The listing invariants, for the page asked with `skip` and `limit`; records its ids.
-    fn check(&mut self, skip: usize, limit: usize, page: &[Asset]) -> Result<(), ApiError> {
+    /// The listing invariants, for the page asked with `skip` and `limit` (the server sent
+    /// `sent` items, `page` are those that could be read); records its ids.
+    fn check(
+        &mut self,
+        skip: usize,
+        limit: usize,
+        sent: usize,
+        page: &[Asset],
+    ) -> Result<(), ApiError> {
         let base = self.client.base_url();
-        if page.len() > limit {
+        if sent > limit {
             return Err(ApiError::Paging(format!(
-                "the server sent {} files for limit {limit} (skip {skip}); ImageKit never sends more than asked, so check the base URL ({base}) and any proxy in between",
-                page.len()
+                "the server sent {sent} files for limit {limit} (skip {skip}); ImageKit never sends more than asked, so check the base URL ({base}) and any proxy in between"
+            )));
+        }
+        if sent > 0 && page.is_empty() {
+            return Err(ApiError::Paging(format!(
+                "none of the {sent} items the server sent for skip {skip} could be read as files; check the base URL ({base}) and any proxy in between"
             )));
         }
         let mut new = false;
@@ -165,7 +243,7 @@ impl Pager {
             )));
         }
         let cap = self.client.opts.max_listing;
-        if self.fetched + page.len() > cap {
+        if self.fetched + sent > cap {
             return Err(ApiError::Paging(format!(
                 "the listing passed {cap} files (the cap for one listing) and the server was still sending more; narrow it with a search or a path, or check the base URL ({base}) and any proxy in between"
             )));
@@ -227,6 +305,7 @@ impl Client {
             query: Arc::new(query),
             fetched: 0,
             done: false,
+            undecodable: Vec::new(),
         }
     }
 

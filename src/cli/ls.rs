@@ -94,5 +94,21 @@ pub async fn ls(common: Common, args: LsArgs) -> Result<(), CliError> {
     if !args.json && !args.ids {
         eprintln!("{}", count(n, "file"));
     }
-    Ok(())
+    // Listed apart, on stderr: the rest of their pages was listed.
+    for item in pager.undecodable() {
+        eprintln!("iktag: skipped: {item}");
+    }
+    if pager.undecodable().is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::partial(format!(
+            "{} could not be read and {} skipped (listed above)",
+            count(pager.undecodable().len(), "listing item"),
+            if pager.undecodable().len() == 1 {
+                "was"
+            } else {
+                "were"
+            }
+        )))
+    }
 }

@@ -188,6 +188,14 @@ impl CliError {
             message: message.into(),
         }
     }
+
+    /// Part of the work was done (exit 3).
+    pub fn partial(message: impl Into<String>) -> Self {
+        CliError {
+            code: run::EXIT_PARTIAL,
+            message: message.into(),
+        }
+    }
 }
 
 // The lower layers' errors, each with the exit code it means on the command line. The

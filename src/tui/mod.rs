@@ -432,6 +432,14 @@ pub fn spawn_load(client: Client, tx: UnboundedSender<Action>) -> tokio::task::J
                     }
                 }
                 Ok(None) => {
+                    let skipped: Vec<String> = pager
+                        .undecodable()
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect();
+                    if !skipped.is_empty() {
+                        let _ = tx.send(Action::LoadSkipped(skipped));
+                    }
                     let _ = tx.send(Action::LoadDone);
                     return;
                 }

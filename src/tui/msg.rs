@@ -26,6 +26,8 @@ pub enum Action {
     /// A page of the listing arrived.
     Page(Vec<FileDetails>),
     LoadDone,
+    /// Listing items that could not be read (the rest loaded), each said in a line.
+    LoadSkipped(Vec<String>),
     /// The files each `require` query matched, in the rules' order (or why not).
     LintRequired(Result<Vec<std::collections::HashSet<String>>, String>),
     LoadFailed(String),

@@ -36,21 +36,15 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
             }
             s.list.rebuild(&mut s.lib);
         }
-        Action::LoadDone => {
-            s.lib.loaded();
-            s.list.view.shrink_to_fit();
-            if s.status.ends_with(LOADING) {
-                let profile = s.session.profile.as_ref();
-                s.status = format!(
-                    "{}{} loaded",
-                    profile.map_or(String::new(), |p| format!("profile {}: ", untrusted(p, 40))),
-                    count(s.lib.files.len(), "file")
-                );
-            }
-            super::problems::recheck(s);
-            return super::problems::ask_required(s).into_iter().collect();
-        }
+        Action::LoadDone => return load_done(s),
         Action::LintRequired(result) => super::problems::required_arrived(s, result),
+        Action::LoadSkipped(items) => {
+            s.status = format!(
+                "{} could not be read and were skipped (iktag.log lists them): {}",
+                count(items.len(), "listing item"),
+                items.first().map_or("", String::as_str)
+            );
+        }
         Action::LoadFailed(e) => {
             s.lib.loading = false;
             s.lib.load_error = Some(e);
@@ -128,6 +122,22 @@ fn search_done(s: &mut State, query: String, files: Vec<crate::model::FileDetail
     s.list.cursor = 0;
     s.list.rebuild(&mut s.lib);
     s.status = format!("server search: {}", count(s.list.view.len(), "file"));
+}
+
+/// The whole library is in: the status says so, and the rules are checked.
+fn load_done(s: &mut State) -> Vec<Effect> {
+    s.lib.loaded();
+    s.list.view.shrink_to_fit();
+    if s.status.ends_with(LOADING) {
+        let profile = s.session.profile.as_ref();
+        s.status = format!(
+            "{}{} loaded",
+            profile.map_or(String::new(), |p| format!("profile {}: ", untrusted(p, 40))),
+            count(s.lib.files.len(), "file")
+        );
+    }
+    super::problems::recheck(s);
+    super::problems::ask_required(s).into_iter().collect()
 }
 
 /// Back to an empty library on another profile; keys, preview, layout and profiles stay.
