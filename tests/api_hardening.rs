@@ -465,3 +465,41 @@ async fn an_unreadable_file_is_skipped_and_reported_and_the_rest_of_its_page_loa
         "{said}"
     );
 }
+
+/// A 429 asking to wait for days fails the call at once with the server's figure, instead
+/// of sleeping (it used to wait up to 10 minutes, 30 times over, saying nothing).
+#[tokio::test]
+async fn a_rate_limit_window_nobody_would_wait_fails_at_once() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    let router = Router::new().route(
+        "/v1/files",
+        get(move || {
+            let counted = counted.clone();
+            async move {
+                counted.fetch_add(1, Ordering::SeqCst);
+                (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    [("x-ratelimit-reset", "1000000000000")],
+                    axum::Json(json!({"message": "Too many requests"})),
+                )
+            }
+        }),
+    );
+    let base = serve(router).await;
+    let c = client(&base, |_| {});
+    let t = Instant::now();
+    let mut pager = c.list(ListQuery::default());
+    let err = tokio::time::timeout(Duration::from_secs(10), pager.next_page())
+        .await
+        .expect("no sleeping through the window")
+        .expect_err("refused")
+        .to_string();
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    assert!(
+        err.contains("asks to wait 365 days, more than the 2 minutes iktag waits"),
+        "{err}"
+    );
+    assert!(err.contains("Too many requests"), "{err}");
+}

@@ -38,6 +38,16 @@ pub enum ApiError {
         message: String,
         retry_after: Duration,
     },
+    #[error(
+        "ImageKit is rate limiting this account (429) and asks to wait {}, more than the {} iktag waits for one window: try again later, or with a lower --concurrency ({message})",
+        crate::api::request::human_wait(*wait),
+        crate::api::request::human_wait(*max)
+    )]
+    RateWindowTooLong {
+        message: String,
+        wait: Duration,
+        max: Duration,
+    },
     #[error("ImageKit server error ({status}) after retries: {message}")]
     Server { status: u16, message: String },
     #[error("unexpected HTTP status {status}: {message}")]
@@ -155,7 +165,7 @@ impl ApiError {
             ApiError::Unauthorized { .. } => Some(401),
             ApiError::Forbidden { .. } => Some(403),
             ApiError::NotFound { .. } => Some(404),
-            ApiError::RateLimited { .. } => Some(429),
+            ApiError::RateLimited { .. } | ApiError::RateWindowTooLong { .. } => Some(429),
             ApiError::Server { status, .. } | ApiError::Status { status, .. } => Some(*status),
             _ => None,
         }

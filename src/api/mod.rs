@@ -45,6 +45,8 @@ pub struct ClientOptions {
     pub max_retries: u32,
     /// How many 429s one call may wait out before giving up.
     pub max_rate_limit_waits: u32,
+    /// The longest rate-limit window waited out; a 429 asking for more fails the call.
+    pub max_rate_limit_window: Duration,
     /// First backoff delay; doubles per retry up to `max_backoff`.
     pub base_backoff: Duration,
     pub max_backoff: Duration,
@@ -73,6 +75,7 @@ impl ClientOptions {
             request_timeout: Duration::from_secs(60),
             max_retries: 4,
             max_rate_limit_waits: 30,
+            max_rate_limit_window: Duration::from_secs(120),
             base_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(8),
             max_body: 64 * 1024 * 1024,

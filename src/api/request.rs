@@ -104,6 +104,14 @@ impl Client {
             if status == StatusCode::TOO_MANY_REQUESTS {
                 let wait = rate_limit_wait(&headers);
                 self.throttled.fetch_add(1, Ordering::Relaxed);
+                // A window no person would sit through fails now, with the server's figure.
+                if wait > self.opts.max_rate_limit_window {
+                    return Err(ApiError::RateWindowTooLong {
+                        message: error_message(&body_bytes),
+                        wait,
+                        max: self.opts.max_rate_limit_window,
+                    });
+                }
                 if waits < self.opts.max_rate_limit_waits {
                     waits += 1;
                     tracing::debug!(wait_ms = millis(wait), "rate limited; pausing all requests");
@@ -204,6 +212,20 @@ impl Client {
     }
 }
 
+/// A wait as a person reads it: `1.5 s`, `2 minutes`, `3 hours`, `365 days`.
+pub(crate) fn human_wait(d: Duration) -> String {
+    let s = d.as_secs();
+    if s < 60 {
+        format!("{:.1} s", d.as_secs_f64())
+    } else if s < 3600 {
+        crate::text::count(usize::try_from(s / 60).unwrap_or(usize::MAX), "minute")
+    } else if s < 86_400 {
+        crate::text::count(usize::try_from(s / 3600).unwrap_or(usize::MAX), "hour")
+    } else {
+        crate::text::count(usize::try_from(s / 86_400).unwrap_or(usize::MAX), "day")
+    }
+}
+
 /// How long a 429 asks us to wait: `retry-after-ms`, `Retry-After` (seconds), or
 /// `ImageKit`'s `X-RateLimit-Reset` (milliseconds); one second if none is usable.
 fn rate_limit_wait(h: &HeaderMap) -> Duration {
@@ -220,9 +242,10 @@ fn rate_limit_wait(h: &HeaderMap) -> Duration {
         .or_else(|| num("retry-after").map(|s| s * 1000.0))
         .or_else(|| num("x-ratelimit-reset"))
         .unwrap_or(1000.0);
-    // Never hammer (at least 10 ms), never sleep absurdly long on a bad header (10 min).
-    let ms = ms.clamp(10.0, 600_000.0);
-    // In [10, 600000] (clamped just above): the cast neither wraps nor loses a sign.
+    // Never hammer (at least 10 ms); a longer window than the client waits fails the call
+    // (`max_rate_limit_window`), so only keep the figure in range (a year).
+    let ms = ms.clamp(10.0, 31_536_000_000.0);
+    // In [10, a year in ms] (clamped just above): the cast neither wraps nor loses a sign.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let ms = ms as u64;
     Duration::from_millis(ms)
@@ -256,6 +279,9 @@ mod tests {
         h.insert("retry-after-ms", HeaderValue::from_static("0"));
         assert_eq!(rate_limit_wait(&h), Duration::from_millis(10));
         h.insert("retry-after-ms", HeaderValue::from_static("1e12"));
-        assert_eq!(rate_limit_wait(&h), Duration::from_secs(600));
+        assert_eq!(rate_limit_wait(&h), Duration::from_secs(31_536_000));
+        assert_eq!(human_wait(Duration::from_secs(31_536_000)), "365 days");
+        assert_eq!(human_wait(Duration::from_secs(120)), "2 minutes");
+        assert_eq!(human_wait(Duration::from_millis(1500)), "1.5 s");
     }
 }
