@@ -93,7 +93,7 @@ impl ProblemsView {
         let title = format!(
             " problems · {} · {} fixable ",
             count(p.violations.len(), "violation"),
-            p.fixable()
+            p.fixable
         );
         f.render_widget(Clear, r);
         f.render_widget(

@@ -20,6 +20,8 @@ pub struct Problems {
     pub required: Vec<HashSet<String>>,
     pub violations: Vec<Violation>,
     pub groups: Vec<Group>,
+    /// Violations with an automatic fix (counted once per check, not per frame).
+    pub fixable: usize,
 }
 
 impl Problems {
@@ -31,11 +33,6 @@ impl Problems {
             ..Problems::default()
         }
     }
-
-    /// Fixable violations.
-    pub fn fixable(&self) -> usize {
-        self.violations.iter().filter(|v| v.fix.is_some()).count()
-    }
 }
 
 /// Checks the loaded library against the rules again.
@@ -46,6 +43,12 @@ pub fn recheck(s: &mut State) {
     let files = s.lib.files.iter().map(|f| (f.file_id.as_str(), f));
     s.problems.violations = lint::check(&rules, files, &s.problems.required);
     s.problems.groups = lint::groups(&s.problems.violations);
+    s.problems.fixable = s
+        .problems
+        .violations
+        .iter()
+        .filter(|v| v.fix.is_some())
+        .count();
 }
 
 /// Asks the server which files each `require` rule covers (none: nothing to ask).
