@@ -87,6 +87,20 @@ pub enum ApiError {
     Malformed { context: String, detail: String },
     #[error("{0}")]
     Config(String),
+    /// Stopped (Ctrl-C, a cancelled job) before the call was sent, or while it waited to
+    /// send it again.
+    #[error("{}", if *sent {
+        "cancelled while waiting to send it again: an earlier attempt may have reached the server, so this file may have changed (`iktag jobs resume` checks and finishes it)"
+    } else {
+        "cancelled before it was sent"
+    })]
+    Cancelled { sent: bool },
+    /// The call would take longer than `max_call_time`, retries and waits included.
+    #[error(
+        "gave up on this call: it may take at most {} (attempts and waits included) and {why}",
+        crate::api::countdown(*limit)
+    )]
+    CallTooLong { limit: Duration, why: String },
 }
 
 /// `errors` of a 400 body (e.g. per-field custom metadata problems), as readable text.

@@ -17,6 +17,8 @@ mod error;
 mod flight;
 mod pager;
 mod request;
+mod stop;
+mod waits;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -30,6 +32,8 @@ use tokio::time::Instant;
 
 pub use self::error::ApiError;
 pub use self::pager::{DETAILS_CHUNK, LIST_IN_FLIGHT, ListQuery, Pager, Undecodable};
+pub use self::stop::CancelHandle;
+pub use self::waits::{SHOWN_AFTER, WaitKind, Waiting, countdown};
 use crate::model::{
     BulkDeleteResponse, BulkUpdateResponse, CustomMetadataField, FileDetails, FileError,
 };
@@ -43,6 +47,8 @@ pub struct ClientOptions {
     pub request_timeout: Duration,
     /// Retries after 408 / 5xx / network errors.
     pub max_retries: u32,
+    /// The longest one call may take, every attempt and wait included.
+    pub max_call_time: Duration,
     /// How many 429s one call may wait out before giving up.
     pub max_rate_limit_waits: u32,
     /// The longest rate-limit window waited out; a 429 asking for more fails the call.
@@ -74,6 +80,7 @@ impl ClientOptions {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             max_retries: 4,
+            max_call_time: Duration::from_secs(600),
             max_rate_limit_waits: 30,
             max_rate_limit_window: Duration::from_secs(120),
             base_backoff: Duration::from_millis(250),
@@ -95,6 +102,10 @@ pub struct Client {
     gate: Arc<Mutex<Option<Instant>>>,
     /// 429 replies this client (and its clones) got: listings shrink their window on a new one.
     throttled: Arc<AtomicU64>,
+    /// Ends every wait of this client's calls at once (see [`Client::stopped_by`]).
+    stop: Option<CancelHandle>,
+    /// The waits of this client and its clones, for a person to see.
+    waits: waits::Board,
 }
 
 impl std::fmt::Debug for Client {
@@ -265,7 +276,27 @@ impl Client {
             opts: Arc::new(opts),
             gate: Arc::new(Mutex::new(None)),
             throttled: Arc::new(AtomicU64::new(0)),
+            stop: None,
+            waits: waits::Board::default(),
         })
+    }
+
+    /// This client, its calls governed by `stop`: once it is cancelled no call starts and
+    /// every wait (rate-limit window, retry backoff) ends at once with
+    /// [`ApiError::Cancelled`]; an answer already on its way is still read. Shares the
+    /// connections, the rate-limit window and the wait board with `self`.
+    #[must_use]
+    pub fn stopped_by(&self, stop: &CancelHandle) -> Client {
+        Client {
+            stop: Some(stop.clone()),
+            ..self.clone()
+        }
+    }
+
+    /// What this client's calls (and its clones') are waiting for, when it is worth
+    /// showing to a person (longer than [`SHOWN_AFTER`]).
+    pub fn waiting(&self) -> Option<Waiting> {
+        self.waits.worth_showing(Instant::now())
     }
 
     /// How many 429s this client and its clones have had (a listing's window watches it).

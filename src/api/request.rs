@@ -8,21 +8,64 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::{ApiError, Client, Reply};
+use super::waits::WaitKind;
+use super::{ApiError, CancelHandle, Client, Reply};
 use crate::model::ErrorBody;
 
+/// One call's bookkeeping across its attempts: its bound in time, its retries and waits,
+/// and whether an attempt may already have reached the server.
+struct Call {
+    deadline: Instant,
+    retries: u32,
+    waits: u32,
+    replayed: bool,
+}
+
+/// What to do after an attempt.
+enum Next {
+    Done(Result<Reply, ApiError>),
+    /// Back off (the wait shown as `after`), then try again.
+    Retry {
+        after: String,
+        err: ApiError,
+    },
+    /// The account's window is closed: wait at the gate, then try again.
+    Gate,
+}
+
 impl Client {
-    /// Waits while the account is rate limited.
-    pub(super) async fn wait_gate(&self) {
+    /// Waits while the account is rate limited; fails if the window ends past the call's
+    /// deadline or the call is stopped.
+    async fn wait_gate(&self, call: &Call) -> Result<(), ApiError> {
         loop {
             let until = *self
                 .gate
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             match until {
-                Some(t) if t > Instant::now() => tokio::time::sleep_until(t).await,
-                _ => return,
+                Some(t) if t > Instant::now() => {
+                    if t > call.deadline {
+                        return Err(self.too_long("the rate-limit window ends later"));
+                    }
+                    let _shown = self.waits.enter(WaitKind::RateLimit, Some(t));
+                    self.sleep_until(t, call).await?;
+                }
+                _ => return Ok(()),
             }
+        }
+    }
+
+    /// Sleeps until `t`, unless the call is stopped first.
+    async fn sleep_until(&self, t: Instant, call: &Call) -> Result<(), ApiError> {
+        match &self.stop {
+            None => {
+                tokio::time::sleep_until(t).await;
+                Ok(())
+            }
+            Some(stop) => tokio::select! {
+                () = tokio::time::sleep_until(t) => Ok(()),
+                () = stop.cancelled() => Err(ApiError::Cancelled { sent: call.replayed }),
+            },
         }
     }
 
@@ -46,106 +89,162 @@ impl Client {
         Duration::from_millis(capped - jitter)
     }
 
-    /// Sends a request with the retry policy; returns any non-retryable reply.
+    fn too_long(&self, why: &str) -> ApiError {
+        ApiError::CallTooLong {
+            limit: self.opts.max_call_time,
+            why: why.to_owned(),
+        }
+    }
+
+    /// Sends a request with the retry policy; returns any non-retryable reply. One call,
+    /// attempts and waits included, ends within `max_call_time`; a stop ends every wait.
     pub(super) async fn send(
         &self,
         method: Method,
         url: url::Url,
         body: Option<&Value>,
     ) -> Result<Reply, ApiError> {
-        let mut retries = 0u32;
-        let mut waits = 0u32;
-        let mut replayed = false;
+        let mut call = Call {
+            deadline: Instant::now() + self.opts.max_call_time,
+            retries: 0,
+            waits: 0,
+            replayed: false,
+        };
         loop {
-            self.wait_gate().await;
+            self.wait_gate(&call).await?;
+            if self.stop.as_ref().is_some_and(CancelHandle::is_cancelled) {
+                return Err(ApiError::Cancelled {
+                    sent: call.replayed,
+                });
+            }
+            let left = call.deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(self.too_long("no time is left for another attempt"));
+            }
             let mut req = self
                 .http
                 .request(method.clone(), url.clone())
+                .timeout(self.opts.request_timeout.min(left))
                 .header(reqwest::header::AUTHORIZATION, self.auth.clone())
                 .header(reqwest::header::ACCEPT, "application/json");
             if let Some(b) = body {
                 req = req.json(b);
             }
-            let result = req.send().await;
-            let resp = match result {
-                Ok(r) => r,
-                Err(e) => {
-                    let err = ApiError::network(&url, &e);
-                    // The request may have been written before the connection failed.
-                    replayed = true;
-                    if retries < self.opts.max_retries {
-                        let d = self.backoff(retries);
-                        retries += 1;
-                        tracing::debug!(error = %err, retry = retries, delay_ms = millis(d), "retrying");
-                        tokio::time::sleep(d).await;
-                        continue;
+            match self.attempt(req, &url, &mut call).await {
+                Next::Done(result) => return result,
+                Next::Gate => {}
+                Next::Retry { after, err } => {
+                    if call.retries >= self.opts.max_retries {
+                        return Err(err);
                     }
-                    return Err(err);
-                }
-            };
-            let status = resp.status();
-            if status.is_redirection() || resp.url().origin() != self.base.origin() {
-                return Err(self.redirected(&resp));
-            }
-            let headers = resp.headers().clone();
-            let body_bytes = match self.read_body(resp).await? {
-                Ok(b) => b,
-                Err(e) => {
-                    replayed = true;
-                    if retries < self.opts.max_retries {
-                        let d = self.backoff(retries);
-                        retries += 1;
-                        tokio::time::sleep(d).await;
-                        continue;
+                    let d = self.backoff(call.retries);
+                    call.retries += 1;
+                    tracing::debug!(error = %err, retry = call.retries, delay_ms = millis(d), "retrying");
+                    let until = Instant::now() + d;
+                    if until > call.deadline {
+                        return Err(self.too_long(&format!("the last attempt failed: {err}")));
                     }
-                    return Err(ApiError::network(&url, &e));
+                    let kind = WaitKind::Retry {
+                        attempt: call.retries + 1,
+                        of: self.opts.max_retries + 1,
+                        after,
+                    };
+                    let _shown = self.waits.enter(kind, Some(until));
+                    self.sleep_until(until, &call).await?;
                 }
-            };
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                let wait = rate_limit_wait(&headers);
-                self.throttled.fetch_add(1, Ordering::Relaxed);
-                // A window no person would sit through fails now, with the server's figure.
-                if wait > self.opts.max_rate_limit_window {
-                    return Err(ApiError::RateWindowTooLong {
-                        message: error_message(&body_bytes),
-                        wait,
-                        max: self.opts.max_rate_limit_window,
-                    });
-                }
-                if waits < self.opts.max_rate_limit_waits {
-                    waits += 1;
-                    tracing::debug!(wait_ms = millis(wait), "rate limited; pausing all requests");
-                    self.close_gate_for(wait);
-                    continue;
-                }
-                return Err(ApiError::RateLimited {
-                    message: error_message(&body_bytes),
-                    retry_after: wait,
-                });
             }
-            if (status == StatusCode::REQUEST_TIMEOUT || status.is_server_error())
-                && retries < self.opts.max_retries
-            {
-                replayed = true;
-                let d = self.backoff(retries);
-                retries += 1;
-                tracing::debug!(status = status.as_u16(), retry = retries, "retrying");
-                tokio::time::sleep(d).await;
-                continue;
-            }
-            if status.is_success() {
-                return Ok(Reply {
-                    status,
-                    body: body_bytes,
-                    replayed,
-                });
-            }
-            let mut err = ApiError::from_status(status, &body_bytes);
-            if let ApiError::NotFound { replayed: r, .. } = &mut err {
-                *r = replayed;
-            }
-            return Err(err);
         }
+    }
+
+    /// One attempt: sends, reads the answer (shown on the wait board while it is slow),
+    /// and says what comes next.
+    async fn attempt(&self, req: reqwest::RequestBuilder, url: &url::Url, call: &mut Call) -> Next {
+        let answer = WaitKind::Answer {
+            host: url.host_str().unwrap_or("?").to_owned(),
+            timeout: self.opts.request_timeout,
+        };
+        let shown = self.waits.enter(answer, None);
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                // The request may have been written before the connection failed.
+                call.replayed = true;
+                let err = ApiError::network(url, &e);
+                let after = if e.is_timeout() {
+                    "no answer in time"
+                } else {
+                    "the connection failed"
+                };
+                return Next::Retry {
+                    after: after.to_owned(),
+                    err,
+                };
+            }
+        };
+        let status = resp.status();
+        if status.is_redirection() || resp.url().origin() != self.base.origin() {
+            return Next::Done(Err(self.redirected(&resp)));
+        }
+        let headers = resp.headers().clone();
+        let body_bytes = match self.read_body(resp).await {
+            Err(too_large) => return Next::Done(Err(too_large)),
+            Ok(Ok(b)) => b,
+            Ok(Err(e)) => {
+                call.replayed = true;
+                return Next::Retry {
+                    after: "the answer broke off".to_owned(),
+                    err: ApiError::network(url, &e),
+                };
+            }
+        };
+        drop(shown);
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return self.throttled_by(&headers, &body_bytes, call);
+        }
+        if status == StatusCode::REQUEST_TIMEOUT || status.is_server_error() {
+            call.replayed = true;
+            return Next::Retry {
+                after: format!("ImageKit answered {}", status.as_u16()),
+                err: ApiError::from_status(status, &body_bytes),
+            };
+        }
+        if status.is_success() {
+            return Next::Done(Ok(Reply {
+                status,
+                body: body_bytes,
+                replayed: call.replayed,
+            }));
+        }
+        let mut err = ApiError::from_status(status, &body_bytes);
+        if let ApiError::NotFound { replayed: r, .. } = &mut err {
+            *r = call.replayed;
+        }
+        Next::Done(Err(err))
+    }
+
+    /// A 429: close the account's window for what the server asks (every call waits), or
+    /// fail when the window is longer than anyone would wait or the call waited enough.
+    fn throttled_by(&self, headers: &HeaderMap, body: &[u8], call: &mut Call) -> Next {
+        let wait = rate_limit_wait(headers);
+        self.throttled.fetch_add(1, Ordering::Relaxed);
+        // A window no person would sit through fails now, with the server's figure.
+        if wait > self.opts.max_rate_limit_window {
+            return Next::Done(Err(ApiError::RateWindowTooLong {
+                message: error_message(body),
+                wait,
+                max: self.opts.max_rate_limit_window,
+            }));
+        }
+        if call.waits >= self.opts.max_rate_limit_waits {
+            return Next::Done(Err(ApiError::RateLimited {
+                message: error_message(body),
+                retry_after: wait,
+            }));
+        }
+        call.waits += 1;
+        tracing::debug!(wait_ms = millis(wait), "rate limited; pausing all requests");
+        self.close_gate_for(wait);
+        Next::Gate
     }
 
     /// The body, chunk by chunk, refused past `max_body` (the outer error, not retried);

@@ -25,6 +25,7 @@ mod tags;
 mod targets;
 mod tui;
 mod update;
+mod waits;
 
 use std::process::ExitCode;
 

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::CliError;
 use super::targets::{Common, JobFlags};
+use super::waits::WaitLine;
 use crate::api::{Client, ClientOptions};
 use crate::config::{self, Settings};
 use crate::jobs::lifecycle::{self, Guard, Prepared, RunSpec};
@@ -20,6 +21,9 @@ use crate::text::{count, untrusted};
 /// Exit code when some files failed, were missing or were cancelled.
 pub const EXIT_PARTIAL: u8 = 3;
 
+/// Exit code when a second Ctrl-C quits a job at once (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
+
 /// What a missing file's outcome says, in the table and in `--json`.
 const MISSING: &str = "no such file";
 
@@ -29,6 +33,8 @@ pub struct Ctx {
     pub library: Library,
     pub read_only: bool,
     pub concurrency: usize,
+    /// What the client waits for, on a terminal (see [`WaitLine`]).
+    pub waits: WaitLine,
 }
 
 pub fn context(common: &Common) -> Result<Ctx, CliError> {
@@ -47,6 +53,7 @@ pub fn context(common: &Common) -> Result<Ctx, CliError> {
         read_only: common.read_only || settings.read_only,
         concurrency: common.concurrency.map_or(settings.concurrency, usize::from),
         settings,
+        waits: WaitLine::show(&client),
         client,
         library,
     })
@@ -265,20 +272,19 @@ async fn execute(ctx: &Ctx, p: Prepared, json_out: bool) -> Result<(), CliError>
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} · {msg} · eta {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} · {msg} · eta {eta}{prefix}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let cancel = CancelHandle::default();
-    let on_ctrl_c = cancel.clone();
-    let ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\ncancelling: no new calls start; calls in flight finish and are recorded");
-            on_ctrl_c.cancel();
-        }
-    });
+    // Ctrl-C ends every wait of the job and of its read back at once.
+    let client = ctx.client.stopped_by(&cancel);
+    let ctrl_c = super::waits::on_ctrl_c(&cancel, EXIT_INTERRUPTED);
+    ctx.waits.attach(bar.clone());
     let progress_bar = bar.clone();
     let progress = tokio::spawn(async move {
         let mut failed = 0usize;
@@ -306,9 +312,10 @@ async fn execute(ctx: &Ctx, p: Prepared, json_out: bool) -> Result<(), CliError>
         paths: p.paths,
         concurrency: ctx.concurrency,
     };
-    let finished = lifecycle::execute(&ctx.client, &p.plan, &spec, &cancel, Some(tx)).await?;
+    let finished = lifecycle::execute(&client, &p.plan, &spec, &cancel, Some(tx)).await?;
     let _ = progress.await;
     ctrl_c.abort();
+    ctx.waits.attach(None);
     if let Some(b) = bar {
         b.finish_and_clear();
     }

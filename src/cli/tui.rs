@@ -7,13 +7,15 @@ use crate::config;
 
 /// `iktag` without a command: the terminal UI on the configured profile.
 pub async fn run(common: Common) -> Result<(), CliError> {
-    let ctx = context(&common).map_err(|e| {
+    let mut ctx = context(&common).map_err(|e| {
         CliError::usage(format!(
             "{}\n\nTo open iktag on your library, set IMAGEKIT_PRIVATE_KEY (or a profile in {}),\nor try it on the built-in demo library: iktag demo",
             e.message,
             config::config_dir(&config::ProcessEnv).map_or_else(|_| "config.toml".into(), |d| d.join("config.toml").display().to_string())
         ))
     })?;
+    // The screen shows waits itself.
+    ctx.waits.stop();
     let opts = crate::tui::TuiOptions {
         demo: false,
         read_only: ctx.read_only,

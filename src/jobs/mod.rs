@@ -23,6 +23,7 @@ mod read_back;
 mod run;
 mod settle;
 
+pub use crate::api::CancelHandle;
 pub use library::Library;
 pub use operation::Operation;
 pub use outcome::{FileOutcome, Outcome, Summary, failed_ids};
@@ -32,4 +33,4 @@ pub use plan::{
 };
 pub use policy::{Ask, AutoTagParams};
 pub use preview::{detail_diff, preview};
-pub use run::{CancelHandle, Event, run};
+pub use run::{Event, run};

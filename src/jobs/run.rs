@@ -3,11 +3,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::{Semaphore, mpsc};
 
-use super::{FileOutcome, Operation, Outcome, Plan, journal, policy, settle};
+use super::{CancelHandle, FileOutcome, Operation, Outcome, Plan, journal, policy, settle};
 use crate::api::{ApiError, BulkOutcome, Client, RemoveAiTags, UpdateRequest};
 use crate::model::FileDetails;
 
@@ -18,20 +17,6 @@ pub enum Event {
     Done(Vec<FileOutcome>),
     /// Files the job touched, read back as the server has them now (after their `Done`).
     Fresh(Vec<FileDetails>),
-}
-
-/// Cancels a running job: no new unit starts; running units finish and are recorded.
-#[derive(Debug, Clone, Default)]
-pub struct CancelHandle(Arc<AtomicBool>);
-
-impl CancelHandle {
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
 }
 
 /// Runs a plan. Returns every file's outcome (skipped ones included), in no particular order.
@@ -73,6 +58,8 @@ pub(super) async fn run_with(
             },
         })
         .collect();
+    // Cancelling the job also ends the waits of its calls (429 windows, retry backoff).
+    let client = &client.stopped_by(cancel);
     let mut set = tokio::task::JoinSet::new();
     let mut next = 0;
     while next < plan.units.len() {
@@ -310,6 +297,10 @@ async fn run_bulk(
                     ));
                     return out;
                 }
+            }
+            Err(ApiError::Cancelled { sent: false }) => {
+                out.extend(rest.iter().map(|id| one(id, Outcome::Cancelled)));
+                return out;
             }
             Err(e) => {
                 let start = out.len();
@@ -572,6 +563,7 @@ fn outcome_of<T>(r: Result<T, ApiError>) -> Outcome {
     match r {
         Ok(_) => Outcome::Succeeded,
         Err(ApiError::NotFound { .. }) => Outcome::Missing { note: None },
+        Err(ApiError::Cancelled { sent: false }) => Outcome::Cancelled,
         Err(e) => Outcome::Failed {
             status: e.status(),
             error: e.to_string(),

@@ -214,6 +214,8 @@ pub struct Runner {
     picker: Picker,
     media: reqwest::Client,
     resolve: Resolver,
+    /// Tells the model what the client waits for (see [`watch_waits`]).
+    waits: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Runner {
@@ -229,6 +231,7 @@ impl Runner {
             picker: Picker::halfblocks(),
             media,
             resolve: Arc::new(|name: &str| config::resolve(Some(name))),
+            waits: None,
         }
     }
 
@@ -246,10 +249,15 @@ impl Runner {
         self
     }
 
-    /// Starts loading the library and its custom metadata fields.
-    pub fn load(&self) {
+    /// Starts loading the library and its custom metadata fields (and watching the
+    /// client's waits).
+    pub fn load(&mut self) {
         spawn_load(self.client.clone(), self.tx.clone());
         spawn_fields(self.client.clone(), self.tx.clone());
+        if let Some(old) = self.waits.take() {
+            old.abort();
+        }
+        self.waits = Some(watch_waits(self.client.clone(), self.tx.clone()));
     }
 
     /// The next result of background work.
@@ -447,6 +455,24 @@ pub fn spawn_load(client: Client, tx: UnboundedSender<Action>) -> tokio::task::J
                     let _ = tx.send(Action::LoadFailed(e.to_string()));
                     return;
                 }
+            }
+        }
+    })
+}
+
+/// Every half second: what the client waits for, when it is worth showing and changed
+/// (a rate-limit window, a retry's backoff, a slow answer).
+fn watch_waits(client: Client, tx: UnboundedSender<Action>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut last: Option<String> = None;
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let now = client.waiting().map(|w| w.to_string());
+            if now != last {
+                if tx.send(Action::Waiting(now.clone())).is_err() {
+                    return;
+                }
+                last = now;
             }
         }
     })

@@ -59,6 +59,8 @@ pub enum Action {
         id: String,
     },
     Tick(Instant),
+    /// What the client waits for (a rate-limit window, a retry, a slow answer), or nothing.
+    Waiting(Option<String>),
     Resize,
     /// Where everything is on screen (computed once per frame from the terminal size).
     Layout(Layout),

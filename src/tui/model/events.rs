@@ -38,6 +38,7 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::LoadDone => return load_done(s),
         Action::LintRequired(result) => super::problems::required_arrived(s, result),
+        Action::Waiting(w) => s.waiting = w,
         Action::LoadSkipped(items) => {
             s.status = format!(
                 "{} could not be read and were skipped (iktag.log lists them): {}",

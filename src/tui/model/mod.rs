@@ -80,6 +80,8 @@ pub struct State {
     pub modals: Vec<Modal>,
     /// The status line's message.
     pub status: String,
+    /// What the client waits for, shown on the job line while it lasts.
+    pub waiting: Option<String>,
     /// The geometry on screen (from `Action::Layout`).
     pub layout: Layout,
     pub now: Option<Instant>,
@@ -106,6 +108,7 @@ impl State {
             },
             modals: Vec::new(),
             status: String::new(),
+            waiting: None,
             layout: Layout::default(),
             now: None,
             next_id: 1,

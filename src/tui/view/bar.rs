@@ -121,6 +121,12 @@ fn job_line(s: &State, t: Theme) -> Vec<Span<'static>> {
             t.added(),
         ));
     }
+    if let Some(w) = &s.waiting {
+        if !spans.is_empty() {
+            spans.push(Span::raw(" │ "));
+        }
+        spans.push(Span::styled(format!("⏳ {}", on_screen(w)), t.failed()));
+    }
     if !s.status.is_empty() {
         if !spans.is_empty() {
             spans.push(Span::raw(" │ "));

@@ -1,0 +1,354 @@
+//! Waits a person can see and stop: a long rate-limit window, a retry's backoff and a
+//! server that never answers show what the client waits for; a stop (Ctrl-C, a cancelled
+//! job) ends every wait at once; one call ends within its bound whatever the server does.
+//! The CLI half sends SIGINT to the real binary.
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use iktag::api::{ApiError, CancelHandle, Client, ClientOptions};
+use serde_json::{Value, json};
+
+const KEY: &str = "private_waits_key";
+
+/// Serves `router` on `127.0.0.1:0`; the base URL.
+async fn serve(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}/")
+}
+
+fn client(base: &str, tune: impl FnOnce(&mut ClientOptions)) -> Client {
+    let mut o = ClientOptions::new(url::Url::parse(base).unwrap(), KEY);
+    o.base_backoff = Duration::from_millis(5);
+    o.max_backoff = Duration::from_millis(20);
+    tune(&mut o);
+    Client::new(o).unwrap()
+}
+
+/// A 429 asking for a minute (within the two minutes iktag waits out).
+fn rate_limited() -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [("X-RateLimit-Reset", "60000")],
+        axum::Json(json!({"message": "Too many requests"})),
+    )
+        .into_response()
+}
+
+fn ids(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("file{i:06}")).collect()
+}
+
+/// Polls `cond` every 20 ms for up to 10 s.
+async fn until(what: &str, cond: impl Fn() -> bool) {
+    let end = Instant::now() + Duration::from_secs(10);
+    while !cond() {
+        assert!(Instant::now() < end, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_long_rate_limit_window_is_shown_and_a_stop_ends_it_at_once() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let base = serve(Router::new().route(
+        "/v1/files/addTags",
+        post(move || async move {
+            h.fetch_add(1, Ordering::SeqCst);
+            rate_limited()
+        }),
+    ))
+    .await;
+    let stop = CancelHandle::default();
+    let c = client(&base, |_| {}).stopped_by(&stop);
+    let call = {
+        let c = c.clone();
+        tokio::spawn(async move { c.add_tags(&ids(3), &["new".into()]).await })
+    };
+    until("the 429", || hits.load(Ordering::SeqCst) == 1).await;
+    until("the wait to be shown", || c.waiting().is_some()).await;
+    let shown = c.waiting().unwrap().to_string();
+    assert!(
+        shown.starts_with(
+            "ImageKit is rate limiting this account (429): the next call goes out in "
+        ) && (shown.ends_with(" 59 s") || shown.ends_with("1 min 00 s")),
+        "{shown}"
+    );
+    let t = Instant::now();
+    stop.cancel();
+    let r = tokio::time::timeout(Duration::from_secs(2), call)
+        .await
+        .expect("the stop ends the wait at once")
+        .unwrap();
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        t.elapsed()
+    );
+    assert!(
+        matches!(r, Err(ApiError::Cancelled { sent: false })),
+        "{r:?}"
+    );
+    assert_eq!(c.waiting(), None, "the wait left the board");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "nothing was sent after the stop"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_backoff_is_shown_and_a_stop_ends_it_saying_the_first_attempt_may_have_applied() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let base = serve(Router::new().route(
+        "/v1/files/addTags",
+        post(move || async move {
+            h.fetch_add(1, Ordering::SeqCst);
+            (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response()
+        }),
+    ))
+    .await;
+    let stop = CancelHandle::default();
+    let c = client(&base, |o| {
+        o.base_backoff = Duration::from_secs(30);
+        o.max_backoff = Duration::from_secs(30);
+    })
+    .stopped_by(&stop);
+    let call = {
+        let c = c.clone();
+        tokio::spawn(async move { c.add_tags(&ids(1), &["new".into()]).await })
+    };
+    until("the backoff to be shown", || c.waiting().is_some()).await;
+    let shown = c.waiting().unwrap().to_string();
+    assert!(
+        shown.starts_with("ImageKit answered 503: attempt 2 of 5 in "),
+        "{shown}"
+    );
+    stop.cancel();
+    let r = tokio::time::timeout(Duration::from_secs(2), call)
+        .await
+        .expect("the stop ends the backoff at once")
+        .unwrap();
+    let Err(e @ ApiError::Cancelled { sent: true }) = r else {
+        panic!("{r:?}")
+    };
+    assert!(e.to_string().contains("may have reached the server"), "{e}");
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+}
+
+/// Accepts connections and never answers (holds them open).
+async fn silent_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = listener.accept().await {
+            held.push(s);
+        }
+    });
+    format!("http://{addr}/")
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_is_shown_and_the_call_ends_at_its_bound() {
+    let base = silent_server().await;
+    let c = client(&base, |o| {
+        o.request_timeout = Duration::from_millis(2500);
+        o.max_call_time = Duration::from_secs(4);
+    });
+    let t = Instant::now();
+    let call = {
+        let c = c.clone();
+        tokio::spawn(async move { c.add_tags(&ids(1), &["new".into()]).await })
+    };
+    until("the slow answer to be shown", || c.waiting().is_some()).await;
+    assert!(
+        t.elapsed() >= Duration::from_secs(2),
+        "shown after 2 s only"
+    );
+    let shown = c.waiting().unwrap().to_string();
+    assert!(
+        shown.starts_with("waiting for 127.0.0.1 to answer: ")
+            && shown.ends_with("so far (gives up after 3 s)"),
+        "{shown}"
+    );
+    let r = tokio::time::timeout(Duration::from_secs(10), call)
+        .await
+        .expect("the call ends")
+        .unwrap();
+    let took = t.elapsed();
+    // Attempt 1 times out at 2.5 s, attempt 2 gets the 1.5 s left; then nothing is left.
+    assert!(
+        took >= Duration::from_millis(3900) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+    let Err(e @ ApiError::CallTooLong { .. }) = r else {
+        panic!("{r:?}")
+    };
+    assert!(
+        e.to_string()
+            .starts_with("gave up on this call: it may take at most 4 s"),
+        "{e}"
+    );
+}
+
+// ------------------------------------------------------------------- the binary and Ctrl-C
+
+/// A library of three files whose `addTags` answers as `add_tags` says.
+async fn library_server(add_tags: Router) -> String {
+    let files: Vec<Value> = ids(3)
+        .iter()
+        .map(|id| {
+            json!({
+                "fileId": id, "type": "file", "name": format!("{id}.jpg"),
+                "filePath": format!("/{id}.jpg"), "tags": ["old"],
+                "createdAt": "2024-01-01T00:00:00.000Z", "updatedAt": "2024-01-01T00:00:00.000Z"
+            })
+        })
+        .collect();
+    serve(
+        Router::new()
+            .route("/v1/files", get(move || async move { axum::Json(files) }))
+            .merge(add_tags),
+    )
+    .await
+}
+
+fn iktag(base: &str, state: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_iktag"));
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", state)
+        .env("IKTAG_CONFIG_DIR", state)
+        .env("IKTAG_STATE_DIR", state)
+        .env("IMAGE_KIT_BASE_URL", base)
+        .env("IMAGEKIT_PRIVATE_KEY", KEY)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+fn sigint(child: &std::process::Child) {
+    let ok = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs")
+        .success();
+    assert!(ok, "SIGINT sent");
+}
+
+/// Waits up to `limit` for the child to exit; kills it and fails if it does not.
+async fn exits_within(mut child: std::process::Child, limit: Duration) -> std::process::Output {
+    let end = Instant::now() + limit;
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if Instant::now() > end {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "still running after {limit:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn ctrl_c_ends_a_rate_limit_wait_the_job_ends_cancelled_and_exits_3() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let base = library_server(Router::new().route(
+        "/v1/files/addTags",
+        post(move || async move {
+            h.fetch_add(1, Ordering::SeqCst);
+            rate_limited()
+        }),
+    ))
+    .await;
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(state.path().join("ids.txt"), ids(3).join("\n")).unwrap();
+    let child = iktag(&base, state.path())
+        .args(["tags", "add", "new", "--ids-from"])
+        .arg(state.path().join("ids.txt"))
+        .args(["--yes", "--json"])
+        .spawn()
+        .unwrap();
+    until("the 429", || hits.load(Ordering::SeqCst) >= 1).await;
+    let t = Instant::now();
+    sigint(&child);
+    let out = exits_within(child, Duration::from_secs(5)).await;
+    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("cancelling: no new calls start"),
+        "{stderr}"
+    );
+    let outcomes: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|v: &Value| v.get("fileId").is_some())
+        .collect();
+    assert_eq!(outcomes.len(), 3, "one outcome per file: {outcomes:?}");
+    assert!(
+        outcomes.iter().all(|o| o["outcome"] == "cancelled"),
+        "{outcomes:?}"
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "no call after Ctrl-C");
+    // The journal is complete: the job shows three cancelled files.
+    let shown = iktag(&base, state.path())
+        .args(["jobs", "list", "--json"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&shown.stdout);
+    assert!(list.contains("\"cancelled\":3"), "{list}");
+    assert!(!stderr.contains(KEY) && !list.contains(KEY));
+}
+
+#[tokio::test]
+async fn a_second_ctrl_c_quits_at_once_while_a_call_is_in_flight() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let base = library_server(Router::new().route(
+        "/v1/files/addTags",
+        post(move || async move {
+            h.fetch_add(1, Ordering::SeqCst);
+            // Never answers (within the test).
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            StatusCode::OK
+        }),
+    ))
+    .await;
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(state.path().join("ids.txt"), ids(3).join("\n")).unwrap();
+    let child = iktag(&base, state.path())
+        .args(["tags", "add", "new", "--ids-from"])
+        .arg(state.path().join("ids.txt"))
+        .args(["--yes", "--json"])
+        .spawn()
+        .unwrap();
+    until("the call in flight", || hits.load(Ordering::SeqCst) >= 1).await;
+    sigint(&child);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let t = Instant::now();
+    sigint(&child);
+    let out = exits_within(child, Duration::from_secs(5)).await;
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("quitting at once"), "{stderr}");
+}
