@@ -352,3 +352,56 @@ async fn a_second_ctrl_c_quits_at_once_while_a_call_is_in_flight() {
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("quitting at once"), "{stderr}");
 }
+
+#[tokio::test]
+async fn cancelling_a_job_waiting_on_a_429_ends_it_at_once_with_each_file_cancelled_once() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let base = serve(Router::new().route(
+        "/v1/files/addTags",
+        post(move || async move {
+            h.fetch_add(1, Ordering::SeqCst);
+            rate_limited()
+        }),
+    ))
+    .await;
+    let c = client(&base, |_| {});
+    let op = iktag::jobs::Operation::AddTags {
+        tags: vec!["new".into()],
+    };
+    // 120 files: three calls of 50, 50 and 20, all in flight at once.
+    let plan = iktag::jobs::plan(op, &ids(120), &std::collections::HashMap::new()).unwrap();
+    assert_eq!(plan.units.len(), 3);
+    let cancel = CancelHandle::default();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let job = {
+        let (c, cancel) = (c.clone(), cancel.clone());
+        tokio::spawn(async move { iktag::jobs::run(&c, &plan, 8, &cancel, None, Some(tx)).await })
+    };
+    until("three 429s", || hits.load(Ordering::SeqCst) == 3).await;
+    until("the wait to be shown", || c.waiting().is_some()).await;
+    let t = Instant::now();
+    cancel.cancel();
+    let outcomes = tokio::time::timeout(Duration::from_secs(2), job)
+        .await
+        .expect("the job ends at once")
+        .unwrap();
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(outcomes.len(), 120);
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o.outcome == iktag::jobs::Outcome::Cancelled),
+        "{outcomes:?}"
+    );
+    let mut progress = 0;
+    while let Ok(iktag::jobs::Event::Done(batch)) = rx.try_recv() {
+        progress += batch.len();
+    }
+    assert_eq!(progress, 0, "cancelled files come once, in the final list");
+    assert_eq!(hits.load(Ordering::SeqCst), 3, "no call after the cancel");
+}

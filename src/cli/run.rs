@@ -277,13 +277,14 @@ async fn execute(ctx: &Ctx, p: Prepared, json_out: bool) -> Result<(), CliError>
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
+        b.set_message("waiting for the first answers");
         b
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let cancel = CancelHandle::default();
     // Ctrl-C ends every wait of the job and of its read back at once.
     let client = ctx.client.stopped_by(&cancel);
-    let ctrl_c = super::waits::on_ctrl_c(&cancel, EXIT_INTERRUPTED);
+    let ctrl_c = super::waits::on_ctrl_c(&cancel, EXIT_INTERRUPTED, bar.clone());
     ctx.waits.attach(bar.clone());
     let progress_bar = bar.clone();
     let progress = tokio::spawn(async move {

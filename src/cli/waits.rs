@@ -69,19 +69,28 @@ impl WaitLine {
 }
 
 /// Ctrl-C during a job: the first cancels it (no new call starts, every wait ends at once,
-/// calls in flight finish and are recorded); the second exits at once with `code`.
-pub fn on_ctrl_c(cancel: &CancelHandle, code: u8) -> tokio::task::JoinHandle<()> {
+/// calls in flight finish and are recorded); the second exits at once with `code`. What it
+/// says goes above the job's progress `bar`, if there is one.
+pub fn on_ctrl_c(
+    cancel: &CancelHandle,
+    code: u8,
+    bar: Option<ProgressBar>,
+) -> tokio::task::JoinHandle<()> {
     let cancel = cancel.clone();
+    let say = move |text: &str| match &bar {
+        Some(b) => b.println(text),
+        None => eprintln!("{text}"),
+    };
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_err() {
             return;
         }
-        eprintln!(
-            "\ncancelling: no new calls start and waits end; calls in flight finish and are recorded (Ctrl-C again quits at once)"
+        say(
+            "cancelling: no new calls start and waits end; calls in flight finish and are recorded (Ctrl-C again quits at once)",
         );
         cancel.cancel();
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("quitting at once: `iktag jobs resume` finishes the job");
+            say("quitting at once: `iktag jobs resume` finishes the job");
             std::process::exit(i32::from(code));
         }
     })

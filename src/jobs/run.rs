@@ -13,7 +13,8 @@ use crate::model::FileDetails;
 /// Progress reported while a job runs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// Outcomes of one finished unit.
+    /// Outcomes of one finished unit (files it did not send, cancelled, come only in the
+    /// final list, like every cancelled file: each file is reported once).
     Done(Vec<FileOutcome>),
     /// Files the job touched, read back as the server has them now (after their `Done`).
     Fresh(Vec<FileDetails>),
@@ -122,7 +123,14 @@ pub(super) async fn run_with(
                 let result = run_unit(&client, &op, &unit.ids, &previous).await;
                 drop(permit);
                 if let Some(tx) = events {
-                    let _ = tx.send(Event::Done(result.clone()));
+                    // Cancelled files (a stop during the unit's waits) come with the
+                    // final list, as every cancelled file does.
+                    let ran: Vec<FileOutcome> = result
+                        .iter()
+                        .filter(|o| o.outcome != Outcome::Cancelled)
+                        .cloned()
+                        .collect();
+                    let _ = tx.send(Event::Done(ran));
                 }
                 (n, result)
             });
