@@ -9,10 +9,13 @@
 //! never from the command line. It never appears in a message, a log or a `Debug`.
 
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::api::ClientOptions;
 use crate::jobs::policy::{CONCURRENCY_DEFAULT, CONCURRENCY_MAX, CONCURRENCY_MIN};
 
 /// The private key. `Debug` and `Display` never show it.
@@ -58,6 +61,98 @@ struct Profile {
     #[serde(default)]
     read_only: bool,
     concurrency: Option<i64>,
+    // Read as any value so that a wrong type gets the same message (key, value, range) as
+    // an out-of-range number.
+    max_answer_mb: Option<toml::Value>,
+    max_listing: Option<toml::Value>,
+    max_rate_limit_wait: Option<toml::Value>,
+}
+
+/// `max_answer_mb`: the largest answer read, in MB.
+pub const MAX_ANSWER_MB: RangeInclusive<u64> = 1..=4096;
+/// `max_listing`: the most files one listing hands out.
+pub const MAX_LISTING: RangeInclusive<u64> = 1000..=100_000_000;
+/// `max_rate_limit_wait`: the longest rate-limit window waited out, in seconds.
+pub const MAX_RATE_LIMIT_WAIT: RangeInclusive<u64> = 1..=3600;
+
+/// The API client's limits against a broken or hostile server, settable per profile
+/// (`max_answer_mb`, `max_listing`, `max_rate_limit_wait`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest answer body read, in MB (64).
+    pub max_answer_mb: u64,
+    /// The most files one listing hands out (5 000 000).
+    pub max_listing: usize,
+    /// The longest rate-limit window waited out (2 minutes).
+    pub max_rate_limit_wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_answer_mb: 64,
+            max_listing: 5_000_000,
+            max_rate_limit_wait: Duration::from_secs(120),
+        }
+    }
+}
+
+impl Limits {
+    /// The client's options for `base_url` and `key` with these limits: the one place
+    /// where the CLI, the terminal UI and the sandbox's UI build them.
+    pub fn client_options(&self, base_url: url::Url, key: impl Into<String>) -> ClientOptions {
+        let mut o = ClientOptions::new(base_url, key);
+        o.max_body = self.max_answer_mb * 1024 * 1024;
+        o.max_listing = self.max_listing;
+        o.max_rate_limit_window = self.max_rate_limit_wait;
+        o
+    }
+
+    /// A profile's limits; the message (key, value, allowed range) when one is wrong.
+    fn from_profile(p: &Profile) -> Result<Limits, String> {
+        let d = Limits::default();
+        let listing = limit("max_listing", p.max_listing.as_ref(), &MAX_LISTING, "files")?;
+        Ok(Limits {
+            max_answer_mb: limit(
+                "max_answer_mb",
+                p.max_answer_mb.as_ref(),
+                &MAX_ANSWER_MB,
+                "megabytes",
+            )?
+            .unwrap_or(d.max_answer_mb),
+            max_listing: listing
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(d.max_listing),
+            max_rate_limit_wait: limit(
+                "max_rate_limit_wait",
+                p.max_rate_limit_wait.as_ref(),
+                &MAX_RATE_LIMIT_WAIT,
+                "seconds",
+            )?
+            .map_or(d.max_rate_limit_wait, Duration::from_secs),
+        })
+    }
+}
+
+/// A whole number within `range`, or the message naming `key`, the value and the range.
+fn limit(
+    key: &str,
+    value: Option<&toml::Value>,
+    range: &RangeInclusive<u64>,
+    unit: &str,
+) -> Result<Option<u64>, String> {
+    let Some(v) = value else {
+        return Ok(None);
+    };
+    match v.as_integer().and_then(|n| u64::try_from(n).ok()) {
+        Some(n) if range.contains(&n) => Ok(Some(n)),
+        _ => Err(format!(
+            "{key} must be a whole number of {unit} between {} and {}, got {}",
+            range.start(),
+            range.end(),
+            crate::text::untrusted(&v.to_string(), 40)
+        )),
+    }
 }
 
 /// A profile as the TUI lists it (no key material).
@@ -97,6 +192,8 @@ pub struct Settings {
     pub key: Secret,
     pub read_only: bool,
     pub concurrency: usize,
+    /// The API client's limits (see [`Settings::client_options`]).
+    pub limits: Limits,
     pub config_path: PathBuf,
     pub state_dir: PathBuf,
 }
@@ -225,7 +322,7 @@ fn read_file(path: &Path) -> Result<File, ConfigError> {
         ConfigError::File {
             path: path.display().to_string(),
             message: format!(
-                "{at}{}. Profiles take base_url, key_env, key_file, read_only, concurrency.",
+                "{at}{}. Profiles take base_url, key_env, key_file, read_only, concurrency, max_answer_mb, max_listing, max_rate_limit_wait.",
                 e.message().trim_end_matches('.')
             ),
         }
@@ -281,6 +378,11 @@ pub fn resolve_with(profile: Option<&str>, env: &dyn Env) -> Result<Settings, Co
         }
     };
 
+    let limits = Limits::from_profile(&prof).map_err(|message| ConfigError::File {
+        path: shown.clone(),
+        message: format!("{profile_label}: {message}"),
+    })?;
+
     let raw_url = prof
         .base_url
         .clone()
@@ -329,9 +431,18 @@ pub fn resolve_with(profile: Option<&str>, env: &dyn Env) -> Result<Settings, Co
         key: Secret(key.trim().to_owned()),
         read_only: prof.read_only,
         concurrency,
+        limits,
         config_path: path,
         state_dir: state_dir(env)?,
     })
+}
+
+impl Settings {
+    /// The API client's options: this profile's URL, key and limits.
+    pub fn client_options(&self) -> ClientOptions {
+        self.limits
+            .client_options(self.base_url.clone(), self.key.expose())
+    }
 }
 
 /// No key anywhere: name the profiles when the file has some and none was chosen.
@@ -525,6 +636,72 @@ mod tests {
             ),
         ));
         assert!(e.contains("plain HTTP") && e.contains("https://"), "{e}");
+    }
+
+    #[test]
+    fn limits_come_from_the_profile_within_their_ranges() {
+        let d = tempfile::tempdir().unwrap();
+        let ds = d.path().to_str().unwrap();
+        let e = env(ds, &[("IMAGEKIT_PRIVATE_KEY", KEY)]);
+        // Unset: the client's own defaults.
+        let s = resolve_with(None, &e).unwrap();
+        assert_eq!(s.limits, Limits::default());
+        let (o, n) = (
+            s.client_options(),
+            ClientOptions::new(s.base_url.clone(), KEY),
+        );
+        assert_eq!(
+            (o.max_body, o.max_listing, o.max_rate_limit_window),
+            (n.max_body, n.max_listing, n.max_rate_limit_window)
+        );
+        write(
+            d.path(),
+            "[profiles.p]\nmax_answer_mb = 1\nmax_listing = 100000000\nmax_rate_limit_wait = 3600\n",
+        );
+        let o = resolve_with(Some("p"), &e).unwrap().client_options();
+        assert_eq!(
+            (o.max_body, o.max_listing, o.max_rate_limit_window),
+            (1024 * 1024, 100_000_000, Duration::from_secs(3600))
+        );
+        assert_eq!(o.key, KEY);
+        let path = d.path().join("config.toml").display().to_string();
+        for (line, said) in [
+            (
+                "max_answer_mb = 0",
+                "max_answer_mb must be a whole number of megabytes between 1 and 4096, got 0",
+            ),
+            (
+                "max_answer_mb = 4097",
+                "max_answer_mb must be a whole number of megabytes between 1 and 4096, got 4097",
+            ),
+            (
+                "max_answer_mb = \"big\"",
+                "max_answer_mb must be a whole number of megabytes between 1 and 4096, got \"big\"",
+            ),
+            (
+                "max_listing = 999",
+                "max_listing must be a whole number of files between 1000 and 100000000, got 999",
+            ),
+            (
+                "max_listing = -5",
+                "max_listing must be a whole number of files between 1000 and 100000000, got -5",
+            ),
+            (
+                "max_rate_limit_wait = 3601",
+                "max_rate_limit_wait must be a whole number of seconds between 1 and 3600, got 3601",
+            ),
+            (
+                "max_rate_limit_wait = 1.5",
+                "max_rate_limit_wait must be a whole number of seconds between 1 and 3600, got 1.5",
+            ),
+        ] {
+            write(d.path(), &format!("[profiles.p]\n{line}\n"));
+            assert_eq!(
+                err(resolve_with(Some("p"), &e)),
+                format!("config file {path}: profile \"p\": {said}"),
+                "{line}"
+            );
+        }
     }
 
     #[test]

@@ -461,7 +461,9 @@ async fn an_unreadable_file_is_skipped_and_reported_and_the_rest_of_its_page_loa
     );
     let said = bad[0].to_string();
     assert!(
-        said.starts_with("item 2 (fileId file000002) could not be read: invalid type"),
+        said.starts_with(
+            "item 2 (fileId file000002) could not be read: size: invalid type: string \"large\", expected u64"
+        ),
         "{said}"
     );
 }
@@ -502,4 +504,64 @@ async fn a_rate_limit_window_nobody_would_wait_fails_at_once() {
         "{err}"
     );
     assert!(err.contains("Too many requests"), "{err}");
+}
+
+/// `iktag ls --ids` with `config.toml` (in a temp dir) holding `profile`; exit status and
+/// stderr.
+async fn ls_with_profile(profile: &str) -> (std::process::ExitStatus, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), profile).unwrap();
+    let run = tokio::task::spawn_blocking(move || {
+        let out = Command::new(env!("CARGO_BIN_EXE_iktag"))
+            .args(["ls", "--ids"])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", dir.path())
+            .env("IKTAG_CONFIG_DIR", dir.path())
+            .env("IKTAG_STATE_DIR", dir.path())
+            .env("IKTAG_PROFILE", "p")
+            .env("IMAGEKIT_PRIVATE_KEY", KEY)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    });
+    tokio::time::timeout(Duration::from_secs(30), run)
+        .await
+        .expect("iktag ls ends")
+        .unwrap()
+}
+
+/// A profile's `max_answer_mb` is the client's limit: with 1 MB, a listing page of about
+/// 1.6 MB fails as too large; the same page loads under the default 64 MB.
+#[tokio::test]
+async fn a_profiles_max_answer_mb_limits_the_answers_read() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let base = serve(listing(hits.clone(), |limit, skip| {
+        if skip > 0 {
+            return Vec::new();
+        }
+        (0..limit.min(800))
+            .map(|i| {
+                let mut f = file(i);
+                f["name"] = json!("n".repeat(2000));
+                f
+            })
+            .collect()
+    }))
+    .await;
+    let profile = format!("[profiles.p]\nbase_url = \"{base}\"\n");
+    let (status, stderr) = ls_with_profile(&profile).await;
+    assert!(status.success(), "{status}: {stderr}");
+
+    let (status, stderr) = ls_with_profile(&format!("{profile}max_answer_mb = 1\n")).await;
+    assert!(!status.success(), "{stderr}");
+    assert!(
+        stderr.contains("the server's answer passed 1 MB (the limit for one answer)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(KEY), "{stderr}");
 }

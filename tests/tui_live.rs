@@ -266,6 +266,7 @@ fn settings(name: &str, base: &str, read_only: bool) -> Settings {
         key: Secret::new(KEY),
         read_only,
         concurrency: 2,
+        limits: iktag::config::Limits::default(),
         config_path: "config.toml".into(),
         state_dir: "state".into(),
     }

@@ -122,10 +122,11 @@ fn decode_page(
             .and_then(serde_json::Value::as_str)
             .map(|id| crate::text::untrusted(id, 40));
         let folder = v.get("type").and_then(serde_json::Value::as_str) == Some("folder");
+        // The reason names the field that did not read (`size: invalid type: …`).
         let read = if folder {
-            serde_json::from_value(v).map(Asset::Folder)
+            serde_path_to_error::deserialize(v).map(Asset::Folder)
         } else {
-            serde_json::from_value(v).map(|f| Asset::File(Box::new(f)))
+            serde_path_to_error::deserialize(v).map(|f| Asset::File(Box::new(f)))
         };
         match read {
             Ok(a) => page.push(a),

@@ -10,7 +10,7 @@ use serde_json::json;
 use super::CliError;
 use super::targets::{Common, JobFlags};
 use super::waits::WaitLine;
-use crate::api::{Client, ClientOptions};
+use crate::api::Client;
 use crate::config::{self, Settings};
 use crate::jobs::lifecycle::{self, Guard, Prepared, RunSpec};
 use crate::jobs::policy::irreversible_question;
@@ -39,10 +39,7 @@ pub struct Ctx {
 
 pub fn context(common: &Common) -> Result<Ctx, CliError> {
     let settings = config::resolve(common.profile.as_deref())?;
-    let client = Client::new(ClientOptions::new(
-        settings.base_url.clone(),
-        settings.key.expose(),
-    ))?;
+    let client = Client::new(settings.client_options())?;
     let library = Library::new(
         settings.base_url.as_str(),
         settings.profile.as_deref(),

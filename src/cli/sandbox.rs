@@ -189,10 +189,11 @@ pub async fn demo(args: DemoArgs, common: super::targets::Common) -> Result<(), 
     // it is built, so the first rows show at once.
     let sandbox = crate::sandbox::Sandbox::start_filling(cfg.clone()).await?;
     let url = url::Url::parse(&sandbox.base_url()).map_err(|e| CliError::failed(e.to_string()))?;
-    let client =
-        crate::api::Client::new(crate::api::ClientOptions::new(url.clone(), cfg.key.clone()))
-            // The demo's own client failing is not the user's configuration: exit 1.
-            .map_err(|e| CliError::failed(e.to_string()))?;
+    // The demo has no profile: the default limits.
+    let options = crate::config::Limits::default().client_options(url.clone(), cfg.key.clone());
+    let client = crate::api::Client::new(options)
+        // The demo's own client failing is not the user's configuration: exit 1.
+        .map_err(|e| CliError::failed(e.to_string()))?;
     let opts = crate::tui::TuiOptions {
         demo: true,
         read_only: common.read_only,

@@ -1,9 +1,10 @@
 //! Where thumbnails may come from. A file's `thumbnail` URL is outside data: it is fetched
 //! without credentials, redirects stay on the same origin or go to https, and addresses in
 //! private, loopback or link-local ranges are refused unless the API itself is on one (the
-//! sandbox, or a proxy on the local network).
+//! sandbox, or a proxy on the local network). That holds for names too: the thumbnail
+//! client's resolver drops the private addresses a name resolves to (`localtest.me`).
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use url::{Host, Url};
@@ -81,8 +82,39 @@ impl Policy {
     }
 }
 
+/// Resolves thumbnail hosts, keeping only the addresses the policy allows: a name that
+/// resolves only to private addresses is an error before any connection. (Literal addresses
+/// are not resolved; [`Policy::check`] refuses those.)
+struct Resolver {
+    policy: Policy,
+}
+
+impl reqwest::dns::Resolve for Resolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let local_ok = self.policy.local_ok;
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let all: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let shown = crate::text::untrusted(&host, 80);
+            if all.is_empty() {
+                return Err(format!("thumbnail host {shown} has no addresses").into());
+            }
+            let kept: Vec<SocketAddr> = all
+                .into_iter()
+                .filter(|a| local_ok || !is_private_ip(a.ip()))
+                .collect();
+            if kept.is_empty() {
+                return Err(
+                    format!("thumbnail host {shown} resolves only to private addresses").into(),
+                );
+            }
+            Ok(Box::new(kept.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
 /// The client for thumbnails: no credentials, short timeouts, at most three redirects that
-/// [`Policy::redirect_ok`] allows.
+/// [`Policy::redirect_ok`] allows, and names resolved by [`Resolver`].
 pub fn client(policy: Policy) -> reqwest::Client {
     let redirects = reqwest::redirect::Policy::custom(move |attempt| {
         let first = attempt.previous().first().cloned();
@@ -98,6 +130,7 @@ pub fn client(policy: Policy) -> reqwest::Client {
         .timeout(Duration::from_secs(15))
         .connect_timeout(Duration::from_secs(5))
         .redirect(redirects)
+        .dns_resolver(Resolver { policy })
         .build()
         .unwrap_or_default()
 }
@@ -153,5 +186,46 @@ mod tests {
             &url("http://cdn.example.com/a.png")
         ));
         assert!(!p.redirect_ok(&from, &url("https://169.254.169.254/x")));
+    }
+
+    /// `localhost` stands for any name that resolves to a private address (`localtest.me`):
+    /// the client itself refuses it, before connecting, even when [`Policy::check`] is not
+    /// asked first; for the sandbox it is fetched.
+    #[tokio::test]
+    async fn names_that_resolve_to_private_addresses_are_refused_before_connecting() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counted = hits.clone();
+        let app = axum::Router::new().route(
+            "/x.jpg",
+            axum::routing::get(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async { "thumbnail" }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let thumb = format!("http://localhost:{port}/x.jpg");
+
+        let public = client(Policy::for_base(&url("https://api.imagekit.io")));
+        let e = public.get(&thumb).send().await.unwrap_err();
+        let mut said = e.to_string();
+        let mut cause: &dyn std::error::Error = &e;
+        while let Some(next) = cause.source() {
+            said = format!("{said}: {next}");
+            cause = next;
+        }
+        assert!(
+            said.contains("thumbnail host localhost resolves only to private addresses"),
+            "{said}"
+        );
+        assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing reached the server");
+
+        let sandbox = client(Policy::for_base(&url("http://127.0.0.1:4000")));
+        let body = sandbox.get(&thumb).send().await.unwrap().text().await;
+        assert_eq!(body.unwrap(), "thumbnail");
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
     }
 }

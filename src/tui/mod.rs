@@ -34,7 +34,7 @@ use self::error::{KeymapError, TuiError};
 use self::model::{State, update};
 use self::msg::{Action, Effect};
 use self::theme::Theme;
-use crate::api::{Client, ClientOptions, ListQuery};
+use crate::api::{Client, ListQuery};
 use crate::config::{self, ConfigError, Settings};
 use crate::jobs::lifecycle::{self, RunSpec};
 use crate::jobs::{CancelHandle, Library, Plan};
@@ -283,10 +283,7 @@ impl Runner {
                 return;
             }
         };
-        let client = match Client::new(ClientOptions::new(
-            settings.base_url.clone(),
-            settings.key.expose(),
-        )) {
+        let client = match Client::new(settings.client_options()) {
             Ok(c) => c,
             Err(e) => {
                 let _ = self.tx.send(Action::ProfileFailed(e.to_string()));

@@ -293,8 +293,14 @@ async fn fetch(media: &reqwest::Client, url: url::Url) -> Result<Vec<u8>, Previe
     Ok(body)
 }
 
+/// The error's deepest cause, which says most (`connection refused`, `thumbnail host
+/// … resolves only to private addresses`).
 fn short(e: &reqwest::Error) -> String {
-    crate::text::untrusted(&e.to_string(), 120)
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    crate::text::untrusted(&cause.to_string(), 160)
 }
 
 #[cfg(test)]
