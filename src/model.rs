@@ -110,8 +110,10 @@ fn map_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D:
     Ok(Option::<Map<String, Value>>::deserialize(d)?.unwrap_or_default())
 }
 
-/// `null` for a field iktag only shows (dimensions, size, URLs, mime, flags, version):
-/// unknown, kept as the type's empty value rather than failing the whole page.
+/// `null` for a field iktag only shows (URLs, version): unknown, kept as the type's empty
+/// value rather than failing the whole page. (Dimensions, size, mime and the `hasAlpha` /
+/// `isPrivateFile` flags are `Option`s instead: `null` or missing is `None`, shown `—`, and
+/// `None` is sent back as `null`.)
 fn default_if_null<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
     d: D,
 ) -> Result<T, D::Error> {
@@ -153,8 +155,8 @@ pub struct FileDetails {
     pub ai_tags: Vec<AiTag>,
     #[serde(default, deserialize_with = "default_if_null")]
     pub version_info: VersionInfo,
-    #[serde(default, deserialize_with = "default_if_null")]
-    pub is_private_file: bool,
+    #[serde(default)]
+    pub is_private_file: Option<bool>,
     #[serde(default = "yes", deserialize_with = "yes_if_null")]
     pub is_published: bool,
     #[serde(default)]
@@ -165,14 +167,14 @@ pub struct FileDetails {
     pub thumbnail: String,
     #[serde(default = "image", deserialize_with = "image_if_null")]
     pub file_type: String,
-    #[serde(default, deserialize_with = "default_if_null")]
-    pub mime: String,
-    #[serde(default, deserialize_with = "default_if_null")]
-    pub width: u32,
-    #[serde(default, deserialize_with = "default_if_null")]
-    pub height: u32,
-    #[serde(default, deserialize_with = "default_if_null")]
-    pub size: u64,
+    #[serde(default)]
+    pub mime: Option<String>,
+    #[serde(default)]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub height: Option<u32>,
+    #[serde(default)]
+    pub size: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bit_rate: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,8 +183,8 @@ pub struct FileDetails {
     pub audio_codec: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_codec: Option<String>,
-    #[serde(default, deserialize_with = "default_if_null")]
-    pub has_alpha: bool,
+    #[serde(default)]
+    pub has_alpha: Option<bool>,
     #[serde(default, deserialize_with = "map_if_null")]
     pub custom_metadata: Map<String, Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -435,8 +437,12 @@ pub enum CoordinatesError {
 }
 
 /// Parses `x,y,width,height` and checks the area lies inside a `width`×`height` image
-/// (0×0: unknown size, not checked). Returns the normalised form.
-pub fn parse_coordinates(text: &str, width: u32, height: u32) -> Result<String, CoordinatesError> {
+/// (an unknown or 0 dimension: not checked). Returns the normalised form.
+pub fn parse_coordinates(
+    text: &str,
+    width: Option<u32>,
+    height: Option<u32>,
+) -> Result<String, CoordinatesError> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     if parts.len() != 4 {
         return Err(CoordinatesError::Format);
@@ -449,6 +455,7 @@ pub fn parse_coordinates(text: &str, width: u32, height: u32) -> Result<String, 
     if w == 0 || h == 0 {
         return Err(CoordinatesError::Format);
     }
+    let (width, height) = (width.unwrap_or(0), height.unwrap_or(0));
     if width > 0
         && height > 0
         && (x.saturating_add(w) > u64::from(width) || y.saturating_add(h) > u64::from(height))
@@ -491,7 +498,7 @@ mod tests {
             v[field] = Value::Null;
             let f: FileDetails = serde_json::from_value(v.clone())
                 .unwrap_or_else(|e| panic!("{field}: null refused: {e}"));
-            assert_eq!((f.width, f.size, f.url.as_str()), (0, 0, ""), "{field}");
+            assert_eq!(f.url, "", "{field}");
             assert!(
                 f.is_published,
                 "{field}: unknown is published, as when left out"
@@ -503,6 +510,64 @@ mod tests {
                 "{field}"
             );
         }
+    }
+
+    /// Dimensions, size, mime and the two flags: `null` and a missing field are both unknown
+    /// (`None`, shown `—`), a real value is `Some`, and `None` goes back out as `null`.
+    #[test]
+    fn unknown_shown_fields_decode_to_none_and_real_values_to_some() {
+        let base = serde_json::json!({"fileId": "f1", "type": "file", "name": "a.jpg",
+            "filePath": "/a.jpg", "createdAt": "2020-01-01T00:00:00.000Z",
+            "updatedAt": "2020-01-01T00:00:00.000Z"});
+        let missing: FileDetails = serde_json::from_value(base.clone()).unwrap();
+        let mut nulls = base.clone();
+        let mut real = base;
+        for (field, value) in [
+            ("width", serde_json::json!(1200)),
+            ("height", serde_json::json!(800)),
+            ("size", serde_json::json!(0)),
+            ("mime", serde_json::json!("image/jpeg")),
+            ("hasAlpha", serde_json::json!(false)),
+            ("isPrivateFile", serde_json::json!(false)),
+        ] {
+            nulls[field] = Value::Null;
+            real[field] = value;
+        }
+        let nulls: FileDetails = serde_json::from_value(nulls).unwrap();
+        let real: FileDetails = serde_json::from_value(real).unwrap();
+        for (how, f) in [("missing", &missing), ("null", &nulls)] {
+            assert_eq!((f.width, f.height, f.size), (None, None, None), "{how}");
+            assert_eq!(f.mime, None, "{how}");
+            assert_eq!((f.has_alpha, f.is_private_file), (None, None), "{how}");
+            let v = serde_json::to_value(f).unwrap();
+            for field in [
+                "width",
+                "height",
+                "size",
+                "mime",
+                "hasAlpha",
+                "isPrivateFile",
+            ] {
+                assert_eq!(v[field], Value::Null, "{how}: {field} goes out as null");
+                assert!(v.as_object().unwrap().contains_key(field), "{how}: {field}");
+            }
+        }
+        // Zero and false are real values, not unknown.
+        assert_eq!(
+            (real.width, real.height, real.size),
+            (Some(1200), Some(800), Some(0))
+        );
+        assert_eq!(real.mime.as_deref(), Some("image/jpeg"));
+        assert_eq!(
+            (real.has_alpha, real.is_private_file),
+            (Some(false), Some(false))
+        );
+        let v = serde_json::to_value(&real).unwrap();
+        assert_eq!(
+            (&v["width"], &v["size"]),
+            (&serde_json::json!(1200), &serde_json::json!(0))
+        );
+        assert_eq!(v["hasAlpha"], serde_json::json!(false));
     }
 
     #[test]

@@ -81,6 +81,41 @@ pub fn count_irregular(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `1022.2 KB`.
+pub fn human_size(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    #[allow(clippy::cast_precision_loss)] // a display value, one decimal
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// How a value the server did not give (`null` or left out) is shown: one em dash.
+pub const UNKNOWN: &str = "—";
+
+/// A file size for people (`1.2 MB`), or `—` when unknown.
+pub fn size_text(n: Option<u64>) -> String {
+    n.map_or_else(|| UNKNOWN.to_owned(), human_size)
+}
+
+/// `1200×800`; an unknown side is `—` (`1200×—`), both unknown is a single `—`.
+pub fn dimensions_text(width: Option<u32>, height: Option<u32>) -> String {
+    let side = |v: Option<u32>| v.map_or_else(|| UNKNOWN.to_owned(), |v| v.to_string());
+    if width.is_none() && height.is_none() {
+        UNKNOWN.to_owned()
+    } else {
+        format!("{}×{}", side(width), side(height))
+    }
+}
+
 #[cfg(test)]
 mod count_tests {
     use super::*;
@@ -92,6 +127,16 @@ mod count_tests {
         assert_eq!(count(28, "change"), "28 changes");
         assert_eq!(count_irregular(1, "entry", "entries"), "1 entry");
         assert_eq!(count_irregular(3, "entry", "entries"), "3 entries");
+    }
+
+    #[test]
+    fn unknown_sizes_and_dimensions_are_a_dash() {
+        assert_eq!(size_text(None), "—");
+        assert_eq!(size_text(Some(0)), "0 B");
+        assert_eq!(size_text(Some(1536)), "1.5 KB");
+        assert_eq!(dimensions_text(None, None), "—");
+        assert_eq!(dimensions_text(Some(1200), None), "1200×—");
+        assert_eq!(dimensions_text(Some(1200), Some(800)), "1200×800");
     }
 }
 

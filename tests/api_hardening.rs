@@ -565,3 +565,76 @@ async fn a_profiles_max_answer_mb_limits_the_answers_read() {
     );
     assert!(!stderr.contains(KEY), "{stderr}");
 }
+
+/// `iktag ls` on `base` with `args`: its stdout.
+async fn iktag_ls(base: &str, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iktag"));
+    cmd.arg("ls")
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .env("IKTAG_CONFIG_DIR", dir.path())
+        .env("IKTAG_STATE_DIR", dir.path())
+        .env("IMAGE_KIT_BASE_URL", base)
+        .env("IMAGEKIT_PRIVATE_KEY", KEY)
+        .stdin(Stdio::null());
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .unwrap()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A file whose size and dimensions the server sends as `null` (or leaves out) lists with
+/// `—` for them, not `0 B` / `0×0`; `--json` sends them back as `null`.
+#[tokio::test]
+async fn iktag_ls_shows_unknown_size_and_dimensions_as_a_dash_and_json_null() {
+    let base = serve(listing(Arc::default(), |_limit, skip| {
+        if skip > 0 {
+            return Vec::new();
+        }
+        let mut unknown = file(1);
+        unknown["size"] = Value::Null;
+        unknown["width"] = Value::Null;
+        unknown["mime"] = Value::Null;
+        let mut known = file(2);
+        known["size"] = json!(2048);
+        known["width"] = json!(640);
+        known["height"] = json!(480);
+        vec![unknown, known]
+    }))
+    .await;
+    let text = iktag_ls(&base, &[]).await;
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("no {id} in {text}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(line("file000001")[1..4], ["—", "—", "/f1.jpg"], "{text}");
+    assert_eq!(
+        line("file000002")[1..5],
+        ["2.0", "KB", "640×480", "/f2.jpg"],
+        "{text}"
+    );
+    assert!(!text.contains("0 B") && !text.contains("0×0"), "{text}");
+
+    let json = iktag_ls(&base, &["--json"]).await;
+    let files: Vec<Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(files.len(), 2, "{json}");
+    for field in ["size", "width", "height", "mime"] {
+        assert_eq!(files[0].get(field), Some(&Value::Null), "{field}: {json}");
+    }
+    assert_eq!(
+        (&files[1]["size"], &files[1]["width"]),
+        (&json!(2048), &json!(640))
+    );
+}

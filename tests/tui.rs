@@ -301,7 +301,12 @@ fn sort_menu_range_and_invert() {
     update(&mut s, ch('s'));
     update(&mut s, ch('s'));
     assert_eq!(s.list.sort.key, SortKey::Size);
-    let sizes: Vec<u64> = s.list.view.iter().map(|&i| s.lib.files[i].size).collect();
+    let sizes: Vec<u64> = s
+        .list
+        .view
+        .iter()
+        .map(|&i| s.lib.files[i].size.unwrap())
+        .collect();
     assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
 
     // v marks, moving extends, v again selects the range.
@@ -349,7 +354,10 @@ fn server_search_results_and_a_400_inline() {
     update(&mut s, key(KeyCode::Backspace));
     typed(&mut s, "> 1mb");
     update(&mut s, key(KeyCode::Enter));
-    let hits: Vec<FileDetails> = files().into_iter().filter(|f| f.size > 1 << 20).collect();
+    let hits: Vec<FileDetails> = files()
+        .into_iter()
+        .filter(|f| f.size.is_some_and(|n| n > 1 << 20))
+        .collect();
     let n = hits.len();
     update(
         &mut s,

@@ -291,3 +291,55 @@ fn the_task_panel_shows_long_file_names_whole_when_there_is_room() {
         "{line}"
     );
 }
+
+/// The text of list row `y` up to the end of the right-aligned size column (header `size`).
+fn up_to_size(t: &Terminal<TestBackend>, y: u16) -> String {
+    let header = row_text(t, 2);
+    let end = header.find(" size").expect("a size column") + " size".len();
+    let end = header[..end].chars().count();
+    row_text(t, y).chars().take(end).collect()
+}
+
+/// A file whose size and dimensions the server did not give (`null`) shows `—` in the size
+/// column, never `0 B`; sorting by size puts it after every known size, in both directions.
+#[test]
+fn an_unknown_size_reads_a_dash_and_sorts_last() {
+    let mut files = common_screen::files();
+    let unknown = files[2].file_id.clone();
+    files[2].size = None;
+    files[2].width = None;
+    files[2].height = None;
+    let known = files[0].clone();
+    let mut s = State::new(true, false);
+    update(&mut s, Action::Page(files));
+    update(&mut s, Action::LoadDone);
+    let row_of = |s: &State, id: &str| {
+        let at = s
+            .list
+            .view
+            .iter()
+            .position(|&i| s.lib.files[i].file_id == id);
+        3 + u16::try_from(at.unwrap()).unwrap()
+    };
+    for (w, h) in SIZES {
+        let t = draw(&s, w, h);
+        let row = up_to_size(&t, row_of(&s, &unknown));
+        assert!(row.ends_with(" —"), "{w}x{h}: {row:?}\n{}", screen(&t));
+        let row = up_to_size(&t, row_of(&s, &known.file_id));
+        let shown = format!(" {}", iktag::text::size_text(known.size));
+        assert!(row.ends_with(&shown), "{w}x{h}: {row:?} for {shown:?}");
+        assert!(!screen(&t).contains("0 B"), "{w}x{h}:\n{}", screen(&t));
+    }
+    update(&mut s, ch('s'));
+    update(&mut s, ch('s'));
+    let first = s.list.sort.desc;
+    for desc in [first, !first] {
+        assert_eq!(s.list.sort.desc, desc, "the same key again reverses");
+        let last = s.list.view.last().map(|&i| s.lib.files[i].file_id.clone());
+        assert_eq!(last.as_deref(), Some(unknown.as_str()), "desc {desc}");
+        let t = draw(&s, 120, 40);
+        assert!(up_to_size(&t, row_of(&s, &unknown)).ends_with(" —"));
+        update(&mut s, ch('s'));
+        update(&mut s, ch('s'));
+    }
+}

@@ -8,7 +8,7 @@ use super::CliError;
 use super::run::context;
 use super::targets::Common;
 use crate::api::ListQuery;
-use crate::text::{count, untrusted};
+use crate::text::{count, dimensions_text, size_text, untrusted};
 
 /// The `sort` values of `GET /v1/files`.
 const SORTS: [&str; 14] = [
@@ -78,9 +78,12 @@ pub async fn ls(common: Common, args: LsArgs) -> Result<(), CliError> {
                 untrusted(&f.file_id, 64)
             } else {
                 let tags = f.tags.join(", ");
+                // Unknown (`null`) size or dimensions read `—`.
                 format!(
-                    "{}  {:<48}  {}",
+                    "{}  {:>9}  {:>11}  {:<48}  {}",
                     untrusted(&f.file_id, 64),
+                    size_text(f.size),
+                    dimensions_text(f.width, f.height),
                     fit(&f.file_path, 48),
                     fit(&tags, 60)
                 )

@@ -517,10 +517,9 @@ fn one(id: &str, outcome: Outcome) -> FileOutcome {
 /// Why an extension most likely failed on this file: `extensionStatus` says only `failed`,
 /// but the file's type tells the usual reason.
 fn extension_failure_reason(file: &crate::model::FileDetails) -> String {
-    let kind = if file.mime.is_empty() {
-        crate::text::untrusted(&file.file_type, 40)
-    } else {
-        crate::text::untrusted(&file.mime, 40)
+    let kind = match file.mime.as_deref() {
+        Some(mime) if !mime.is_empty() => crate::text::untrusted(mime, 40),
+        _ => crate::text::untrusted(&file.file_type, 40),
     };
     if file.file_type == "image" {
         format!("ImageKit could not process this image, {kind}; R retries")

@@ -104,7 +104,7 @@ pub fn preview(file: &FileDetails) -> Option<(Format, &'static [u8])> {
     if file.file_type != "image" {
         return None;
     }
-    let format = Format::for_mime(&file.mime)?;
+    let format = Format::for_mime(file.mime.as_deref()?)?;
     let hash = file
         .file_id
         .bytes()
@@ -535,7 +535,7 @@ mod tests {
     fn file(id: &str, mime: &str, file_type: &str) -> FileDetails {
         let mut f = seed::generate(1, 1).files.remove(0);
         f.file_id = id.to_owned();
-        f.mime = mime.to_owned();
+        f.mime = Some(mime.to_owned());
         f.file_type = file_type.to_owned();
         f.file_path = "/a b/Café.jpg".to_owned();
         f

@@ -133,9 +133,10 @@ pub struct Entry {
     other_name: Option<Box<str>>,
     pub tags: Tags,
     pub ai_tags: Vec<AiMark>,
-    pub size: u64,
-    pub width: u32,
-    pub height: u32,
+    /// `None`: unknown (`null` or left out by the server), shown `—`.
+    pub size: Option<u64>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub custom_coordinates: Option<Box<str>>,

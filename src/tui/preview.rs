@@ -242,10 +242,9 @@ async fn load_inner(
         .await
         .map_err(|e| PreviewError::Details(e.to_string()))?;
     if f.file_type != "image" {
-        let what = if f.mime.is_empty() {
-            f.file_type.clone()
-        } else {
-            f.mime.clone()
+        let what = match f.mime {
+            Some(mime) if !mime.is_empty() => mime,
+            _ => f.file_type.clone(),
         };
         return Err(PreviewError::NotAnImage(crate::text::untrusted(&what, 40)));
     }

@@ -253,9 +253,10 @@ impl Item<'_> {
         let num = |i: &Item<'_>| -> u64 {
             match i {
                 Item::File(f) => match key {
-                    SortKey::Height => u64::from(f.height),
-                    SortKey::Width => u64::from(f.width),
-                    SortKey::Size => f.size,
+                    // Sandbox files always carry real values; an unknown one sorts as 0.
+                    SortKey::Height => f.height.map_or(0, u64::from),
+                    SortKey::Width => f.width.map_or(0, u64::from),
+                    SortKey::Size => f.size.unwrap_or(0),
                     _ => 0,
                 },
                 Item::Folder(_) => 0,

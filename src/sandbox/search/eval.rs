@@ -26,12 +26,29 @@ impl Node {
         match self {
             Node::And(v) => v.iter().all(|n| n.eval(item, ctx)),
             Node::Or(v) => v.iter().any(|n| n.eval(item, ctx)),
-            Node::Cond(c) => c.pred.eval(item, ctx) != c.negate,
+            // An unknown value matches neither a condition nor its `NOT` form.
+            Node::Cond(c) => !c.pred.unknown_in(item) && c.pred.eval(item, ctx) != c.negate,
         }
     }
 }
 
 impl Pred {
+    /// Is the value this condition reads unknown (`null`) in `item`? (Sandbox files always
+    /// carry real values; a hand-built one may not.)
+    fn unknown_in(&self, item: Item<'_>) -> bool {
+        let Item::File(f) = item else {
+            return false;
+        };
+        match self {
+            Pred::Num(NumField::Size, _) => f.size.is_none(),
+            Pred::Num(NumField::Width, _) => f.width.is_none(),
+            Pred::Num(NumField::Height, _) => f.height.is_none(),
+            Pred::Flag(FlagField::Private, _) => f.is_private_file.is_none(),
+            Pred::Flag(FlagField::Transparency, _) => f.has_alpha.is_none(),
+            _ => false,
+        }
+    }
+
     fn eval(&self, item: Item<'_>, ctx: &EvalContext) -> bool {
         let now = ctx.now.millis();
         match (self, item) {
@@ -68,9 +85,13 @@ impl Pred {
                 // u64 → f64 is exact below 2^53 bytes (8 PiB).
                 #[allow(clippy::cast_precision_loss)]
                 let x = match which {
-                    NumField::Size => f.size as f64,
-                    NumField::Width => f64::from(f.width),
-                    NumField::Height => f64::from(f.height),
+                    NumField::Size => f.size.map(|n| n as f64),
+                    NumField::Width => f.width.map(f64::from),
+                    NumField::Height => f.height.map(f64::from),
+                };
+                // Unknown (`null`): no match (see `unknown_in`).
+                let Some(x) = x else {
+                    return false;
                 };
                 match p {
                     NumPred::OneOf(v) => v.contains(&x),
@@ -84,10 +105,11 @@ impl Pred {
             (Pred::Flag(which, want), Item::File(f)) => {
                 let have = match which {
                     FlagField::Private => f.is_private_file,
-                    FlagField::Published => f.is_published,
+                    FlagField::Published => Some(f.is_published),
                     FlagField::Transparency => f.has_alpha,
                 };
-                have == *want
+                // Unknown is neither true nor false (see `unknown_in`).
+                have == Some(*want)
             }
             (Pred::Meta(m), Item::File(f)) => {
                 let map = match m.source {

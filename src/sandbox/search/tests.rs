@@ -252,6 +252,17 @@ fn size_units_and_dimensions() {
     assert!(m(r#"width = "800""#, &f));
     assert!(m("width NOT = 801", &f));
     assert!(m("width > -1", &f));
+    // An unknown (`null`) size or dimension matches no comparison.
+    let u = file(json!({"size": null, "width": null}));
+    for q in [
+        "size > 0",
+        "size < 1mb",
+        "size = 0",
+        "width >= 0",
+        "width NOT = 801",
+    ] {
+        assert!(!m(q, &u), "{q}");
+    }
 }
 
 #[test]
@@ -267,11 +278,21 @@ fn format_and_flags() {
     assert!(m("private NOT = false", &f));
     assert!(m("published = TRUE", &f), "published defaults to true");
     assert!(m("transparency = true", &f));
-    let g = file(json!({"isPublished": false}));
+    let g = file(json!({"isPublished": false, "isPrivateFile": false, "hasAlpha": false}));
     assert!(m(
         "published = false AND private = false AND transparency = false",
         &g
     ));
+    // Unknown (`null` or left out) is neither true nor false.
+    let u = file(json!({"isPrivateFile": null}));
+    for q in [
+        "private = false",
+        "private = true",
+        "private NOT = true",
+        "transparency = false",
+    ] {
+        assert!(!m(q, &u), "{q}");
+    }
 }
 
 #[test]

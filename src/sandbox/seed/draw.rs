@@ -285,7 +285,7 @@ impl Draw {
                 .map(|t| (*t).to_owned())
                 .collect(),
             ai_tags: self.ai_tags.as_slice().iter().map(AiPick::tag).collect(),
-            is_private_file: self.private,
+            is_private_file: Some(self.private),
             is_published: self.published,
             custom_coordinates: self
                 .coordinates
@@ -293,10 +293,10 @@ impl Draw {
             url: String::new(),
             thumbnail: String::new(),
             file_type: if is_image { "image" } else { "non-image" }.to_owned(),
-            mime: mime.to_owned(),
-            width,
-            height,
-            size: self.size,
+            mime: Some(mime.to_owned()),
+            width: Some(width),
+            height: Some(height),
+            size: Some(self.size),
             bit_rate: self.video.as_ref().map(|v| v.bit_rate),
             duration: self.video.as_ref().map(|v| v.duration),
             audio_codec: self.video.as_ref().map(|_| "aac".to_owned()),
@@ -304,7 +304,7 @@ impl Draw {
                 .video
                 .as_ref()
                 .map(|v| ["h264", "vp9", "hevc"][v.codec].to_owned()),
-            has_alpha: self.alpha,
+            has_alpha: Some(self.alpha),
             custom_metadata: self
                 .custom
                 .as_ref()

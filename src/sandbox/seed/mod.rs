@@ -185,6 +185,17 @@ fn folders_from_spans<'a>(files: impl Iterator<Item = (&'a str, Timestamp)>) -> 
         .collect()
 }
 
+/// The sandbox serves real values, as `ImageKit` does: a seed file that leaves out (or nulls)
+/// dimensions, size, mime or a flag gets 0, `""` or `false`, as it always has.
+fn fill_unknown(file: &mut FileDetails) {
+    file.width.get_or_insert(0);
+    file.height.get_or_insert(0);
+    file.size.get_or_insert(0);
+    file.mime.get_or_insert_with(String::new);
+    file.has_alpha.get_or_insert(false);
+    file.is_private_file.get_or_insert(false);
+}
+
 /// Loads a JSON array in the `GET /v1/files` response shape (files, file versions and
 /// folders mixed). Missing ancestor folders are created; custom metadata field definitions
 /// are inferred from the values present.
@@ -227,11 +238,12 @@ pub fn from_list_json(json: &str) -> Result<Library, SeedError> {
             continue;
         }
         let id = id_of("fileId");
-        let file: FileDetails = serde_json::from_value(item).map_err(|e| SeedError::Entry {
+        let mut file: FileDetails = serde_json::from_value(item).map_err(|e| SeedError::Entry {
             index,
             id: id.clone(),
             message: e.to_string(),
         })?;
+        fill_unknown(&mut file);
         if file.file_id.trim().is_empty() {
             return Err(SeedError::Entry {
                 index,

@@ -100,8 +100,8 @@ fn generator_is_deterministic_and_realistic() {
         if let Some(c) = &f.custom_coordinates {
             let n: Vec<u32> = c.split(',').map(|x| x.parse().unwrap()).collect();
             assert!(
-                n[0] + n[2] <= f.width && n[1] + n[3] <= f.height,
-                "{c} inside {}x{}",
+                n[0] + n[2] <= f.width.unwrap() && n[1] + n[3] <= f.height.unwrap(),
+                "{c} inside {:?}x{:?}",
                 f.width,
                 f.height
             );

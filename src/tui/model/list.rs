@@ -241,6 +241,10 @@ fn sort_view(view: &mut Vec<usize>, lib: &Library, sort: Sort) {
     } else if sort.key != SortKey::Created || sort.desc {
         view.sort_by(|a, b| {
             let (fa, fb) = (&files[*a], &files[*b]);
+            // An unknown size (`null`) sorts after every known one, in both directions.
+            if sort.key == SortKey::Size && fa.size.is_none() != fb.size.is_none() {
+                return fa.size.is_none().cmp(&fb.size.is_none());
+            }
             let o = match sort.key {
                 SortKey::Created | SortKey::Name => fa.created_at.0.cmp(&fb.created_at.0),
                 SortKey::Updated => fa.updated_at.0.cmp(&fb.updated_at.0),

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Cell, Row, Table};
 
 use super::columns::{Col, SPACING, widths};
 use super::layout::Layout;
-use super::widgets::{block, human_size};
+use super::widgets::block;
 use crate::text::{elide_middle, elide_path, fit, on_screen, width};
 use crate::tui::model::State;
 use crate::tui::model::{ExtState, Pane};
@@ -79,7 +79,7 @@ pub fn render(f: &mut Frame, s: &State, t: Theme, layout: &Layout) {
                 folder: on_screen(file.folder()),
                 tags: on_screen(&file.tags.joined()).into_owned(),
                 ai: on_screen(&ai).into_owned(),
-                size: human_size(file.size),
+                size: crate::text::size_text(file.size),
                 updated: file.updated_at.0.format("%Y-%m-%d").to_string(),
             }
         })

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+pub use crate::text::human_size;
 use crate::text::{fit, width};
 use crate::tui::theme::Theme;
 
@@ -80,23 +81,6 @@ pub fn dialog(f: &mut Frame, t: Theme, r: Rect, title: String, lines: Vec<Line>)
             .block(block(t, title, true)),
         r,
     );
-}
-
-/// `1022.2 KB`.
-pub fn human_size(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    #[allow(clippy::cast_precision_loss)] // a display value, one decimal
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
 }
 
 /// `42s`, `3m05s`, `1h02m`.
