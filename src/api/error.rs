@@ -39,7 +39,7 @@ pub enum ApiError {
         retry_after: Duration,
     },
     #[error(
-        "ImageKit is rate limiting this account (429) and asks to wait {}, more than the {} iktag waits for one window: try again later, or with a lower --concurrency ({message})",
+        "ImageKit is rate limiting this account (429) and asks to wait {}, more than the {} iktag waits for one window (a profile's `max_rate_limit_wait`): try again later, or with a lower --concurrency ({message})",
         crate::api::request::human_wait(*wait),
         crate::api::request::human_wait(*max)
     )]
@@ -61,7 +61,7 @@ pub enum ApiError {
     /// The answer's body passed [`ClientOptions::max_body`](super::ClientOptions); it was
     /// not read further.
     #[error(
-        "the server's answer passed {} MB (the limit for one answer) at {host}; no ImageKit answer is that large, so check the base URL ({base}) and any proxy in between",
+        "the server's answer passed {} MB (the limit for one answer) at {host}; no ImageKit answer is that large, so check the base URL ({base}) and any proxy in between (a profile's `max_answer_mb` raises the limit)",
         limit / (1024 * 1024)
     )]
     TooLarge {
@@ -90,7 +90,7 @@ pub enum ApiError {
     /// Stopped (Ctrl-C, a cancelled job) before the call was sent, or while it waited to
     /// send it again.
     #[error("{}", if *sent {
-        "cancelled while waiting to send it again: an earlier attempt may have reached the server, so this file may have changed (`iktag jobs resume` checks and finishes it)"
+        "cancelled while waiting to send it again: an earlier attempt may have reached the server, so this file may have changed (`iktag jobs retry ID` sends it again)"
     } else {
         "cancelled before it was sent"
     })]

@@ -215,6 +215,12 @@ impl UpdateRequest {
 }
 
 /// Is this host a loopback address (`127.0.0.0/8`, `::1`, `localhost`)?
+/// May the API client follow a redirect to `to`? Only within the configured origin:
+/// scheme, host and port (so never to another host, another port, or https → http).
+fn may_follow(origin: &url::Origin, to: &url::Url) -> bool {
+    to.origin() == *origin
+}
+
 pub fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -243,7 +249,7 @@ impl Client {
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() >= 5 {
                 attempt.error("more than 5 redirects")
-            } else if attempt.url().origin() == origin {
+            } else if may_follow(&origin, attempt.url()) {
                 attempt.follow()
             } else {
                 attempt.stop()
@@ -476,6 +482,28 @@ fn outcome(succeeded: Vec<String>, errors: Vec<FileError>, reply: &Reply) -> Bul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirects_are_followed_only_within_the_origin() {
+        let base = url::Url::parse("https://api.imagekit.io/").unwrap();
+        let origin = base.origin();
+        let to = |u: &str| may_follow(&origin, &url::Url::parse(u).unwrap());
+        assert!(to("https://api.imagekit.io/v1/files?skip=0"));
+        assert!(
+            to("https://api.imagekit.io:443/v1/files"),
+            "the default port is the same"
+        );
+        assert!(
+            !to("http://api.imagekit.io/v1/files"),
+            "https never becomes http"
+        );
+        assert!(!to("https://api.imagekit.io:8443/v1/files"), "another port");
+        assert!(!to("https://evil.example/v1/files"), "another host");
+        assert!(
+            !to("https://upload.imagekit.io/v1/files"),
+            "another host of ImageKit"
+        );
+    }
 
     #[test]
     fn plain_http_only_for_loopback() {

@@ -246,7 +246,7 @@ impl Pager {
         let cap = self.client.opts.max_listing;
         if self.fetched + sent > cap {
             return Err(ApiError::Paging(format!(
-                "the listing passed {cap} files (the cap for one listing) and the server was still sending more; narrow it with a search or a path, or check the base URL ({base}) and any proxy in between"
+                "the listing passed {cap} files (the cap for one listing) and the server was still sending more; narrow it with a search or a path, or check the base URL ({base}) and any proxy in between (a profile's `max_listing` raises the cap)"
             )));
         }
         Ok(())
