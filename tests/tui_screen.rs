@@ -343,3 +343,22 @@ fn an_unknown_size_reads_a_dash_and_sorts_last() {
         update(&mut s, ch('s'));
     }
 }
+
+#[test]
+fn a_long_wait_shows_on_the_job_line_and_leaves_when_it_ends() {
+    let mut s = demo(20);
+    let wait = "ImageKit is rate limiting this account (429): the next call goes out in 45 s";
+    update(&mut s, Action::Waiting(Some(wait.into())));
+    for (w, h) in SIZES {
+        let t = draw(&s, w, h);
+        let line = row_text(&t, h - 2);
+        // The hourglass is two cells wide: the second is blank in the row's text.
+        assert!(
+            line.starts_with('⏳') && line.contains(wait),
+            "{w}x{h}: {line}"
+        );
+    }
+    update(&mut s, Action::Waiting(None));
+    let t = draw(&s, 120, 40);
+    assert!(!screen(&t).contains('⏳'), "{}", screen(&t));
+}
