@@ -8,7 +8,7 @@ use super::CliError;
 use super::run::context;
 use super::targets::Common;
 use crate::api::ListQuery;
-use crate::text::{count, dimensions_text, size_text, untrusted};
+use crate::text::{self, count, dimensions_text, size_text, untrusted};
 
 /// The `sort` values of `GET /v1/files`.
 const SORTS: [&str; 14] = [
@@ -62,9 +62,11 @@ pub async fn ls(common: Common, args: LsArgs) -> Result<(), CliError> {
         ..Default::default()
     });
     let mut out = std::io::stdout().lock();
-    // Cut long paths and tags to fit a terminal; a pipe gets them whole (still escaped).
-    let terminal = out.is_terminal();
-    let fit = |s: &str, width: usize| untrusted(s, if terminal { width } else { s.len() });
+    // Cut long paths and tags to fit a terminal's width; a pipe gets them whole (escaped).
+    let cells = out.is_terminal().then(|| {
+        let cols = ratatui::crossterm::terminal::size().map_or(100, |(c, _)| usize::from(c));
+        cell_widths(cols)
+    });
     let mut n = 0usize;
     while let Some(page) = pager.next_page().await? {
         for asset in page {
@@ -77,15 +79,21 @@ pub async fn ls(common: Common, args: LsArgs) -> Result<(), CliError> {
             } else if args.ids {
                 untrusted(&f.file_id, 64)
             } else {
-                let tags = f.tags.join(", ");
+                let path = untrusted(&f.file_path, 1000);
+                let tags = untrusted(&f.tags.join(", "), 4000);
+                let (path, tags) = match cells {
+                    Some((p, t)) => (
+                        text::pad(&text::elide_path(&path, p), p),
+                        text::fit(&tags, t).into_owned(),
+                    ),
+                    None => (path, tags),
+                };
                 // Unknown (`null`) size or dimensions read `—`.
                 format!(
-                    "{}  {:>9}  {:>11}  {:<48}  {}",
+                    "{}  {:>9}  {:>11}  {path}  {tags}",
                     untrusted(&f.file_id, 64),
                     size_text(f.size),
                     dimensions_text(f.width, f.height),
-                    fit(&f.file_path, 48),
-                    fit(&tags, 60)
                 )
             };
             if writeln!(out, "{line}").is_err() {
@@ -113,5 +121,27 @@ pub async fn ls(common: Common, args: LsArgs) -> Result<(), CliError> {
                 "were"
             }
         )))
+    }
+}
+
+/// The widths of the path and tags cells of a line on a terminal `cols` wide: what the id
+/// (24), size (9) and dimensions (11) leave, three fifths to the path (12 to 60 cells), the
+/// rest to the tags; one column spare so a full line never wraps.
+fn cell_widths(cols: usize) -> (usize, usize) {
+    let rest = cols.saturating_sub(24 + 9 + 11 + 4 * 2 + 1);
+    let path = (rest * 3 / 5).clamp(12, 60);
+    (path, rest.saturating_sub(path))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_line_fits_the_terminal() {
+        for cols in [80usize, 120, 200] {
+            let (p, t) = super::cell_widths(cols);
+            assert_eq!(24 + 9 + 11 + 8 + p + t, cols - 1, "{cols}");
+        }
+        assert_eq!(super::cell_widths(80), (16, 11));
+        assert_eq!(super::cell_widths(200), (60, 87));
     }
 }
