@@ -114,7 +114,9 @@ impl InjectedCounts {
             Injected::RateLimited { .. } => self.rate_limited += 1,
             Injected::ServerError => self.server_errors += 1,
             Injected::WriteFailure => self.write_failures += 1,
-            Injected::FailedFiles(ids) => self.failed_files += u64::try_from(ids.len()).unwrap_or(u64::MAX),
+            Injected::FailedFiles(ids) => {
+                self.failed_files += u64::try_from(ids.len()).unwrap_or(u64::MAX)
+            }
             Injected::Reset => self.resets += 1,
             Injected::LostAnswer => self.lost_answers += 1,
         }

@@ -132,7 +132,11 @@ impl RequestLog {
 
     /// The most recent answered requests, oldest first.
     pub fn recent(&self) -> Vec<LoggedRequest> {
-        self.lock().recent.iter().map(|d| d.request.clone()).collect()
+        self.lock()
+            .recent
+            .iter()
+            .map(|d| d.request.clone())
+            .collect()
     }
 
     /// The total and the recent requests, read together.
