@@ -188,7 +188,12 @@ async fn server_errors_are_retried_until_every_file_succeeds() {
         .iter()
         .filter(|o| o.outcome != Outcome::Succeeded)
         .collect();
-    assert!(failed.is_empty(), "every file succeeded: {failed:?}");
+    assert!(
+        failed.is_empty(),
+        "every file succeeded, not {}: {:?}",
+        failed.len(),
+        failed.first()
+    );
     assert_eq!(files_with_tag(&c, "retried").await.len(), ids.len());
     let calls = log
         .iter()
@@ -209,12 +214,16 @@ async fn server_errors_are_retried_until_every_file_succeeds() {
 
 /// Under the sandbox's limit (N requests per one-second window) a job takes at least the
 /// windows its calls need, and once a 429 has closed the window no request reaches the
-/// server before it opens again, but the ones already in flight (at most one per other
-/// slot of the job).
+/// server before it opens again, but the ones already in flight when the 429 came back
+/// (at most one per other slot of the job, arriving right after it). A random latency
+/// spreads the calls over the window, so a client that comes back before the window
+/// reopens is seen doing so.
 #[tokio::test]
 async fn a_rate_limited_job_waits_out_each_closed_window() {
     const LIMIT: u64 = 4;
     const CONCURRENCY: usize = 3;
+    // How late after a 429's answer a request already sent may still arrive.
+    const IN_FLIGHT_US: u64 = 15_000;
     let h = Harness::generated(500, 5).await;
     let c = h.client();
     let ids = all_ids(&c).await;
@@ -229,31 +238,38 @@ async fn a_rate_limited_job_waits_out_each_closed_window() {
     assert_eq!(p.units.len(), 10);
     h.reset_requests().await;
     let started = std::time::Instant::now();
-    h.put_faults(json!({"rateLimit": LIMIT})).await;
+    h.put_faults(json!({"rateLimit": LIMIT, "latencyMs": [20, 120]}))
+        .await;
     let outcomes = jobs::run(&c, &p, CONCURRENCY, &CancelHandle::default(), None, None).await;
     let took = started.elapsed();
     let log = h.request_detail().await;
     h.put_faults(json!({})).await;
 
-    let answered = log.iter().filter(|r| r.request.status != 429).count() as u64;
-    let windows = answered.div_ceil(LIMIT);
+    // Each of the 10 calls needs a request the server lets through; windows open at least
+    // a second apart, the first one at the PUT.
+    let calls = p.units.len() as u64;
+    let windows = calls.div_ceil(LIMIT);
     assert!(
         took >= Duration::from_secs(windows - 1),
-        "{answered} requests at {LIMIT}/s need {windows} windows, the job took {took:?}"
+        "{calls} calls at {LIMIT}/s need {windows} windows, the job took {took:?}"
     );
     let limited: Vec<_> = log.iter().filter(|r| r.request.status == 429).collect();
     assert!(!limited.is_empty(), "the limit was met");
     for r in &limited {
         let answered_at = r.at_us + r.took_us;
         let reopens = r.at_us + r.reset_ms.expect("a 429 says when the window ends") * 1000;
-        let inside: Vec<u64> = log
+        let after: Vec<u64> = log
             .iter()
             .map(|o| o.at_us)
-            .filter(|at| (answered_at..reopens).contains(at) && *at > answered_at)
+            .filter(|at| *at > answered_at && *at < reopens)
             .collect();
+        let in_flight = after
+            .iter()
+            .filter(|at| **at <= answered_at + IN_FLIGHT_US)
+            .count();
         assert!(
-            inside.len() < CONCURRENCY,
-            "requests at {inside:?} µs reached the server inside the window a 429 closed \
+            in_flight < CONCURRENCY && in_flight == after.len(),
+            "requests at {after:?} µs reached the server inside the window a 429 closed \
              from {answered_at} to {reopens} µs"
         );
     }
