@@ -115,7 +115,7 @@ impl InjectedCounts {
             Injected::ServerError => self.server_errors += 1,
             Injected::WriteFailure => self.write_failures += 1,
             Injected::FailedFiles(ids) => {
-                self.failed_files += u64::try_from(ids.len()).unwrap_or(u64::MAX)
+                self.failed_files += u64::try_from(ids.len()).unwrap_or(u64::MAX);
             }
             Injected::Reset => self.resets += 1,
             Injected::LostAnswer => self.lost_answers += 1,
