@@ -460,3 +460,29 @@ async fn inject_rest(state: &Shared, cfg: &FaultConfig, req: Request, next: Next
     }
     next.run(req).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lose_answers_is_a_setting_and_counters_start_at_zero() {
+        let cfg: FaultConfig = serde_json::from_str(r#"{"loseAnswers": [1, 5]}"#).unwrap();
+        assert_eq!(cfg.lose_answers, [1, 5]);
+        let faults = Faults::new(cfg.clone());
+        let report = serde_json::to_value(faults.report()).unwrap();
+        assert_eq!(report["loseAnswers"], serde_json::json!([1, 5]));
+        assert_eq!(report["injected"]["lostAnswers"], 0);
+        let mut counts = InjectedCounts::default();
+        counts.add(&Injected::FailedFiles(vec!["a".into(), "b".into()]));
+        counts.add(&Injected::RateLimited { reset_ms: 3 });
+        assert_eq!((counts.failed_files, counts.rate_limited), (2, 1));
+        *lock(&faults.injected) = counts;
+        faults.set(cfg);
+        assert_eq!(
+            faults.report().injected,
+            InjectedCounts::default(),
+            "a PUT resets them"
+        );
+    }
+}

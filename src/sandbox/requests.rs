@@ -278,6 +278,37 @@ mod tests {
     }
 
     #[test]
+    fn the_detail_has_times_and_the_injected_fault() {
+        let log = RequestLog::new();
+        {
+            let mut p = log.begin("POST", "/v1/files/addTags");
+            p.entry.status = 429;
+            p.injected = Some(Injected::RateLimited { reset_ms: 640 });
+        }
+        {
+            let mut p = log.begin("POST", "/v1/files/addTags");
+            p.entry.status = 207;
+            p.injected = Some(Injected::FailedFiles(vec!["a".into(), "b".into()]));
+        }
+        drop(log.begin("GET", "/v1/files"));
+        let d = log.detail();
+        assert_eq!(d.total, 3);
+        assert_eq!(d.recent[0].fault.as_deref(), Some("rateLimited"));
+        assert_eq!(d.recent[0].reset_ms, Some(640));
+        assert_eq!(d.recent[1].failed_files, ["a", "b"]);
+        assert_eq!(
+            (d.recent[2].fault.as_ref(), d.recent[2].reset_ms),
+            (None, None)
+        );
+        assert!(d.recent[0].at_us <= d.recent[1].at_us && d.recent[1].at_us <= d.recent[2].at_us);
+        let json = serde_json::to_value(&d.recent[1]).unwrap();
+        assert_eq!(json["failedFiles"], serde_json::json!(["a", "b"]));
+        assert_eq!(json["status"], 207, "the logged fields are flattened in");
+        assert!(json.get("resetMs").is_none());
+        assert_eq!(log.recent()[1].status, 207, "the plain log is unchanged");
+    }
+
+    #[test]
     fn only_v1_paths_are_api() {
         assert!(is_api("/v1"));
         assert!(is_api("/v1/files"));
