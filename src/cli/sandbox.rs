@@ -82,6 +82,7 @@ impl FaultArgs {
             pending_rate: self.pending_rate,
             pending_ms: Some(self.pending_ms),
             rng_seed: self.rng_seed,
+            lose_answers: Vec::new(),
         }
     }
 }

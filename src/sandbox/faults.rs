@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -51,6 +52,83 @@ pub struct FaultConfig {
     /// Seed for the fault RNG; setting it restarts the random sequence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rng_seed: Option<u64>,
+    /// Lost answers at known places, whatever the RNG: the Nth `/v1` request after these
+    /// settings (1 = the first) is applied, then its connection dropped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lose_answers: Vec<u64>,
+}
+
+/// What the fault layer did to one request; attached to its response for the request
+/// log ([`super::requests`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Injected {
+    /// A 429 whose window ends this many milliseconds after the request was counted.
+    RateLimited { reset_ms: u64 },
+    /// A whole-request 500, 502 or 503 (`errorRate`).
+    ServerError,
+    /// A PATCH or DELETE failed with 500 (`failRate`).
+    WriteFailure,
+    /// A bulk call answered 207 with these files failed (`failRate`).
+    FailedFiles(Vec<String>),
+    /// The connection was dropped before the request was applied.
+    Reset,
+    /// The request was applied, then the connection dropped: the answer is lost.
+    LostAnswer,
+}
+
+impl Injected {
+    /// The name shown in the request log's `fault` field.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Injected::RateLimited { .. } => "rateLimited",
+            Injected::ServerError => "serverError",
+            Injected::WriteFailure => "writeFailure",
+            Injected::FailedFiles(_) => "failedFiles",
+            Injected::Reset => "reset",
+            Injected::LostAnswer => "lostAnswer",
+        }
+    }
+}
+
+/// How many faults were injected since the settings were last set (`GET /_sandbox/faults`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InjectedCounts {
+    /// 429 answers.
+    pub rate_limited: u64,
+    /// Whole-request 500 / 502 / 503 answers.
+    pub server_errors: u64,
+    /// PATCH / DELETE requests failed with 500 by `failRate`.
+    pub write_failures: u64,
+    /// Files failed inside answered 207s (a 207 whose answer was lost is not counted).
+    pub failed_files: u64,
+    /// Connections dropped before the request was applied.
+    pub resets: u64,
+    /// Connections dropped after the request was applied.
+    pub lost_answers: u64,
+}
+
+impl InjectedCounts {
+    fn add(&mut self, what: &Injected) {
+        match what {
+            Injected::RateLimited { .. } => self.rate_limited += 1,
+            Injected::ServerError => self.server_errors += 1,
+            Injected::WriteFailure => self.write_failures += 1,
+            Injected::FailedFiles(ids) => {
+                self.failed_files += u64::try_from(ids.len()).unwrap_or(u64::MAX);
+            }
+            Injected::Reset => self.resets += 1,
+            Injected::LostAnswer => self.lost_answers += 1,
+        }
+    }
+}
+
+/// The body of `GET /_sandbox/faults`: the settings and what they injected so far.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FaultsReport {
+    #[serde(flatten)]
+    pub config: FaultConfig,
+    pub injected: InjectedCounts,
 }
 
 impl FaultConfig {
@@ -130,6 +208,9 @@ pub struct Faults {
     config: Mutex<FaultConfig>,
     rng: Mutex<fastrand::Rng>,
     window: Mutex<Window>,
+    /// `/v1` requests that reached the fault layer since the settings were set.
+    seen: AtomicU64,
+    injected: Mutex<InjectedCounts>,
 }
 
 const INTERVAL: Duration = Duration::from_secs(1);
@@ -144,7 +225,24 @@ impl Faults {
                 start: Instant::now(),
                 count: 0,
             }),
+            seen: AtomicU64::new(0),
+            injected: Mutex::new(InjectedCounts::default()),
         }
+    }
+
+    /// The settings and the faults injected since they were set.
+    pub fn report(&self) -> FaultsReport {
+        FaultsReport {
+            config: self.config(),
+            injected: *lock(&self.injected),
+        }
+    }
+
+    /// Counts an injected fault and marks the response with it for the request log.
+    fn mark(&self, mut resp: Response, what: Injected) -> Response {
+        lock(&self.injected).add(&what);
+        resp.extensions_mut().insert(what);
+        resp
     }
 
     pub fn config(&self) -> FaultConfig {
@@ -158,6 +256,8 @@ impl Faults {
             count: 0,
         };
         *lock(&self.config) = config;
+        self.seen.store(0, Ordering::SeqCst);
+        *lock(&self.injected) = InjectedCounts::default();
     }
 
     /// Should this auto-tagging call answer `pending`? Returns the delay when it should.
@@ -260,12 +360,15 @@ pub async fn inject(State(state): State<Shared>, req: Request, next: Next) -> Re
         };
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
+    let nth = faults.seen.fetch_add(1, Ordering::SeqCst) + 1;
     // A dropped connection loses either the request or, as bad, the answer: half the
     // time the request is applied first, so clients must cope with replays.
-    let drop_after = if faults.chance(cfg.reset_rate) {
+    let drop_after = if cfg.lose_answers.contains(&nth) {
+        true
+    } else if faults.chance(cfg.reset_rate) {
         if lock(&faults.rng).bool() {
             tracing::debug!(path = %req.uri().path(), "fault: dropping the connection");
-            return dropped_connection();
+            return faults.mark(dropped_connection(), Injected::Reset);
         }
         true
     } else {
@@ -274,7 +377,10 @@ pub async fn inject(State(state): State<Shared>, req: Request, next: Next) -> Re
     let resp = inject_rest(&state, &cfg, req, next).await;
     if drop_after {
         tracing::debug!("fault: applied, then dropping the connection before the answer");
-        return dropped_connection();
+        return faults.mark(dropped_connection(), Injected::LostAnswer);
+    }
+    if let Some(what) = resp.extensions().get::<Injected>().cloned() {
+        lock(&faults.injected).add(&what);
     }
     resp
 }
@@ -296,6 +402,8 @@ async fn inject_rest(state: &Shared, cfg: &FaultConfig, req: Request, next: Next
             "X-RateLimit-Interval",
             HeaderValue::from(u64::try_from(INTERVAL.as_millis()).unwrap_or(u64::MAX)),
         );
+        r.extensions_mut()
+            .insert(Injected::RateLimited { reset_ms: reset });
         return r;
     }
     if faults.chance(cfg.error_rate) {
@@ -311,11 +419,15 @@ async fn inject_rest(state: &Shared, cfg: &FaultConfig, req: Request, next: Next
                 "Service temporarily unavailable. Please retry the request.",
             ),
         };
-        return e.into_response();
+        let mut r = e.into_response();
+        r.extensions_mut().insert(Injected::ServerError);
+        return r;
     }
     let path = req.uri().path().to_owned();
     if cfg.fail_rate > 0.0 && is_single_write(req.method(), &path) && faults.chance(cfg.fail_rate) {
-        return SandboxError::internal().into_response();
+        let mut r = SandboxError::internal().into_response();
+        r.extensions_mut().insert(Injected::WriteFailure);
+        return r;
     }
     if cfg.fail_rate > 0.0 && req.method() == Method::POST && is_bulk(&path) {
         let (parts, body) = req.into_parts();
@@ -335,9 +447,42 @@ async fn inject_rest(state: &Shared, cfg: &FaultConfig, req: Request, next: Next
             .into_iter()
             .filter(|_| faults.chance(cfg.fail_rate))
             .collect();
+        let mut planned: Vec<String> = failing.iter().cloned().collect();
+        planned.sort();
         let mut req = Request::from_parts(parts, Body::from(bytes));
         req.extensions_mut().insert(InjectedFailures(failing));
-        return next.run(req).await;
+        let mut resp = next.run(req).await;
+        // Only a 207 reports them; any other answer (a 404 for unknown ids) applied nothing.
+        if resp.status() == StatusCode::MULTI_STATUS && !planned.is_empty() {
+            resp.extensions_mut().insert(Injected::FailedFiles(planned));
+        }
+        return resp;
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lose_answers_is_a_setting_and_counters_start_at_zero() {
+        let cfg: FaultConfig = serde_json::from_str(r#"{"loseAnswers": [1, 5]}"#).unwrap();
+        assert_eq!(cfg.lose_answers, [1, 5]);
+        let faults = Faults::new(cfg.clone());
+        let report = serde_json::to_value(faults.report()).unwrap();
+        assert_eq!(report["loseAnswers"], serde_json::json!([1, 5]));
+        assert_eq!(report["injected"]["lostAnswers"], 0);
+        let mut counts = InjectedCounts::default();
+        counts.add(&Injected::FailedFiles(vec!["a".into(), "b".into()]));
+        counts.add(&Injected::RateLimited { reset_ms: 3 });
+        assert_eq!((counts.failed_files, counts.rate_limited), (2, 1));
+        *lock(&faults.injected) = counts;
+        faults.set(cfg);
+        assert_eq!(
+            faults.report().injected,
+            InjectedCounts::default(),
+            "a PUT resets them"
+        );
+    }
 }

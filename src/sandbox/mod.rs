@@ -231,6 +231,7 @@ pub fn app(store: Store, key: String, faults: FaultConfig) -> (Router, Shared) {
             "/_sandbox/requests",
             get(get_requests).delete(delete_requests),
         )
+        .route("/_sandbox/requests/detail", get(get_request_detail))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_key,
@@ -265,8 +266,8 @@ async fn method_not_allowed() -> SandboxError {
     )
 }
 
-async fn get_faults(State(state): State<Shared>) -> Json<FaultConfig> {
-    Json(state.faults.config())
+async fn get_faults(State(state): State<Shared>) -> Json<faults::FaultsReport> {
+    Json(state.faults.report())
 }
 
 async fn put_faults(
@@ -287,6 +288,10 @@ async fn put_faults(
 
 async fn get_requests(State(state): State<Shared>) -> Json<RequestsReport> {
     Json(state.requests.report())
+}
+
+async fn get_request_detail(State(state): State<Shared>) -> Json<requests::DetailReport> {
+    Json(state.requests.detail())
 }
 
 async fn delete_requests(State(state): State<Shared>) -> StatusCode {
@@ -407,6 +412,11 @@ impl Sandbox {
     /// The last [`requests::RECENT`] `/v1` requests, oldest first.
     pub fn request_log(&self) -> Vec<LoggedRequest> {
         self.state.requests.recent()
+    }
+
+    /// [`request_log`](Self::request_log) with each request's times and injected fault.
+    pub fn request_detail(&self) -> Vec<requests::DetailedRequest> {
+        self.state.requests.detail().recent
     }
 
     /// Sets the request count back to 0 and empties the log.

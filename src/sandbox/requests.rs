@@ -4,10 +4,13 @@
 //! `/v1` and dropped connections all count. Admin (`/_sandbox/…`) and media (`/demo/…`)
 //! requests do not. Read and reset with `GET` / `DELETE /_sandbox/requests`, or in-process
 //! with [`Sandbox::requests`](super::Sandbox::requests) and
-//! [`Sandbox::request_log`](super::Sandbox::request_log).
+//! [`Sandbox::request_log`](super::Sandbox::request_log). `GET /_sandbox/requests/detail`
+//! ([`Sandbox::request_detail`](super::Sandbox::request_detail)) adds when each request
+//! arrived, how long its answer took and which fault, if any, was injected into it.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -15,7 +18,7 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::Shared;
-use super::faults::DroppedConnection;
+use super::faults::{DroppedConnection, Injected};
 
 /// How many requests the log keeps; older ones are forgotten (the total still counts them).
 pub const RECENT: usize = 1000;
@@ -40,24 +43,79 @@ pub struct RequestsReport {
     pub recent: Vec<LoggedRequest>,
 }
 
+/// One `/v1` request with its times and the fault injected into it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DetailedRequest {
+    #[serde(flatten)]
+    pub request: LoggedRequest,
+    /// When it arrived, in microseconds since the log was started or reset.
+    pub at_us: u64,
+    /// How long until it was answered (or dropped), in microseconds.
+    pub took_us: u64,
+    /// The fault injected: `rateLimited`, `serverError`, `writeFailure`, `failedFiles`,
+    /// `reset` (dropped before it was applied) or `lostAnswer` (applied, then dropped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
+    /// A 429's `X-RateLimit-Reset`: the window ends this many ms after `atUs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_ms: Option<u64>,
+    /// The files a 207 reported failed by `failRate`, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_files: Vec<String>,
+}
+
+/// The body of `GET /_sandbox/requests/detail`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetailReport {
+    pub total: u64,
+    pub recent: Vec<DetailedRequest>,
+}
+
 /// The live log.
-#[derive(Default)]
 pub struct RequestLog {
     inner: Mutex<Inner>,
 }
 
-#[derive(Default)]
+impl Default for RequestLog {
+    fn default() -> Self {
+        RequestLog {
+            inner: Mutex::new(Inner {
+                total: 0,
+                epoch: 0,
+                since: Instant::now(),
+                recent: VecDeque::new(),
+            }),
+        }
+    }
+}
+
 struct Inner {
     total: u64,
     /// Bumped by [`RequestLog::reset`], so a request that arrived before a reset does not
     /// land in the log after it.
     epoch: u64,
-    recent: VecDeque<LoggedRequest>,
+    /// Where `atUs` counts from: the start or the last reset.
+    since: Instant,
+    recent: VecDeque<DetailedRequest>,
+}
+
+fn micros(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
 impl RequestLog {
     pub fn new() -> RequestLog {
         RequestLog::default()
+    }
+
+    /// The recent requests with their times and faults, and the total.
+    pub fn detail(&self) -> DetailReport {
+        let inner = self.lock();
+        DetailReport {
+            total: inner.total,
+            recent: inner.recent.iter().cloned().collect(),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -74,7 +132,11 @@ impl RequestLog {
 
     /// The most recent answered requests, oldest first.
     pub fn recent(&self) -> Vec<LoggedRequest> {
-        self.lock().recent.iter().cloned().collect()
+        self.lock()
+            .recent
+            .iter()
+            .map(|d| d.request.clone())
+            .collect()
     }
 
     /// The total and the recent requests, read together.
@@ -82,7 +144,7 @@ impl RequestLog {
         let inner = self.lock();
         RequestsReport {
             total: inner.total,
-            recent: inner.recent.iter().cloned().collect(),
+            recent: inner.recent.iter().map(|d| d.request.clone()).collect(),
         }
     }
 
@@ -91,6 +153,7 @@ impl RequestLog {
         let mut inner = self.lock();
         inner.total = 0;
         inner.epoch += 1;
+        inner.since = Instant::now();
         inner.recent.clear();
     }
 
@@ -98,14 +161,18 @@ impl RequestLog {
     fn begin(&self, method: &str, path: &str) -> Pending<'_> {
         let mut inner = self.lock();
         inner.total += 1;
+        let arrived = Instant::now();
         Pending {
             log: self,
             epoch: inner.epoch,
+            arrived,
+            at_us: micros(arrived.saturating_duration_since(inner.since)),
             entry: LoggedRequest {
                 method: method.to_owned(),
                 path: path.to_owned(),
                 status: 0,
             },
+            injected: None,
         }
     }
 }
@@ -115,7 +182,10 @@ impl RequestLog {
 struct Pending<'a> {
     log: &'a RequestLog,
     epoch: u64,
+    arrived: Instant,
+    at_us: u64,
     entry: LoggedRequest,
+    injected: Option<Injected>,
 }
 
 impl Drop for Pending<'_> {
@@ -127,12 +197,26 @@ impl Drop for Pending<'_> {
         if inner.recent.len() == RECENT {
             inner.recent.pop_front();
         }
-        let entry = LoggedRequest {
+        let request = LoggedRequest {
             method: std::mem::take(&mut self.entry.method),
             path: std::mem::take(&mut self.entry.path),
             status: self.entry.status,
         };
-        inner.recent.push_back(entry);
+        let injected = self.injected.take();
+        inner.recent.push_back(DetailedRequest {
+            request,
+            at_us: self.at_us,
+            took_us: micros(self.arrived.elapsed()),
+            fault: injected.as_ref().map(|i| i.name().to_owned()),
+            reset_ms: match injected {
+                Some(Injected::RateLimited { reset_ms }) => Some(reset_ms),
+                _ => None,
+            },
+            failed_files: match injected {
+                Some(Injected::FailedFiles(ids)) => ids,
+                _ => Vec::new(),
+            },
+        });
     }
 }
 
@@ -153,6 +237,7 @@ pub async fn record(State(state): State<Shared>, req: Request, next: Next) -> Re
     if resp.extensions().get::<DroppedConnection>().is_none() {
         pending.entry.status = resp.status().as_u16();
     }
+    pending.injected = resp.extensions().get::<Injected>().cloned();
     resp
 }
 
@@ -190,6 +275,37 @@ mod tests {
         drop(log.begin("GET", "/v1/files"));
         assert_eq!(log.total(), 1);
         assert_eq!(log.recent()[0].status, 0, "never answered");
+    }
+
+    #[test]
+    fn the_detail_has_times_and_the_injected_fault() {
+        let log = RequestLog::new();
+        {
+            let mut p = log.begin("POST", "/v1/files/addTags");
+            p.entry.status = 429;
+            p.injected = Some(Injected::RateLimited { reset_ms: 640 });
+        }
+        {
+            let mut p = log.begin("POST", "/v1/files/addTags");
+            p.entry.status = 207;
+            p.injected = Some(Injected::FailedFiles(vec!["a".into(), "b".into()]));
+        }
+        drop(log.begin("GET", "/v1/files"));
+        let d = log.detail();
+        assert_eq!(d.total, 3);
+        assert_eq!(d.recent[0].fault.as_deref(), Some("rateLimited"));
+        assert_eq!(d.recent[0].reset_ms, Some(640));
+        assert_eq!(d.recent[1].failed_files, ["a", "b"]);
+        assert_eq!(
+            (d.recent[2].fault.as_ref(), d.recent[2].reset_ms),
+            (None, None)
+        );
+        assert!(d.recent[0].at_us <= d.recent[1].at_us && d.recent[1].at_us <= d.recent[2].at_us);
+        let json = serde_json::to_value(&d.recent[1]).unwrap();
+        assert_eq!(json["failedFiles"], serde_json::json!(["a", "b"]));
+        assert_eq!(json["status"], 207, "the logged fields are flattened in");
+        assert!(json.get("resetMs").is_none());
+        assert_eq!(log.recent()[1].status, 207, "the plain log is unchanged");
     }
 
     #[test]

@@ -274,3 +274,51 @@ pub fn lines(o: &Output) -> Vec<Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()
 }
+
+// ------------------------------------------------------------- what the sandbox injected
+
+impl Harness {
+    /// `GET /_sandbox/requests/detail`: the recent `/v1` requests with their times and faults.
+    pub async fn request_detail(&self) -> Vec<iktag::sandbox::requests::DetailedRequest> {
+        let r = self.get("/_sandbox/requests/detail").await;
+        assert_eq!(r.status, 200, "request detail: {}", r.body);
+        serde_json::from_value(r.body["recent"].clone()).expect("request detail shape")
+    }
+
+    /// The `injected` counters of `GET /_sandbox/faults` (since the last `PUT`).
+    pub async fn injected(&self) -> iktag::sandbox::faults::InjectedCounts {
+        let r = self.get("/_sandbox/faults").await;
+        assert_eq!(r.status, 200, "faults: {}", r.body);
+        serde_json::from_value(r.body["injected"].clone()).expect("injected counters")
+    }
+
+    /// Waits (up to 10 s) until the sandbox has answered every `/v1` request it received,
+    /// e.g. one a killed client left in flight; needs fewer than 1000 since the last reset.
+    pub async fn wait_until_answered(&self) {
+        eventually(
+            Duration::from_secs(10),
+            "every request answered",
+            || async {
+                let r = self.get("/_sandbox/requests").await.body;
+                r["total"].as_u64() == Some(r["recent"].as_array().map_or(0, Vec::len) as u64)
+            },
+        )
+        .await;
+    }
+}
+
+/// Polls `check` every 20 ms until it holds; panics naming `what` after `within`.
+pub async fn eventually<F, Fut>(within: Duration, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    while !check().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not within {within:?}: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
