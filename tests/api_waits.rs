@@ -405,3 +405,53 @@ async fn cancelling_a_job_waiting_on_a_429_ends_it_at_once_with_each_file_cancel
     assert_eq!(progress, 0, "cancelled files come once, in the final list");
     assert_eq!(hits.load(Ordering::SeqCst), 3, "no call after the cancel");
 }
+
+#[tokio::test]
+async fn a_429_pauses_every_call_of_the_client_not_just_the_one_it_answered() {
+    // The first call gets a 429 with a 1.5 s window; every later request is answered.
+    let arrivals = Arc::new(std::sync::Mutex::new(Vec::<Instant>::new()));
+    let seen = arrivals.clone();
+    let base = serve(Router::new().route(
+        "/v1/files/addTags",
+        post(move || async move {
+            let n = {
+                let mut a = seen.lock().unwrap();
+                a.push(Instant::now());
+                a.len()
+            };
+            if n == 1 {
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [("X-RateLimit-Reset", "1500")],
+                    axum::Json(json!({"message": "Too many requests"})),
+                )
+                    .into_response()
+            } else {
+                axum::Json(json!({"successfullyUpdatedFileIds": ["file000000"]})).into_response()
+            }
+        }),
+    ))
+    .await;
+    let c = client(&base, |_| {});
+    let first = {
+        let c = c.clone();
+        tokio::spawn(async move { c.add_tags(&ids(1), &["a".into()]).await })
+    };
+    until("the 429", || arrivals.lock().unwrap().len() == 1).await;
+    // Another call of the same client, after the window closed: it waits for it too.
+    let second = c.add_tags(&ids(1), &["b".into()]).await;
+    assert!(second.is_ok(), "{second:?}");
+    assert!(first.await.unwrap().is_ok());
+    let a = arrivals.lock().unwrap().clone();
+    assert_eq!(a.len(), 3, "the 429, then each call once");
+    let closed = a[0];
+    assert!(
+        a[1..]
+            .iter()
+            .all(|t| t.duration_since(closed) >= Duration::from_millis(1400)),
+        "a call went out inside the window: {:?}",
+        a.iter()
+            .map(|t| t.duration_since(closed))
+            .collect::<Vec<_>>()
+    );
+}
