@@ -4,7 +4,6 @@
 //! bounded.
 
 use std::pin::Pin;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
@@ -21,21 +20,15 @@ use serde_json::{Value, json};
 
 const KEY: &str = "private_hardening_key";
 
-/// Serves `router` on `127.0.0.1:0`; the base URL.
-async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}/")
-}
+#[path = "common/rogue.rs"]
+mod rogue;
+use rogue::{iktag_at, serve};
 
 fn client(base: &str, tune: impl FnOnce(&mut ClientOptions)) -> Client {
-    let mut o = ClientOptions::new(url::Url::parse(base).unwrap(), KEY);
-    o.base_backoff = Duration::from_millis(5);
-    o.max_backoff = Duration::from_millis(20);
-    o.request_timeout = Duration::from_secs(20);
-    tune(&mut o);
-    Client::new(o).unwrap()
+    rogue::client(base, KEY, |o| {
+        o.request_timeout = Duration::from_secs(20);
+        tune(o);
+    })
 }
 
 fn file(id: usize) -> Value {
@@ -380,16 +373,8 @@ async fn iktag_ls_against_a_server_that_ignores_skip_fails_quickly() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("stdout");
     let err_path = dir.path().join("stderr");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iktag"))
+    let mut child = iktag_at(Some(&base), KEY, dir.path())
         .args(["ls", "--ids"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir.path())
-        .env("IKTAG_CONFIG_DIR", dir.path())
-        .env("IKTAG_STATE_DIR", dir.path())
-        .env("IMAGE_KIT_BASE_URL", &base)
-        .env("IMAGEKIT_PRIVATE_KEY", KEY)
-        .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out_path).unwrap())
         .stderr(std::fs::File::create(&err_path).unwrap())
         .spawn()
@@ -512,16 +497,9 @@ async fn ls_with_profile(profile: &str) -> (std::process::ExitStatus, String) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.toml"), profile).unwrap();
     let run = tokio::task::spawn_blocking(move || {
-        let out = Command::new(env!("CARGO_BIN_EXE_iktag"))
+        let out = iktag_at(None, KEY, dir.path())
             .args(["ls", "--ids"])
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", dir.path())
-            .env("IKTAG_CONFIG_DIR", dir.path())
-            .env("IKTAG_STATE_DIR", dir.path())
             .env("IKTAG_PROFILE", "p")
-            .env("IMAGEKIT_PRIVATE_KEY", KEY)
-            .stdin(Stdio::null())
             .output()
             .unwrap();
         (
@@ -569,17 +547,8 @@ async fn a_profiles_max_answer_mb_limits_the_answers_read() {
 /// `iktag ls` on `base` with `args`: its stdout.
 async fn iktag_ls(base: &str, args: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iktag"));
-    cmd.arg("ls")
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir.path())
-        .env("IKTAG_CONFIG_DIR", dir.path())
-        .env("IKTAG_STATE_DIR", dir.path())
-        .env("IMAGE_KIT_BASE_URL", base)
-        .env("IMAGEKIT_PRIVATE_KEY", KEY)
-        .stdin(Stdio::null());
+    let mut cmd = iktag_at(Some(base), KEY, dir.path());
+    cmd.arg("ls").args(args);
     let out = tokio::task::spawn_blocking(move || cmd.output())
         .await
         .unwrap()

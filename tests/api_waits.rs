@@ -17,20 +17,30 @@ use serde_json::{Value, json};
 
 const KEY: &str = "private_waits_key";
 
-/// Serves `router` on `127.0.0.1:0`; the base URL.
-async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}/")
-}
+#[path = "common/rogue.rs"]
+mod rogue;
+use rogue::serve;
 
 fn client(base: &str, tune: impl FnOnce(&mut ClientOptions)) -> Client {
-    let mut o = ClientOptions::new(url::Url::parse(base).unwrap(), KEY);
-    o.base_backoff = Duration::from_millis(5);
-    o.max_backoff = Duration::from_millis(20);
-    tune(&mut o);
-    Client::new(o).unwrap()
+    rogue::client(base, KEY, tune)
+}
+
+/// `POST /v1/files/addTags` answered by `answer`; the requests it got.
+fn add_tags_route<F, Fut>(answer: F) -> (Router, Arc<AtomicUsize>)
+where
+    F: Fn() -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Response> + Send + 'static,
+{
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let route = Router::new().route(
+        "/v1/files/addTags",
+        post(move || {
+            h.fetch_add(1, Ordering::SeqCst);
+            answer()
+        }),
+    );
+    (route, hits)
 }
 
 /// A 429 asking for a minute (within the two minutes iktag waits out).
@@ -58,16 +68,8 @@ async fn until(what: &str, cond: impl Fn() -> bool) {
 
 #[tokio::test]
 async fn a_long_rate_limit_window_is_shown_and_a_stop_ends_it_at_once() {
-    let hits = Arc::new(AtomicUsize::new(0));
-    let h = hits.clone();
-    let base = serve(Router::new().route(
-        "/v1/files/addTags",
-        post(move || async move {
-            h.fetch_add(1, Ordering::SeqCst);
-            rate_limited()
-        }),
-    ))
-    .await;
+    let (route, hits) = add_tags_route(|| async { rate_limited() });
+    let base = serve(route).await;
     let stop = CancelHandle::default();
     let c = client(&base, |_| {}).stopped_by(&stop);
     let call = {
@@ -108,16 +110,9 @@ async fn a_long_rate_limit_window_is_shown_and_a_stop_ends_it_at_once() {
 
 #[tokio::test]
 async fn a_retry_backoff_is_shown_and_a_stop_ends_it_saying_the_first_attempt_may_have_applied() {
-    let hits = Arc::new(AtomicUsize::new(0));
-    let h = hits.clone();
-    let base = serve(Router::new().route(
-        "/v1/files/addTags",
-        post(move || async move {
-            h.fetch_add(1, Ordering::SeqCst);
-            (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response()
-        }),
-    ))
-    .await;
+    let (route, hits) =
+        add_tags_route(|| async { (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response() });
+    let base = serve(route).await;
     let stop = CancelHandle::default();
     let c = client(&base, |o| {
         o.base_backoff = Duration::from_secs(30);
@@ -225,17 +220,8 @@ async fn library_server(add_tags: Router) -> String {
 }
 
 fn iktag(base: &str, state: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_iktag"));
-    c.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", state)
-        .env("IKTAG_CONFIG_DIR", state)
-        .env("IKTAG_STATE_DIR", state)
-        .env("IMAGE_KIT_BASE_URL", base)
-        .env("IMAGEKIT_PRIVATE_KEY", KEY)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut c = rogue::iktag_at(Some(base), KEY, state);
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
     c
 }
 
@@ -269,16 +255,8 @@ async fn exits_within(mut child: std::process::Child, limit: Duration) -> std::p
 
 #[tokio::test]
 async fn ctrl_c_ends_a_rate_limit_wait_the_job_ends_cancelled_and_exits_3() {
-    let hits = Arc::new(AtomicUsize::new(0));
-    let h = hits.clone();
-    let base = library_server(Router::new().route(
-        "/v1/files/addTags",
-        post(move || async move {
-            h.fetch_add(1, Ordering::SeqCst);
-            rate_limited()
-        }),
-    ))
-    .await;
+    let (route, hits) = add_tags_route(|| async { rate_limited() });
+    let base = library_server(route).await;
     let state = tempfile::tempdir().unwrap();
     std::fs::write(state.path().join("ids.txt"), ids(3).join("\n")).unwrap();
     let child = iktag(&base, state.path())
@@ -321,18 +299,12 @@ async fn ctrl_c_ends_a_rate_limit_wait_the_job_ends_cancelled_and_exits_3() {
 
 #[tokio::test]
 async fn a_second_ctrl_c_quits_at_once_while_a_call_is_in_flight() {
-    let hits = Arc::new(AtomicUsize::new(0));
-    let h = hits.clone();
-    let base = library_server(Router::new().route(
-        "/v1/files/addTags",
-        post(move || async move {
-            h.fetch_add(1, Ordering::SeqCst);
-            // Never answers (within the test).
-            tokio::time::sleep(Duration::from_secs(60)).await;
-            StatusCode::OK
-        }),
-    ))
-    .await;
+    let (route, hits) = add_tags_route(|| async {
+        // Never answers (within the test).
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        StatusCode::OK.into_response()
+    });
+    let base = library_server(route).await;
     let state = tempfile::tempdir().unwrap();
     std::fs::write(state.path().join("ids.txt"), ids(3).join("\n")).unwrap();
     let child = iktag(&base, state.path())
@@ -355,16 +327,8 @@ async fn a_second_ctrl_c_quits_at_once_while_a_call_is_in_flight() {
 
 #[tokio::test]
 async fn cancelling_a_job_waiting_on_a_429_ends_it_at_once_with_each_file_cancelled_once() {
-    let hits = Arc::new(AtomicUsize::new(0));
-    let h = hits.clone();
-    let base = serve(Router::new().route(
-        "/v1/files/addTags",
-        post(move || async move {
-            h.fetch_add(1, Ordering::SeqCst);
-            rate_limited()
-        }),
-    ))
-    .await;
+    let (route, hits) = add_tags_route(|| async { rate_limited() });
+    let base = serve(route).await;
     let c = client(&base, |_| {});
     let op = iktag::jobs::Operation::AddTags {
         tags: vec!["new".into()],
