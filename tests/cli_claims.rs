@@ -121,8 +121,9 @@ async fn journal_jobs(h: &Harness, s: &Path, ids: &[String]) -> (String, String,
     );
     let failed = job_of(&out);
 
-    // Cancelled after its first call: four 50-file calls, one at a time, 300 ms each.
-    h.put_faults(json!({"latencyMs": [300, 300]})).await;
+    // Cancelled after its first call: four 50-file calls, one at a time, 400 ms each.
+    h.put_faults(json!({"latencyMs": [400, 400]})).await;
+    h.reset_requests().await;
     let mut c = cmd(
         h,
         s,
@@ -140,10 +141,17 @@ async fn journal_jobs(h: &Harness, s: &Path, ids: &[String]) -> (String, String,
     );
     c.stdout(Stdio::piped()).stderr(Stdio::null());
     let child = Guard(c.spawn().expect("iktag runs"));
+    // Watched in-process (an HTTP poll would wait out the latency too): the moment the
+    // first call is answered, the second has just started.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while tagged(h, "ro-resume").await.len() < 50 {
+    while !h
+        .sandbox
+        .request_log()
+        .iter()
+        .any(|r| r.method == "POST" && r.path == "/v1/files/addTags" && r.status == 200)
+    {
         assert!(Instant::now() < deadline, "the first call never landed");
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let pid = child.0.id().to_string();
     assert!(
