@@ -3,25 +3,41 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 const KEY: &str = "private_cli_test_key";
 
-struct Running {
-    child: Child,
-    base: String,
-    key_line: Option<String>,
+/// A child that is killed and reaped when the guard is dropped: created right after the
+/// spawn, so a failed assert never leaves a serving sandbox behind.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+struct Running {
+    child: Guard,
+    base: String,
+    /// The stdout lines after the base URL line, as they come.
+    rest: std::sync::mpsc::Receiver<String>,
+    /// Everything the sandbox wrote to stderr, once it has ended.
+    stderr: std::thread::JoinHandle<String>,
+}
+
+impl Running {
+    /// The line after the base URL (the generated key), within 5 s.
+    fn next_line(&self) -> String {
+        self.rest
+            .recv_timeout(Duration::from_secs(5))
+            .expect("a second line")
     }
 }
 
@@ -32,19 +48,30 @@ fn iktag() -> Command {
     c
 }
 
-/// Starts the binary and reads its ready lines from stdout.
+/// Starts the binary and reads its first ready line from stdout.
 fn start(args: &[&str], key: Option<&str>) -> Running {
     let mut cmd = iktag();
     cmd.arg("sandbox").args(args);
     if let Some(k) = key {
         cmd.env("IMAGEKIT_PRIVATE_KEY", k);
     }
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("binary starts");
-    let stdout = child.stdout.take().expect("stdout");
+    start_cmd(cmd)
+}
+
+fn start_cmd(mut cmd: Command) -> Running {
+    let mut child = Guard(
+        cmd.stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("binary starts"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
+    let mut stderr = child.0.stderr.take().expect("stderr");
+    let stderr = std::thread::spawn(move || {
+        let mut all = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut all);
+        all
+    });
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines() {
@@ -62,15 +89,68 @@ fn start(args: &[&str], key: Option<&str>) -> Running {
         .unwrap_or_else(|| panic!("first line is IMAGE_KIT_BASE_URL=…, got {first:?}"))
         .to_owned();
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-    let key_line = if key.is_none() {
-        Some(rx.recv_timeout(Duration::from_secs(5)).expect("key line"))
-    } else {
-        None
-    };
     Running {
         child,
         base,
-        key_line,
+        rest: rx,
+        stderr,
+    }
+}
+
+/// Runs a command that must end by itself: at most 30 s, then it is killed and the test
+/// fails (instead of hanging).
+trait Bounded {
+    fn output_within_30s(&mut self) -> Output;
+}
+
+impl Bounded for Command {
+    fn output_within_30s(&mut self) -> Output {
+        output_within(self, Duration::from_secs(30))
+    }
+}
+
+fn output_within(cmd: &mut Command, limit: Duration) -> Output {
+    let mut g = Guard(
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("binary starts"),
+    );
+    let drain = |r: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(
+        g.0.stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+    );
+    let err = drain(
+        g.0.stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+    );
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = g.0.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{cmd:?} did not end within {limit:?}; killed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
     }
 }
 
@@ -91,16 +171,24 @@ fn get(base: &str, path: &str) -> Value {
     r.json().expect("json")
 }
 
-fn terminate(mut r: Running) -> std::process::ExitStatus {
-    let pid = r.child.id().to_string();
+/// SIGTERM, then the exit status, stdout after the first line and stderr.
+fn terminate(r: Running) -> (std::process::ExitStatus, String, String) {
+    let Running {
+        mut child,
+        rest,
+        stderr,
+        ..
+    } = r;
+    let pid = child.0.id().to_string();
     let ok = Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .expect("kill");
     assert!(ok.success());
     for _ in 0..200 {
-        if let Some(status) = r.child.try_wait().expect("wait") {
-            return status;
+        if let Some(status) = child.0.try_wait().expect("wait") {
+            let out: Vec<String> = rest.iter().collect();
+            return (status, out.join("\n"), stderr.join().unwrap());
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -110,7 +198,7 @@ fn terminate(mut r: Running) -> std::process::ExitStatus {
 #[test]
 fn prints_base_url_and_generated_key_then_stops_cleanly_on_sigterm() {
     let r = start(&["--empty"], None);
-    let key_line = r.key_line.clone().expect("generated key is printed");
+    let key_line = r.next_line();
     let key = key_line
         .strip_prefix("IMAGEKIT_PRIVATE_KEY=")
         .expect("second line is IMAGEKIT_PRIVATE_KEY=…");
@@ -122,36 +210,51 @@ fn prints_base_url_and_generated_key_then_stops_cleanly_on_sigterm() {
         .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.text().unwrap(), "[]");
-    let status = terminate(r);
+    let (status, stdout_after, _) = terminate(r);
     assert!(status.success(), "clean exit on SIGTERM: {status:?}");
+    assert_eq!(stdout_after, "", "nothing on stdout after the two lines");
 }
 
 #[test]
 fn uses_the_key_from_the_environment_and_does_not_print_it() {
-    let r = start(&["--empty"], Some(KEY));
-    assert!(r.key_line.is_none());
+    // With every request logged (debug), a right and a wrong key sent: the key appears
+    // nowhere in what the sandbox writes, and stdout is the base URL line only.
+    let mut cmd = iktag();
+    cmd.args(["sandbox", "--empty"])
+        .env("IMAGEKIT_PRIVATE_KEY", KEY)
+        .env("IKTAG_LOG", "debug");
+    let r = start_cmd(cmd);
     assert_eq!(get(&r.base, "/v1/files"), json!([]));
+    let wrong = client()
+        .get(format!("{}/v1/files", r.base))
+        .basic_auth("private_wrong", None::<&str>)
+        .send()
+        .unwrap();
+    assert_eq!(wrong.status(), 403);
+    let (status, rest, err) = terminate(r);
+    assert!(status.success(), "{status:?}: {err}");
+    assert_eq!(rest, "", "no line after IMAGE_KIT_BASE_URL=…");
+    assert!(err.contains("GET"), "requests were logged: {err}");
+    assert!(!err.contains(KEY), "the key is in the log: {err}");
+    assert!(!err.contains("IMAGEKIT_PRIVATE_KEY="), "{err}");
 }
 
 #[test]
 fn refuses_non_loopback_addresses_and_bad_flags_with_exit_code_2() {
     let out = iktag()
         .args(["sandbox", "--listen", "0.0.0.0:0"])
-        .output()
-        .unwrap();
+        .output_within_30s();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--public"), "says how to allow it: {err}");
 
     let out = iktag()
         .args(["sandbox", "--fail-rate", "1.5"])
-        .output()
-        .unwrap();
+        .output_within_30s();
     assert_eq!(out.status.code(), Some(2));
     let out = iktag()
         .args(["sandbox", "--files", "3", "--empty"])
-        .output()
-        .unwrap();
+        .output_within_30s();
     assert_eq!(out.status.code(), Some(2), "seed sources are exclusive");
 }
 
@@ -163,8 +266,7 @@ fn a_bad_seed_file_is_a_clear_error() {
     let out = iktag()
         .args(["sandbox", "--seed"])
         .arg(&seed)
-        .output()
-        .unwrap();
+        .output_within_30s();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("listing.json"), "names the file: {err}");
@@ -192,7 +294,7 @@ fn data_survives_a_restart() {
         .send()
         .unwrap();
     assert_eq!(resp.status(), 204);
-    assert!(terminate(r).success());
+    assert!(terminate(r).0.success());
 
     // Restarting with a seed does not reseed an existing database.
     let r = start(
@@ -259,8 +361,8 @@ fn sigkill_during_bulk_calls_leaves_no_half_applied_call() {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    r.child.kill().expect("SIGKILL");
-    r.child.wait().unwrap();
+    r.child.0.kill().expect("SIGKILL");
+    r.child.0.wait().unwrap();
     stop.store(true, Ordering::Relaxed);
     for w in writers {
         w.join().unwrap();
@@ -320,8 +422,7 @@ fn a_bad_keymap_is_a_configuration_error_before_the_screen_is_touched() {
         .arg("demo")
         .env("IKTAG_CONFIG_DIR", dir.path())
         .env("IKTAG_STATE_DIR", dir.path())
-        .output()
-        .unwrap();
+        .output_within_30s();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
