@@ -161,6 +161,13 @@ async fn auto_tagging_shows_each_files_extension_status_as_it_comes_back() {
     assert!(!live.row_of("jacket-back").starts_with("│ ⧗"));
     assert!(!live.s.animating(), "nothing left to poll");
     // What the server has is what the list shows.
+    assert_jacket_back_aws_tags(&live).await;
+}
+
+/// The jacket's back photo has exactly its deterministic aws tags, on the server and in
+/// the list.
+async fn assert_jacket_back_aws_tags(live: &Live) {
+    let after = live.s.file(JACKET_BACK).unwrap();
     let server = live.h.details(JACKET_BACK).await;
     let aws: Vec<&str> = server["AITags"]
         .as_array()
