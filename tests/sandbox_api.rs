@@ -1126,10 +1126,18 @@ async fn request_log_counts_every_v1_request_and_nothing_else() {
 #[tokio::test]
 async fn request_log_counts_injected_faults_dropped_connections_and_unknown_v1_paths() {
     let h = Harness::start().await;
-    h.put_faults(json!({"errorRate": 1.0})).await;
+    assert_eq!(
+        h.put_faults(json!({"errorRate": 1.0})).await.status,
+        200,
+        "faults set"
+    );
     let failed = h.get("/v1/files").await.status;
     assert!((500..=503).contains(&failed), "{failed}");
-    h.put_faults(json!({"resetRate": 1.0})).await;
+    assert_eq!(
+        h.put_faults(json!({"resetRate": 1.0})).await.status,
+        200,
+        "faults set"
+    );
     let err = h
         .http
         .get(h.url("/v1/files"))
@@ -1138,7 +1146,7 @@ async fn request_log_counts_injected_faults_dropped_connections_and_unknown_v1_p
         .await
         .expect_err("the connection is dropped");
     assert!(!err.is_status(), "{err}");
-    h.put_faults(json!({})).await;
+    assert_eq!(h.put_faults(json!({})).await.status, 200, "faults set");
     assert_eq!(h.get("/v1/nope").await.status, 404);
     assert_eq!(h.sandbox.requests(), 3);
     assert_eq!(

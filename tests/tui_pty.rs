@@ -174,13 +174,19 @@ async fn badges_mark_exactly_the_files_the_server_failed() {
         )
         .await;
     assert_eq!(r.status, 200);
-    h.put_faults(json!({"failRate": 0.5, "rngSeed": 8})).await;
+    assert_eq!(
+        h.put_faults(json!({"failRate": 0.5, "rngSeed": 8}))
+            .await
+            .status,
+        200,
+        "faults set"
+    );
     let state = tempfile::tempdir().unwrap();
     let (base, dir) = (h.base.clone(), state.path().to_path_buf());
     let badged = tokio::task::spawn_blocking(move || remove_tag_everywhere(&base, &dir))
         .await
         .unwrap();
-    h.put_faults(json!({})).await;
+    assert_eq!(h.put_faults(json!({})).await.status, 200, "faults set");
 
     let r = h.get("/v1/files").await;
     let mut unchanged: Vec<String> = r
