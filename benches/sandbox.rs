@@ -1,5 +1,7 @@
 //! Sandbox speed over real loopback HTTP, with 100 000 generated files:
-//! listing a 1000-file page, a tag search, and a 50-id addTags (in memory and on disk);
+//! listing a 1000-file page (the first, and the last at skip=99000), tag searches (a common
+//! tag on the first and a deep page, a rare tag, no match), and a 50-id addTags (in memory
+//! and on disk);
 //! and seeding 100 000 generated files: the generator alone, then generated into a store
 //! in memory and on disk (what `iktag sandbox --files N` does before it is ready).
 //!
@@ -79,7 +81,10 @@ fn bench(c: &mut Criterion) {
     let first: Vec<Value> = serde_json::from_slice(&get(&http, &page)).expect("json");
     assert_eq!(first.len(), 1000);
 
-    // The most common tag of the generated library, so the search has real work to do.
+    // The most and the least common tag of the first page. A search stops once it has
+    // `skip + limit` matches, so a common tag on the first page scans only a sliver of the
+    // library: deep pages (the TUI's loader asks for 100 of them), a rare tag and a search
+    // matching nothing are the ones that scan it all.
     let mut counts = std::collections::HashMap::<String, usize>::new();
     for f in &first {
         for t in f["tags"].as_array().into_iter().flatten() {
@@ -88,24 +93,48 @@ fn bench(c: &mut Criterion) {
                 .or_default() += 1;
         }
     }
-    let tag = counts
-        .into_iter()
-        .max_by_key(|(_, n)| *n)
-        .map(|(t, _)| t)
+    let mut by_count: Vec<(String, usize)> = counts.into_iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let (tag, _) = by_count
+        .first()
+        .cloned()
         .expect("generated files have tags");
-    let query: String =
-        form_urlencoded::byte_serialize(format!(r#"tags IN ["{tag}", "no-such-tag"]"#).as_bytes())
-            .collect();
-    let search = format!("{}/v1/files?limit=1000&searchQuery={query}", s.base);
-    let rare_query: String =
-        form_urlencoded::byte_serialize(br#"tags IN ["no-such-tag"] AND size > "1mb""#).collect();
-    let rare = format!("{}/v1/files?limit=1000&searchQuery={rare_query}", s.base);
+    let (rare_tag, rare_n) = by_count.last().cloned().expect("generated files have tags");
+    let search_url = |q: &str, skip: usize| {
+        let q: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        format!("{}/v1/files?limit=1000&skip={skip}&searchQuery={q}", s.base)
+    };
+    let search = search_url(&format!(r#"tags IN ["{tag}", "no-such-tag"]"#), 0);
+    let search_deep = search_url(&format!(r#"tags IN ["{tag}", "no-such-tag"]"#), 99_000);
+    let rare_search = search_url(&format!(r#"tags IN ["{rare_tag}"]"#), 0);
+    let rare = search_url(r#"tags IN ["no-such-tag"] AND size > "1mb""#, 0);
+    let deep = format!("{}/v1/files?limit=1000&skip=99000", s.base);
+    let deep_page: Vec<Value> = serde_json::from_slice(&get(&http, &deep)).expect("json");
+    assert_eq!(deep_page.len(), 1000, "skip=99000 is the last full page");
+    let rare_hits: Vec<Value> = serde_json::from_slice(&get(&http, &rare_search)).expect("json");
+    assert!(!rare_hits.is_empty(), "{rare_tag} is on the first page");
+    eprintln!(
+        "common tag {tag:?}; rare tag {rare_tag:?}: {rare_n} on the first page, {} hits in all (limit 1000)",
+        rare_hits.len()
+    );
 
     let mut g = c.benchmark_group("sandbox_100k");
     g.sample_size(30);
     g.bench_function("list limit=1000", |b| b.iter(|| get(&http, &page)));
+    g.bench_function("list limit=1000 skip=99000", |b| {
+        b.iter(|| get(&http, &deep));
+    });
     g.bench_function(format!("search tags IN [{tag}] limit=1000"), |b| {
         b.iter(|| get(&http, &search));
+    });
+    g.bench_function(
+        format!("search tags IN [{tag}] limit=1000 skip=99000"),
+        |b| {
+            b.iter(|| get(&http, &search_deep));
+        },
+    );
+    g.bench_function("search a rare tag limit=1000", |b| {
+        b.iter(|| get(&http, &rare_search));
     });
     g.bench_function("search with no match (full scan)", |b| {
         b.iter(|| get(&http, &rare));

@@ -5,6 +5,9 @@
 //!   middle of the list. Target: under 2 ms per frame, flat in the number of files.
 //! - `filter_keystroke/100k`: with the filter prompt open, one keystroke that changes the
 //!   filter (`jacke` ↔ `jack`), so every iteration re-filters all files. Target: under 16 ms.
+//! - `refresh_rebuild/100k, filter on`: a `Refreshed` with one changed file while the filter
+//!   is on, which rebuilds the search text of all files and re-filters them (after every job,
+//!   read-back, refresh and delete); `100k, no filter` is the same without a filter.
 //!
 //! Files reach the state as the real loader delivers them: `Action::Page` with 1000 files.
 //! - `key_all_selected/100k`: all 100 000 files selected, the editor focused; one key (`j`/`k`)
@@ -117,12 +120,23 @@ fn synthetic_state(n: usize) -> State {
     s
 }
 
-/// Loads a generated (realistic) library in pages of 1000.
-fn generated_state(n: usize) -> State {
-    let mut s = new_state();
+/// A generated (realistic) library in the order the server lists it.
+fn generated_files(n: usize) -> Vec<FileDetails> {
     let mut files = iktag::sandbox::seed::generate(n, 42).files;
     // The server lists by creation time; the state keeps arrival order for that sort.
     files.sort_by_key(|f| f.created_at);
+    files
+}
+
+/// Loads a generated (realistic) library in pages of 1000.
+fn generated_state(n: usize) -> State {
+    state_of(generated_files(n))
+}
+
+/// Loads these files in pages of 1000.
+fn state_of(files: Vec<FileDetails>) -> State {
+    let n = files.len();
+    let mut s = new_state();
     let mut it = files.into_iter();
     loop {
         let page: Vec<FileDetails> = it.by_ref().take(PAGE).collect();
@@ -224,6 +238,57 @@ fn filter_keystroke(c: &mut Criterion) {
             black_box(update(&mut s, key(k)));
         });
     });
+    g.finish();
+}
+
+/// What follows every job's progress, read-back, refresh or delete: `Refreshed` with one
+/// changed file makes the filter's search text stale, and with a filter on, the list's
+/// rebuild builds it again over all 100 000 files before it re-filters them. Without a
+/// filter the text is not needed and not built.
+fn refresh_with_filter(c: &mut Criterion) {
+    let files = generated_files(100_000);
+    let changed = files[50_000].clone();
+    let mut filtered = state_of(files);
+    let mut unfiltered = filtered.clone();
+    update(&mut filtered, key(KeyCode::Char('/')));
+    typed(&mut filtered, "jack");
+    update(&mut filtered, key(KeyCode::Enter));
+    assert_eq!(filtered.list.filter, "jack");
+    assert!(filtered.top().is_none(), "the filter prompt is closed");
+    let shown = filtered.list.view.len();
+    assert!(
+        shown > 0 && shown < filtered.lib.files.len(),
+        "{shown} shown"
+    );
+
+    // Each iteration re-reads the file with a different tag list (alternately with and
+    // without `bench-refresh`), as a job's read-back does.
+    let versions: [FileDetails; 2] = {
+        let mut with = changed.clone();
+        with.tags.push("bench-refresh".into());
+        [with, changed]
+    };
+    let mut g = c.benchmark_group("refresh_rebuild");
+    g.sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(4));
+    for (name, s) in [
+        ("100k, filter on (search text rebuilt)", &mut filtered),
+        ("100k, no filter", &mut unfiltered),
+    ] {
+        let mut i = 0;
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || {
+                    i += 1;
+                    vec![versions[i % 2].clone()]
+                },
+                |page| black_box(update(s, Action::Refreshed(page))),
+                criterion::BatchSize::SmallInput,
+            );
+        });
+    }
+    assert_eq!(filtered.list.view.len(), shown, "the same files shown");
     g.finish();
 }
 
@@ -401,6 +466,7 @@ criterion_group!(
     benches,
     render,
     filter_keystroke,
+    refresh_with_filter,
     preview,
     key_all_selected,
     select_all,

@@ -9,11 +9,22 @@ use serde_json::{Value, json};
 
 const ALL: [&str; 6] = [JACKET_FRONT, JACKET_BACK, LOGO, LOOKBOOK, HIKER, AVATAR];
 
+/// Sets the sandbox's faults and checks it took them: a rejected setting must not leave a
+/// test running against a sandbox without faults.
+async fn faults(h: &Harness, cfg: Value) {
+    let r = h.put_faults(cfg.clone()).await;
+    assert!(
+        matches!(r.status, 200 | 204),
+        "PUT /_sandbox/faults {cfg}: {} {}",
+        r.status,
+        r.body
+    );
+}
+
 #[tokio::test]
 async fn fail_rate_gives_207_with_per_file_errors_and_applies_only_the_rest() {
     let h = Harness::start().await;
-    let r = h.put_faults(json!({"failRate": 0.5, "rngSeed": 7})).await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    faults(&h, json!({"failRate": 0.5, "rngSeed": 7})).await;
 
     let r = h
         .post(
@@ -30,7 +41,7 @@ async fn fail_rate_gives_207_with_per_file_errors_and_applies_only_the_rest() {
         r.body
     );
     assert_eq!(ok.len() + errors.len(), ALL.len());
-    h.put_faults(json!({})).await;
+    faults(&h, json!({})).await;
     for e in errors {
         let id = e["fileId"].as_str().unwrap();
         assert_eq!(e["error"], "Error in adding tags");
@@ -47,13 +58,14 @@ async fn fail_rate_gives_207_with_per_file_errors_and_applies_only_the_rest() {
     }
 
     // The same seed gives the same failures.
-    h.put_faults(json!({"failRate": 0.5, "rngSeed": 7})).await;
+    faults(&h, json!({"failRate": 0.5, "rngSeed": 7})).await;
     let again = h
         .post(
             "/v1/files/removeTags",
             json!({"fileIds": ALL, "tags": ["nothing"]}),
         )
         .await;
+    assert_eq!(again.status, 207, "{}", again.body);
     let failed_again: Vec<&Value> = again.body["errors"]
         .as_array()
         .unwrap()
@@ -67,7 +79,7 @@ async fn fail_rate_gives_207_with_per_file_errors_and_applies_only_the_rest() {
 #[tokio::test]
 async fn fail_rate_one_fails_every_file_in_bulk_delete_and_every_patch() {
     let h = Harness::start().await;
-    h.put_faults(json!({"failRate": 1.0})).await;
+    faults(&h, json!({"failRate": 1.0})).await;
     let r = h
         .post(
             "/v1/files/batch/deleteByFileIds",
@@ -96,7 +108,7 @@ async fn fail_rate_one_fails_every_file_in_bulk_delete_and_every_patch() {
         )
         .await;
     assert_eq!(r.status, 404);
-    h.put_faults(json!({})).await;
+    faults(&h, json!({})).await;
     assert_eq!(h.list_ids("").await.len(), 6, "nothing was deleted");
     assert_eq!(h.details(LOGO).await["tags"], Value::Null);
 }
@@ -104,7 +116,7 @@ async fn fail_rate_one_fails_every_file_in_bulk_delete_and_every_patch() {
 #[tokio::test]
 async fn error_rate_gives_5xx_json_and_admin_route_stays_reachable() {
     let h = Harness::start().await;
-    h.put_faults(json!({"errorRate": 1.0, "rngSeed": 3})).await;
+    faults(&h, json!({"errorRate": 1.0, "rngSeed": 3})).await;
     let mut seen = std::collections::BTreeSet::new();
     for _ in 0..20 {
         let r = h.get("/v1/files").await;
@@ -117,14 +129,14 @@ async fn error_rate_gives_5xx_json_and_admin_route_stays_reachable() {
     let r = h.get("/_sandbox/faults").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["errorRate"], 1.0);
-    h.put_faults(json!({})).await;
+    faults(&h, json!({})).await;
     assert_eq!(h.get("/v1/files").await.status, 200);
 }
 
 #[tokio::test]
 async fn rate_limit_answers_429_with_imagekit_headers() {
     let h = Harness::start().await;
-    h.put_faults(json!({"rateLimit": 3})).await;
+    faults(&h, json!({"rateLimit": 3})).await;
     let mut limited = None;
     for _ in 0..10 {
         let r = h.get("/v1/files?limit=1").await;
@@ -149,7 +161,7 @@ async fn rate_limit_answers_429_with_imagekit_headers() {
 #[tokio::test]
 async fn reset_rate_drops_the_connection_and_latency_delays() {
     let h = Harness::start().await;
-    h.put_faults(json!({"resetRate": 1.0})).await;
+    faults(&h, json!({"resetRate": 1.0})).await;
     let err = h
         .http
         .get(h.url("/v1/files"))
@@ -160,11 +172,20 @@ async fn reset_rate_drops_the_connection_and_latency_delays() {
         .map(|_| ())
         .expect_err("no response");
     assert!(
-        !err.is_status(),
-        "a transport error, not an HTTP status: {err}"
+        !err.is_status() && !err.is_connect(),
+        "a dropped connection, not an HTTP status nor a refused connection: {err}"
+    );
+    // The sandbox itself took the request and dropped it (status 0 in its log), so the
+    // error above is the fault, not a server that was never there.
+    let log = h.get("/_sandbox/requests").await;
+    assert_eq!(log.status, 200, "{}", log.body);
+    assert_eq!(log.body["total"], 1, "{}", log.body);
+    assert_eq!(
+        log.body["recent"],
+        json!([{"method": "GET", "path": "/v1/files", "status": 0}])
     );
 
-    h.put_faults(json!({"latencyMs": [150, 150]})).await;
+    faults(&h, json!({"latencyMs": [150, 150]})).await;
     let t = Instant::now();
     assert_eq!(h.get("/v1/files?limit=1").await.status, 200);
     assert!(t.elapsed() >= Duration::from_millis(150));
@@ -185,8 +206,15 @@ async fn fault_admin_route_validates_and_needs_the_key() {
 #[tokio::test]
 async fn a_bad_key_gets_403_whatever_faults_are_on() {
     let h = Harness::start().await;
-    h.put_faults(json!({"errorRate": 1.0, "rateLimit": 1}))
-        .await;
+    faults(&h, json!({"errorRate": 1.0, "rateLimit": 1})).await;
+    // The faults are on: the right key gets them.
+    let r = h.get("/v1/files").await;
+    assert!(
+        [429, 500, 502, 503].contains(&r.status),
+        "the right key meets the faults: {} {}",
+        r.status,
+        r.body["message"]
+    );
     for _ in 0..3 {
         let r = h
             .send(
@@ -195,8 +223,15 @@ async fn a_bad_key_gets_403_whatever_faults_are_on() {
                     .basic_auth("private_wrong", None::<&str>),
             )
             .await;
-        assert_eq!(r.status, 403, "auth is checked before faults");
+        assert_eq!(r.status, 403, "auth is checked before faults: {}", r.body);
         let r = h.send(h.http.get(h.url("/v1/files"))).await;
-        assert_eq!(r.status, 401);
+        assert_eq!(r.status, 401, "auth is checked before faults: {}", r.body);
     }
+    // And still are.
+    let r = h.get("/v1/files").await;
+    assert!(
+        [429, 500, 502, 503].contains(&r.status),
+        "the right key still meets the faults: {}",
+        r.status
+    );
 }

@@ -762,11 +762,19 @@ fn help_overlay_and_pastes() {
     assert!(update(&mut s, Action::Paste("D+-q".into())).is_empty());
     assert_eq!(s.top(), None);
     update(&mut s, ch('/'));
-    update(
+    // Its ESC, CR and LF are neither Esc nor Enter: the prompt stays open, nothing is
+    // started, nothing quits.
+    let effects = update(
         &mut s,
-        Action::Paste("jack\u{1b}et\r\nsecond\rline\n".into()),
+        Action::Paste("jack\u{1b}et\r\nsecond\rline\nq".into()),
     );
-    assert_eq!(s.list.filter, "jacket second line");
+    assert!(effects.is_empty(), "a paste starts nothing: {effects:?}");
+    assert!(
+        matches!(s.top(), Some(Modal::Prompt(p)) if p.text == "jacket second line q"),
+        "the prompt holds the paste: {:?}",
+        s.modals
+    );
+    assert_eq!(s.list.filter, "jacket second line q");
 }
 
 #[test]

@@ -93,6 +93,23 @@ impl Pty {
         }
     }
 
+    /// Waits (at most 30 s) until the screen no longer shows `what`: the key that closes
+    /// it has been read, so the next key cannot be taken with it (ESC + `q` = Alt+q).
+    fn wait_gone(&self, what: &str) {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if !s.contains(what) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "timed out waiting for {what:?} to go; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Waits (at most 15 s) for the process to end; true when it exited cleanly.
     fn wait_exit(&mut self) -> bool {
         let start = Instant::now();
@@ -108,6 +125,9 @@ impl Pty {
         }
     }
 }
+
+/// The server search prompt's title.
+const SEARCH_PROMPT: &str = "server search (searchQuery";
 
 /// Removes `pty-check` from every file through the screen; returns the names badged ✗.
 fn remove_tag_everywhere(base: &str, dir: &Path) -> Vec<String> {
@@ -129,10 +149,15 @@ fn remove_tag_everywhere(base: &str, dir: &Path) -> Vec<String> {
         .collect();
     // A server search the server rejects: its 400 text shows in the prompt.
     t.send(b":size >\r");
-    t.wait_for("Invalid search query");
+    let s2 = t.wait_for("Invalid search query");
+    assert!(
+        s2.contains(SEARCH_PROMPT),
+        "the prompt shows the error: {s2}"
+    );
     t.send(b"\x1b");
-    // A lone ESC followed at once by a key reads as Alt+key: let it arrive alone.
-    std::thread::sleep(Duration::from_millis(300));
+    // A lone ESC followed at once by a key reads as Alt+key: send `q` once the ESC has
+    // closed the prompt.
+    t.wait_gone(SEARCH_PROMPT);
     t.send(b"q");
     assert!(t.wait_exit(), "clean exit after q");
     badged
@@ -149,13 +174,19 @@ async fn badges_mark_exactly_the_files_the_server_failed() {
         )
         .await;
     assert_eq!(r.status, 200);
-    h.put_faults(json!({"failRate": 0.5, "rngSeed": 8})).await;
+    assert_eq!(
+        h.put_faults(json!({"failRate": 0.5, "rngSeed": 8}))
+            .await
+            .status,
+        200,
+        "faults set"
+    );
     let state = tempfile::tempdir().unwrap();
     let (base, dir) = (h.base.clone(), state.path().to_path_buf());
     let badged = tokio::task::spawn_blocking(move || remove_tag_everywhere(&base, &dir))
         .await
         .unwrap();
-    h.put_faults(json!({})).await;
+    assert_eq!(h.put_faults(json!({})).await.status, 200, "faults set");
 
     let r = h.get("/v1/files").await;
     let mut unchanged: Vec<String> = r
@@ -209,9 +240,9 @@ async fn remapped_dialog_keys_work_in_the_binary() {
         t.send(b"M");
         let merge_prompt = t.wait_for("rename / merge");
         t.send(b"\x1b");
-        std::thread::sleep(Duration::from_millis(300));
+        t.wait_gone("rename / merge");
         t.send(b"\x1b");
-        std::thread::sleep(Duration::from_millis(300));
+        t.wait_gone(" tag vocabulary · ");
         // Stage a tag, then quit: the confirmation takes Enter as yes.
         t.send(b"+");
         t.wait_for("add a tag to 1 file ");
