@@ -6,8 +6,9 @@
 //! - `filter_keystroke/100k`: with the filter prompt open, one keystroke that changes the
 //!   filter (`jacke` ↔ `jack`), so every iteration re-filters all files. Target: under 16 ms.
 //! - `refresh_rebuild/100k, filter on`: a `Refreshed` with one changed file while the filter
-//!   is on, which rebuilds the search text of all files and re-filters them (after every job,
-//!   read-back, refresh and delete); `100k, no filter` is the same without a filter.
+//!   is on (after every job's read-back and every refresh): the changed file's search text is
+//!   patched, the 100 000 files re-filtered (47 ms when it rebuilt the whole search text);
+//!   `100k, no filter` is the same without a filter.
 //!
 //! Files reach the state as the real loader delivers them: `Action::Page` with 1000 files.
 //! - `key_all_selected/100k`: all 100 000 files selected, the editor focused; one key (`j`/`k`)
@@ -273,7 +274,7 @@ fn refresh_with_filter(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(4));
     for (name, s) in [
-        ("100k, filter on (search text rebuilt)", &mut filtered),
+        ("100k, filter on", &mut filtered),
         ("100k, no filter", &mut unfiltered),
     ] {
         let mut i = 0;

@@ -15,30 +15,53 @@ use super::entry::Entry;
 pub struct SearchText {
     text: String,
     starts: Vec<u32>,
+    /// Files changed since the text was built, by position: their current text, which
+    /// wins over what `text` holds for them (a refresh does not rebuild 100 000 files).
+    patched: rustc_hash::FxHashMap<u32, String>,
+}
+
+/// A file's searchable text: lowercase path, name and tags, `\n` after each, NUL at the end.
+fn entry_text(f: &Entry, out: &mut String) {
+    let mut add = |s: &str| {
+        if s.is_ascii() {
+            let from = out.len();
+            out.push_str(s);
+            out[from..].make_ascii_lowercase();
+        } else {
+            out.push_str(&s.to_lowercase());
+        }
+        out.push('\n');
+    };
+    add(&f.file_path);
+    if let Some(n) = f.own_name() {
+        add(n);
+    }
+    for t in &f.tags {
+        add(t);
+    }
+    out.push('\0');
 }
 
 impl SearchText {
     pub fn push(&mut self, f: &Entry) {
         self.starts
             .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let mut add = |s: &str| {
-            if s.is_ascii() {
-                let from = self.text.len();
-                self.text.push_str(s);
-                self.text[from..].make_ascii_lowercase();
-            } else {
-                self.text.push_str(&s.to_lowercase());
-            }
-            self.text.push('\n');
+        entry_text(f, &mut self.text);
+    }
+
+    /// The file at position `i` is now `f`. Kept apart until the next build; `false` when
+    /// too many are kept apart already (a sixteenth of the files): then rebuild instead.
+    pub fn patch(&mut self, i: usize, f: &Entry) -> bool {
+        let Ok(at) = u32::try_from(i) else {
+            return false;
         };
-        add(&f.file_path);
-        if let Some(n) = f.own_name() {
-            add(n);
+        if i >= self.starts.len() || self.patched.len() >= (self.starts.len() / 16).max(64) {
+            return false;
         }
-        for t in &f.tags {
-            add(t);
-        }
-        self.text.push('\0');
+        let mut t = String::new();
+        entry_text(f, &mut t);
+        self.patched.insert(at, t);
+        true
     }
 
     pub fn build(files: &[Entry]) -> SearchText {
@@ -66,6 +89,11 @@ impl SearchText {
             let file = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
             if let Some(h) = hit.get_mut(file) {
                 *h = true;
+            }
+        }
+        for (&i, t) in &self.patched {
+            if let Some(h) = hit.get_mut(i as usize) {
+                *h = finder.find(t.as_bytes()).is_some();
             }
         }
         hit
@@ -205,6 +233,30 @@ mod tests {
         let filter = Filter::parse(q);
         let text = SearchText::build(std::slice::from_ref(f));
         filter.matches(0, f, &filter.prepare(&text))
+    }
+
+    #[test]
+    fn a_patched_file_is_found_by_its_new_text_only() {
+        let files = [
+            file("a.jpg", &["winter"], &[]),
+            file("b.jpg", &["winter"], &[]),
+        ];
+        let mut text = SearchText::build(&files);
+        assert!(text.patch(1, &file("b.jpg", &["summer"], &[])));
+        let hits = |q: &str| Filter::parse(q).prepare(&text).remove(0);
+        assert_eq!(
+            hits("winter"),
+            [true, false],
+            "the old text no longer counts"
+        );
+        assert_eq!(hits("summer"), [false, true]);
+        assert_eq!(hits("b.jpg"), [false, true]);
+        assert!(!text.patch(2, &files[0]), "no file 2 to patch");
+        // Past a sixteenth of the files (at least 64) the caller rebuilds instead.
+        let many: Vec<Entry> = (0..70).map(|_| file("c.jpg", &[], &[])).collect();
+        let mut text = SearchText::build(&many);
+        assert!((0..64).all(|i| text.patch(i, &many[i])));
+        assert!(!text.patch(64, &many[64]));
     }
 
     #[test]

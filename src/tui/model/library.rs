@@ -45,7 +45,9 @@ impl Library {
     /// Returns the entry it replaced and where, or `None` when the file is new.
     pub(super) fn put(&mut self, f: Entry) -> Option<(usize, Entry)> {
         if let Some(i) = self.index.get(&f.file_id, &self.files) {
-            self.text_stale = true;
+            if !self.text_stale && !self.text.patch(i, &f) {
+                self.text_stale = true;
+            }
             Some((i, std::mem::replace(&mut self.files[i], f)))
         } else {
             self.index.insert(&f.file_id, self.files.len(), &self.files);
@@ -79,7 +81,9 @@ impl Library {
     pub fn set_tags(&mut self, id: &str, tags: &[String]) {
         if let Some(i) = self.position(id) {
             self.files[i].tags = Tags::new(tags);
-            self.text_stale = true;
+            if !self.text_stale && !self.text.patch(i, &self.files[i]) {
+                self.text_stale = true;
+            }
         }
     }
 
