@@ -242,10 +242,9 @@ fn filter_keystroke(c: &mut Criterion) {
     g.finish();
 }
 
-/// What follows every job's progress, read-back, refresh or delete: `Refreshed` with one
-/// changed file makes the filter's search text stale, and with a filter on, the list's
-/// rebuild builds it again over all 100 000 files before it re-filters them. Without a
-/// filter the text is not needed and not built.
+/// What follows every job's read-back and refresh: `Refreshed` with one changed file patches
+/// the filter's search text for that file, and with a filter on the list's rebuild
+/// re-filters all 100 000 files. Without a filter the text is not needed and not built.
 fn refresh_with_filter(c: &mut Criterion) {
     let files = generated_files(100_000);
     let changed = files[50_000].clone();
