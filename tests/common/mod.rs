@@ -322,3 +322,16 @@ where
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+pub const HELP: &str = "For support kindly contact us at support@imagekit.io.";
+
+/// An error reply: its status, the documented message and help text, as JSON.
+pub fn assert_error(r: &Reply, status: u16, message: &str) {
+    assert_eq!(r.status, status, "body: {}", r.body);
+    assert_eq!(r.body["message"], message, "body: {}", r.body);
+    assert_eq!(r.body["help"], HELP);
+    assert_eq!(
+        r.headers["content-type"], "application/json",
+        "errors are JSON"
+    );
+}

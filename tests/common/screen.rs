@@ -1,8 +1,9 @@
-//! TUI test helpers shared by the scenario, screen and polish tests: the fixture library as
-//! the loader delivers it, keys, and frames rendered the way the loop renders them.
+//! TUI test helpers shared by the scenario, dialog, screen and polish tests: the fixture
+//! library as the loader delivers it, keys, frames rendered the way the loop renders them,
+//! snapshots at both sizes, and the jobs effects start and the outcomes they end with.
 #![allow(dead_code)]
 
-use iktag::jobs::FileOutcome;
+use iktag::jobs::{FileOutcome, Operation, Outcome};
 use iktag::model::{CustomMetadataField, FileDetails};
 use iktag::tui::model::{State, update};
 use iktag::tui::msg::{Action, Effect};
@@ -106,4 +107,56 @@ pub fn finish(s: &mut State, job: u64, outcomes: Vec<FileOutcome>) {
         },
     );
     update(s, Action::JobDone { job, outcomes });
+}
+
+pub fn up(s: &mut State, n: usize) {
+    for _ in 0..n {
+        update(s, key(KeyCode::Up));
+    }
+}
+
+pub fn id(n: u8) -> String {
+    format!("6500000000000000000000a{n}")
+}
+
+/// Both sizes of every snapshot. A macro, not a function, so that insta names and files
+/// each snapshot after the test file that takes it (`tests/snapshots/<stem>__<name>.snap`);
+/// the caller has `draw` in scope.
+#[allow(unused_macros)]
+macro_rules! snap {
+    ($name:expr, $s:expr) => {
+        let s = $s;
+        for (w, h) in [(120, 40), (80, 24)] {
+            insta::assert_snapshot!(format!("{}_{w}x{h}", $name), draw(s, w, h).backend());
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use snap;
+
+/// The job the last effects started, with its plan's ids.
+pub fn started(effects: &[Effect]) -> (u64, Operation, Vec<String>) {
+    match effects.iter().find(|e| matches!(e, Effect::RunJob { .. })) {
+        Some(Effect::RunJob { job, plan, .. }) => {
+            let mut ids: Vec<String> = plan.units.iter().flat_map(|u| u.ids.clone()).collect();
+            ids.sort();
+            (*job, plan.op.clone(), ids)
+        }
+        _ => panic!("no job started: {effects:?}"),
+    }
+}
+
+/// A job's outcomes arrive as progress, then the job ends.
+pub fn outcome(id: String, ok: bool) -> FileOutcome {
+    FileOutcome {
+        file_id: id,
+        outcome: if ok {
+            Outcome::Succeeded
+        } else {
+            Outcome::Failed {
+                status: Some(207),
+                error: "Error in adding tags: \u{1b}[31mbusy".into(),
+            }
+        },
+    }
 }
