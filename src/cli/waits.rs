@@ -82,16 +82,42 @@ pub fn on_ctrl_c(
         None => eprintln!("{text}"),
     };
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_err() {
+        let mut interrupts = Interrupts::new();
+        if !interrupts.next().await {
             return;
         }
         say(
             "cancelling: no new calls start and waits end; calls in flight finish and are recorded (Ctrl-C again quits at once)",
         );
         cancel.cancel();
-        if tokio::signal::ctrl_c().await.is_ok() {
+        if interrupts.next().await {
             say("quitting at once: `iktag jobs resume` finishes the job");
             std::process::exit(i32::from(code));
         }
     })
+}
+
+/// Ctrl-C presses, one listener for all of them: a second press that comes before the
+/// first is handled is not lost (on Unix; elsewhere each wait listens anew).
+struct Interrupts {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupts {
+    fn new() -> Interrupts {
+        Interrupts {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
+        }
+    }
+
+    /// The next press; `false` if presses cannot be listened for.
+    async fn next(&mut self) -> bool {
+        #[cfg(unix)]
+        if let Some(s) = &mut self.signal {
+            return s.recv().await.is_some();
+        }
+        tokio::signal::ctrl_c().await.is_ok()
+    }
 }
