@@ -11,13 +11,16 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+
+#[path = "common/proc.rs"]
+mod proc;
+use proc::{Guard, Pty, finish};
 use serde_json::{Value, json};
 
 fn cmd(h: &Harness, state: &Path, args: &[&str]) -> Command {
@@ -276,158 +279,11 @@ async fn a_read_only_profile_refuses_every_change_and_sends_no_write() {
 
 // ------------------------------------------------------------------- children and deadlines
 
-/// A child process that is killed (and reaped) when the guard goes out of scope, so a
-/// failed assert never leaves it running.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Waits at most `limit` for the child to end and collects its output; a child still
-/// running then is killed and the test fails.
-fn finish(mut g: Guard, limit: Duration) -> Output {
-    let drain = |r: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut r) = r {
-                let _ = r.read_to_end(&mut buf);
-            }
-            buf
-        })
-    };
-    let out = drain(
-        g.0.stdout
-            .take()
-            .map(|s| Box::new(s) as Box<dyn Read + Send>),
-    );
-    let err = drain(
-        g.0.stderr
-            .take()
-            .map(|s| Box::new(s) as Box<dyn Read + Send>),
-    );
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = g.0.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "iktag did not end within {limit:?}; killed"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    }
-}
-
 // ------------------------------------------------------------------------------ the prompts
 
-/// The binary in a pseudo-terminal (stdin, stdout and stderr), its screen parsed.
-struct Pty {
-    parser: Arc<Mutex<vt100::Parser>>,
-    keys: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Pty {
-    fn start(h: &Harness, dir: &Path, args: &[&str]) -> Pty {
-        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 160,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("pty");
-        let mut c = CommandBuilder::new(env!("CARGO_BIN_EXE_iktag"));
-        c.args(args);
-        c.env_clear();
-        c.env("TERM", "xterm-256color");
-        c.env("HOME", dir);
-        c.env("IKTAG_CONFIG_DIR", dir);
-        c.env("IKTAG_STATE_DIR", dir);
-        c.env("IMAGE_KIT_BASE_URL", &h.base);
-        c.env("IMAGEKIT_PRIVATE_KEY", KEY);
-        let child = pair.slave.spawn_command(c).expect("spawn iktag");
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZero::new(24).unwrap(),
-            std::num::NonZero::new(160).unwrap(),
-            0,
-        )));
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let feed = parser.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        let keys = pair.master.take_writer().expect("writer");
-        Pty {
-            parser,
-            keys,
-            child,
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    /// Waits (at most 30 s) until the screen shows `what`.
-    fn wait_for(&self, what: &str) {
-        let start = Instant::now();
-        while !self.screen().contains(what) {
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "timed out waiting for {what:?}; screen:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn answer(&mut self, line: &str) {
-        self.keys.write_all(line.as_bytes()).unwrap();
-        self.keys.write_all(b"\r").unwrap();
-    }
-
-    /// Waits (at most 30 s) for the exit code; the screen is the failure message.
-    fn exit_code(&mut self) -> u32 {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                // Let the reader catch up with the last lines.
-                std::thread::sleep(Duration::from_millis(100));
-                return status.exit_code();
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "iktag did not end; screen:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
+/// `iktag ARGS` on the harness's sandbox in a 160×24 pseudo-terminal.
+fn pty(h: &Harness, dir: &Path, args: &[&str]) -> Pty {
+    Pty::start(&h.base, KEY, dir, args, (24, 160))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -437,7 +293,7 @@ async fn on_a_terminal_n_sends_nothing_and_y_applies() {
     let args = ["tags", "add", "asked", "-q", "path : \"/products\""];
     let before = listing(&h).await;
     h.reset_requests().await;
-    let mut t = Pty::start(&h, state.path(), &args);
+    let mut t = pty(&h, state.path(), &args);
     t.wait_for("add tags on 2 files (1 call)? `iktag undo` can reverse it. [y/N]");
     t.answer("n");
     assert_eq!(t.exit_code(), 1, "{}", t.screen());
@@ -450,7 +306,7 @@ async fn on_a_terminal_n_sends_nothing_and_y_applies() {
     assert_eq!(writes(&h).await, Vec::<String>::new());
     assert_eq!(listing(&h).await, before);
 
-    let mut t = Pty::start(&h, state.path(), &args);
+    let mut t = pty(&h, state.path(), &args);
     t.wait_for("[y/N]");
     t.answer("y");
     assert_eq!(t.exit_code(), 0, "{}", t.screen());
@@ -469,7 +325,7 @@ async fn on_a_terminal_an_irreversible_job_says_so_and_n_sends_nothing() {
     let state = tempfile::tempdir().unwrap();
     let before = listing(&h).await;
     h.reset_requests().await;
-    let mut t = Pty::start(
+    let mut t = pty(
         &h,
         state.path(),
         &["ai-tags", "rm", "--all", "-q", "size > 0"],
@@ -491,7 +347,7 @@ async fn delete_on_a_terminal_needs_the_count_typed() {
     let before = listing(&h).await;
     h.reset_requests().await;
     for wrong in ["3", "y", ""] {
-        let mut t = Pty::start(&h, state.path(), &args);
+        let mut t = pty(&h, state.path(), &args);
         t.wait_for("Delete 2 files permanently? This cannot be undone. Type 2 to confirm:");
         t.answer(wrong);
         assert_eq!(t.exit_code(), 1, "answer {wrong:?}: {}", t.screen());
@@ -504,7 +360,7 @@ async fn delete_on_a_terminal_needs_the_count_typed() {
     assert_eq!(writes(&h).await, Vec::<String>::new());
     assert_eq!(listing(&h).await, before);
 
-    let mut t = Pty::start(&h, state.path(), &args);
+    let mut t = pty(&h, state.path(), &args);
     t.wait_for("Type 2 to confirm:");
     t.answer("2");
     assert_eq!(t.exit_code(), 0, "{}", t.screen());

@@ -3,25 +3,18 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 const KEY: &str = "private_cli_test_key";
 
-/// A child that is killed and reaped when the guard is dropped: created right after the
-/// spawn, so a failed assert never leaves a serving sandbox behind.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+#[path = "common/proc.rs"]
+mod proc;
+use proc::Guard;
 
 struct Running {
     child: Guard,
@@ -105,52 +98,7 @@ trait Bounded {
 
 impl Bounded for Command {
     fn output_within_30s(&mut self) -> Output {
-        output_within(self, Duration::from_secs(30))
-    }
-}
-
-fn output_within(cmd: &mut Command, limit: Duration) -> Output {
-    let mut g = Guard(
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("binary starts"),
-    );
-    let drain = |r: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut r) = r {
-                let _ = r.read_to_end(&mut buf);
-            }
-            buf
-        })
-    };
-    let out = drain(
-        g.0.stdout
-            .take()
-            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-    );
-    let err = drain(
-        g.0.stderr
-            .take()
-            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-    );
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = g.0.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{cmd:?} did not end within {limit:?}; killed"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
+        proc::output_within(self, Duration::from_secs(30))
     }
 }
 

@@ -8,122 +8,19 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 use serde_json::json;
 
-/// The binary running in a 120×40 pseudo-terminal, its screen parsed as it draws.
-struct Pty {
-    parser: Arc<Mutex<vt100::Parser>>,
-    keys: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-}
+#[path = "common/proc.rs"]
+mod proc;
+use proc::Pty;
 
-impl Pty {
-    /// Starts `iktag` on `base` with `dir` as its config and state directory.
-    fn start(base: &str, dir: &Path) -> Pty {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 40,
-                cols: 120,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_iktag"));
-        cmd.env_clear();
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("HOME", dir);
-        cmd.env("IKTAG_CONFIG_DIR", dir);
-        cmd.env("IKTAG_STATE_DIR", dir);
-        cmd.env("IMAGE_KIT_BASE_URL", base);
-        cmd.env("IMAGEKIT_PRIVATE_KEY", KEY);
-        let child = pair.slave.spawn_command(cmd).expect("spawn iktag");
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZero::new(40).unwrap(),
-            std::num::NonZero::new(120).unwrap(),
-            0,
-        )));
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let feed = parser.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        let keys = pair.master.take_writer().expect("writer");
-        Pty {
-            parser,
-            keys,
-            child,
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.keys.write_all(bytes).unwrap();
-    }
-
-    /// Waits (at most 30 s) until the screen shows `what`; returns the screen.
-    fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "timed out waiting for {what:?}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Waits (at most 30 s) until the screen no longer shows `what`: the key that closes
-    /// it has been read, so the next key cannot be taken with it (ESC + `q` = Alt+q).
-    fn wait_gone(&self, what: &str) {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if !s.contains(what) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "timed out waiting for {what:?} to go; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Waits (at most 15 s) for the process to end; true when it exited cleanly.
-    fn wait_exit(&mut self) -> bool {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status.success();
-            }
-            if start.elapsed() > Duration::from_secs(15) {
-                let _ = self.child.kill();
-                panic!("iktag did not quit; screen:\n{}", self.screen());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
+/// `iktag` on `base` in a 120×40 pseudo-terminal, `dir` its config and state directory.
+fn start(base: &str, dir: &Path) -> Pty {
+    Pty::start(base, KEY, dir, &[], (40, 120))
 }
 
 /// The server search prompt's title.
@@ -131,7 +28,7 @@ const SEARCH_PROMPT: &str = "server search (searchQuery";
 
 /// Removes `pty-check` from every file through the screen; returns the names badged ✗.
 fn remove_tag_everywhere(base: &str, dir: &Path) -> Vec<String> {
-    let mut t = Pty::start(base, dir);
+    let mut t = start(base, dir);
     t.wait_for("6 files · 0 selected");
     t.send(b"\x01"); // Ctrl-A: select all
     t.wait_for("6 selected");
@@ -159,7 +56,7 @@ fn remove_tag_everywhere(base: &str, dir: &Path) -> Vec<String> {
     // closed the prompt.
     t.wait_gone(SEARCH_PROMPT);
     t.send(b"q");
-    assert!(t.wait_exit(), "clean exit after q");
+    assert_eq!(t.exit_code(), 0, "clean exit after q");
     badged
 }
 
@@ -230,7 +127,7 @@ async fn remapped_dialog_keys_work_in_the_binary() {
     .unwrap();
     let (base, dir) = (h.base.clone(), state.path().to_path_buf());
     let (hint, after_m, merge_prompt) = tokio::task::spawn_blocking(move || {
-        let mut t = Pty::start(&base, &dir);
+        let mut t = start(&base, &dir);
         t.wait_for("6 files · 0 selected");
         t.send(b"T");
         let hint = t.wait_for("tag vocabulary");
@@ -252,7 +149,7 @@ async fn remapped_dialog_keys_work_in_the_binary() {
         t.wait_for("Quit and drop them?");
         t.wait_for("enter: yes");
         t.send(b"\r");
-        assert!(t.wait_exit(), "Enter confirmed the quit");
+        assert_eq!(t.exit_code(), 0, "Enter confirmed the quit");
         (hint, after_m, merge_prompt)
     })
     .await
