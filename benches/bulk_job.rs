@@ -144,20 +144,7 @@ async fn main() {
 
     set_faults(&sandbox, false, None);
     tag_all(&client, &ids).await;
-    let sample: Vec<FileDetailsLite> = client
-        .list(ListQuery {
-            max_items: Some(SAMPLE),
-            ..Default::default()
-        })
-        .collect_files()
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|f| FileDetailsLite {
-            id: f.file_id,
-            tags: f.tags,
-        })
-        .collect();
+    let sample = sample_files(&client, SAMPLE).await;
     set_faults(&sandbox, true, None);
     let t = Instant::now();
     for f in &sample {
@@ -225,20 +212,7 @@ async fn split_factors(
 ) {
     set_faults(sandbox, false, None);
     tag_all(client, ids).await;
-    let sample: Vec<FileDetailsLite> = client
-        .list(ListQuery {
-            max_items: Some(POOL_SAMPLE),
-            ..Default::default()
-        })
-        .collect_files()
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|f| FileDetailsLite {
-            id: f.file_id,
-            tags: f.tags,
-        })
-        .collect();
+    let sample = sample_files(client, POOL_SAMPLE).await;
     set_faults(sandbox, true, None);
     let per_file = patch_pool(client, &sample, 8).await;
     let pooled = per_file * FILES as f64;
@@ -377,4 +351,22 @@ async fn cli_vs_loop(sandbox: &Sandbox, client: &Client, ids: &[String]) {
 struct FileDetailsLite {
     id: String,
     tags: Vec<String>,
+}
+
+/// The first `n` files of the library with their tags (the per-file loops' input).
+async fn sample_files(client: &Client, n: usize) -> Vec<FileDetailsLite> {
+    client
+        .list(ListQuery {
+            max_items: Some(n),
+            ..Default::default()
+        })
+        .collect_files()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|f| FileDetailsLite {
+            id: f.file_id,
+            tags: f.tags,
+        })
+        .collect()
 }

@@ -57,6 +57,22 @@ fn ids(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("file{i:06}")).collect()
 }
 
+/// Cancels `stop`; `task`'s result, which must come within half a second.
+async fn ends_at_once<T>(stop: &CancelHandle, task: tokio::task::JoinHandle<T>, what: &str) -> T {
+    let t = Instant::now();
+    stop.cancel();
+    let r = tokio::time::timeout(Duration::from_secs(2), task)
+        .await
+        .expect(what)
+        .unwrap();
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "{what}: {:?}",
+        t.elapsed()
+    );
+    r
+}
+
 /// Polls `cond` every 20 ms for up to 10 s.
 async fn until(what: &str, cond: impl Fn() -> bool) {
     let end = Instant::now() + Duration::from_secs(10);
@@ -85,17 +101,7 @@ async fn a_long_rate_limit_window_is_shown_and_a_stop_ends_it_at_once() {
         ) && (shown.ends_with(" 59 s") || shown.ends_with("1 min 00 s")),
         "{shown}"
     );
-    let t = Instant::now();
-    stop.cancel();
-    let r = tokio::time::timeout(Duration::from_secs(2), call)
-        .await
-        .expect("the stop ends the wait at once")
-        .unwrap();
-    assert!(
-        t.elapsed() < Duration::from_millis(500),
-        "{:?}",
-        t.elapsed()
-    );
+    let r = ends_at_once(&stop, call, "the stop ends the wait at once").await;
     assert!(
         matches!(r, Err(ApiError::Cancelled { sent: false })),
         "{r:?}"
@@ -344,17 +350,7 @@ async fn cancelling_a_job_waiting_on_a_429_ends_it_at_once_with_each_file_cancel
     };
     until("three 429s", || hits.load(Ordering::SeqCst) == 3).await;
     until("the wait to be shown", || c.waiting().is_some()).await;
-    let t = Instant::now();
-    cancel.cancel();
-    let outcomes = tokio::time::timeout(Duration::from_secs(2), job)
-        .await
-        .expect("the job ends at once")
-        .unwrap();
-    assert!(
-        t.elapsed() < Duration::from_millis(500),
-        "{:?}",
-        t.elapsed()
-    );
+    let outcomes = ends_at_once(&cancel, job, "the job ends at once").await;
     assert_eq!(outcomes.len(), 120);
     assert!(
         outcomes
