@@ -20,6 +20,8 @@ const KEY: &str = "private_waits_key";
 #[path = "common/rogue.rs"]
 mod rogue;
 use rogue::serve;
+#[path = "common/proc.rs"]
+mod proc;
 
 fn client(base: &str, tune: impl FnOnce(&mut ClientOptions)) -> Client {
     rogue::client(base, KEY, tune)
@@ -414,4 +416,52 @@ async fn a_429_pauses_every_call_of_the_client_not_just_the_one_it_answered() {
             .map(|t| t.duration_since(closed))
             .collect::<Vec<_>>()
     );
+}
+
+#[tokio::test]
+async fn on_a_terminal_the_cli_says_what_it_waits_for_after_two_seconds() {
+    // A job waiting on a 429: the line under the progress bar counts down.
+    let (route, hits) = add_tags_route(|| async { rate_limited() });
+    let base = library_server(route).await;
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(state.path().join("ids.txt"), ids(3).join("\n")).unwrap();
+    let ids_file = state.path().join("ids.txt");
+    let args = [
+        "tags",
+        "add",
+        "new",
+        "--ids-from",
+        ids_file.to_str().unwrap(),
+        "--yes",
+    ];
+    let job = proc::Pty::start(&base, KEY, state.path(), &args, (24, 160));
+    let screen = tokio::task::spawn_blocking(move || {
+        job.wait_for("· Ctrl-C cancels");
+        job.screen()
+    })
+    .await
+    .unwrap();
+    assert!(
+        screen.contains(
+            "⏳ ImageKit is rate limiting this account (429): the next call goes out in "
+        ),
+        "{screen}"
+    );
+    assert!(screen.contains("0/3"), "under the progress bar: {screen}");
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    // A listing from a server that never answers: one line once 2 s have passed.
+    let silent = silent_server().await;
+    let t = Instant::now();
+    let ls = proc::Pty::start(&silent, KEY, state.path(), &["ls"], (24, 160));
+    let screen = tokio::task::spawn_blocking(move || {
+        ls.wait_for("so far (gives up after 1 min 00 s) · Ctrl-C stops")
+    })
+    .await
+    .unwrap();
+    assert!(t.elapsed() >= Duration::from_secs(2), "{:?}", t.elapsed());
+    assert!(
+        screen.contains("⏳ waiting for 127.0.0.1 to answer: "),
+        "{screen}"
+    );
+    assert!(!screen.contains(KEY));
 }
