@@ -66,6 +66,7 @@ struct Profile {
     max_answer_mb: Option<toml::Value>,
     max_listing: Option<toml::Value>,
     max_rate_limit_wait: Option<toml::Value>,
+    max_call_minutes: Option<toml::Value>,
 }
 
 /// `max_answer_mb`: the largest answer read, in MB.
@@ -74,9 +75,11 @@ pub const MAX_ANSWER_MB: RangeInclusive<u64> = 1..=4096;
 pub const MAX_LISTING: RangeInclusive<u64> = 1000..=100_000_000;
 /// `max_rate_limit_wait`: the longest rate-limit window waited out, in seconds.
 pub const MAX_RATE_LIMIT_WAIT: RangeInclusive<u64> = 1..=3600;
+/// `max_call_minutes`: the longest one call may take, attempts and waits included.
+pub const MAX_CALL_MINUTES: RangeInclusive<u64> = 1..=120;
 
 /// The API client's limits against a broken or hostile server, settable per profile
-/// (`max_answer_mb`, `max_listing`, `max_rate_limit_wait`).
+/// (`max_answer_mb`, `max_listing`, `max_rate_limit_wait`, `max_call_minutes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// The largest answer body read, in MB (64).
@@ -85,6 +88,8 @@ pub struct Limits {
     pub max_listing: usize,
     /// The longest rate-limit window waited out (2 minutes).
     pub max_rate_limit_wait: Duration,
+    /// The longest one call may take, every attempt and wait included (10 minutes).
+    pub max_call_time: Duration,
 }
 
 impl Default for Limits {
@@ -93,6 +98,7 @@ impl Default for Limits {
             max_answer_mb: 64,
             max_listing: 5_000_000,
             max_rate_limit_wait: Duration::from_secs(120),
+            max_call_time: Duration::from_secs(600),
         }
     }
 }
@@ -105,6 +111,7 @@ impl Limits {
         o.max_body = self.max_answer_mb * 1024 * 1024;
         o.max_listing = self.max_listing;
         o.max_rate_limit_window = self.max_rate_limit_wait;
+        o.max_call_time = self.max_call_time;
         o
     }
 
@@ -130,6 +137,13 @@ impl Limits {
                 "seconds",
             )?
             .map_or(d.max_rate_limit_wait, Duration::from_secs),
+            max_call_time: limit(
+                "max_call_minutes",
+                p.max_call_minutes.as_ref(),
+                &MAX_CALL_MINUTES,
+                "minutes",
+            )?
+            .map_or(d.max_call_time, |m| Duration::from_secs(m * 60)),
         })
     }
 }
@@ -322,7 +336,7 @@ fn read_file(path: &Path) -> Result<File, ConfigError> {
         ConfigError::File {
             path: path.display().to_string(),
             message: format!(
-                "{at}{}. Profiles take base_url, key_env, key_file, read_only, concurrency, max_answer_mb, max_listing, max_rate_limit_wait.",
+                "{at}{}. Profiles take base_url, key_env, key_file, read_only, concurrency, max_answer_mb, max_listing, max_rate_limit_wait, max_call_minutes.",
                 e.message().trim_end_matches('.')
             ),
         }
@@ -651,17 +665,37 @@ mod tests {
             ClientOptions::new(s.base_url.clone(), KEY),
         );
         assert_eq!(
-            (o.max_body, o.max_listing, o.max_rate_limit_window),
-            (n.max_body, n.max_listing, n.max_rate_limit_window)
+            (
+                o.max_body,
+                o.max_listing,
+                o.max_rate_limit_window,
+                o.max_call_time
+            ),
+            (
+                n.max_body,
+                n.max_listing,
+                n.max_rate_limit_window,
+                n.max_call_time
+            )
         );
         write(
             d.path(),
-            "[profiles.p]\nmax_answer_mb = 1\nmax_listing = 100000000\nmax_rate_limit_wait = 3600\n",
+            "[profiles.p]\nmax_answer_mb = 1\nmax_listing = 100000000\nmax_rate_limit_wait = 3600\nmax_call_minutes = 120\n",
         );
         let o = resolve_with(Some("p"), &e).unwrap().client_options();
         assert_eq!(
-            (o.max_body, o.max_listing, o.max_rate_limit_window),
-            (1024 * 1024, 100_000_000, Duration::from_secs(3600))
+            (
+                o.max_body,
+                o.max_listing,
+                o.max_rate_limit_window,
+                o.max_call_time
+            ),
+            (
+                1024 * 1024,
+                100_000_000,
+                Duration::from_secs(3600),
+                Duration::from_secs(7200)
+            )
         );
         assert_eq!(o.key, KEY);
         let path = d.path().join("config.toml").display().to_string();
@@ -689,6 +723,10 @@ mod tests {
             (
                 "max_rate_limit_wait = 3601",
                 "max_rate_limit_wait must be a whole number of seconds between 1 and 3600, got 3601",
+            ),
+            (
+                "max_call_minutes = 0",
+                "max_call_minutes must be a whole number of minutes between 1 and 120, got 0",
             ),
             (
                 "max_rate_limit_wait = 1.5",

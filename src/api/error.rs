@@ -97,7 +97,7 @@ pub enum ApiError {
     Cancelled { sent: bool },
     /// The call would take longer than `max_call_time`, retries and waits included.
     #[error(
-        "gave up on this call: it may take at most {} (attempts and waits included) and {why}",
+        "gave up on this call: it may take at most {} (attempts and waits included; a profile's `max_call_minutes`) and {why}",
         crate::api::countdown(*limit)
     )]
     CallTooLong { limit: Duration, why: String },
