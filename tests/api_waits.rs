@@ -233,32 +233,24 @@ fn iktag(base: &str, state: &std::path::Path) -> Command {
     c
 }
 
-fn sigint(child: &std::process::Child) {
-    let ok = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs")
-        .success();
-    assert!(ok, "SIGINT sent");
+/// `iktag tags add new` on the three files of `base`'s library, its output captured;
+/// killed when the guard drops.
+fn add_tags_job(base: &str, state: &std::path::Path) -> proc::Guard {
+    std::fs::write(state.join("ids.txt"), ids(3).join("\n")).unwrap();
+    let child = iktag(base, state)
+        .args(["tags", "add", "new", "--ids-from"])
+        .arg(state.join("ids.txt"))
+        .args(["--yes", "--json"])
+        .spawn()
+        .unwrap();
+    proc::Guard(child)
 }
 
-/// Waits up to `limit` for the child to exit; kills it and fails if it does not.
-async fn exits_within(mut child: std::process::Child, limit: Duration) -> std::process::Output {
-    let end = Instant::now() + limit;
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if Instant::now() > end {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "still running after {limit:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+/// The job's output once it ends, within `limit` (else it is killed and the test fails).
+async fn exits_within(job: proc::Guard, limit: Duration) -> std::process::Output {
+    tokio::task::spawn_blocking(move || proc::finish(job, limit))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -266,16 +258,10 @@ async fn ctrl_c_ends_a_rate_limit_wait_the_job_ends_cancelled_and_exits_3() {
     let (route, hits) = add_tags_route(|| async { rate_limited() });
     let base = library_server(route).await;
     let state = tempfile::tempdir().unwrap();
-    std::fs::write(state.path().join("ids.txt"), ids(3).join("\n")).unwrap();
-    let child = iktag(&base, state.path())
-        .args(["tags", "add", "new", "--ids-from"])
-        .arg(state.path().join("ids.txt"))
-        .args(["--yes", "--json"])
-        .spawn()
-        .unwrap();
+    let child = add_tags_job(&base, state.path());
     until("the 429", || hits.load(Ordering::SeqCst) >= 1).await;
     let t = Instant::now();
-    sigint(&child);
+    proc::sigint(&child.0);
     let out = exits_within(child, Duration::from_secs(5)).await;
     assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -295,13 +281,42 @@ async fn ctrl_c_ends_a_rate_limit_wait_the_job_ends_cancelled_and_exits_3() {
         "{outcomes:?}"
     );
     assert_eq!(hits.load(Ordering::SeqCst), 1, "no call after Ctrl-C");
-    // The journal is complete: the job shows three cancelled files.
-    let shown = iktag(&base, state.path())
-        .args(["jobs", "list", "--json"])
-        .output()
-        .unwrap();
+    // The journal is complete: each file is recorded cancelled, none left unapplied.
+    let summary: Value = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| {
+            serde_json::from_str::<Value>(l)
+                .ok()?
+                .get("summary")
+                .cloned()
+        })
+        .expect("a summary line");
+    assert_eq!(summary["cancelled"], 3, "{summary}");
+    let job = summary["job"].as_str().expect("a journaled job");
+    let shown = proc::output_within(
+        iktag(&base, state.path()).args(["jobs", "show", job, "--json"]),
+        Duration::from_secs(30),
+    );
     let list = String::from_utf8_lossy(&shown.stdout);
-    assert!(list.contains("\"cancelled\":3"), "{list}");
+    let mut recorded: Vec<(String, String)> = list
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["fileId"].as_str().unwrap().to_owned(),
+                v["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    recorded.sort();
+    assert_eq!(
+        recorded,
+        ids(3)
+            .into_iter()
+            .map(|id| (id, "cancelled".to_owned()))
+            .collect::<Vec<_>>(),
+        "{list}"
+    );
     assert!(!stderr.contains(KEY) && !list.contains(KEY));
 }
 
@@ -314,18 +329,12 @@ async fn a_second_ctrl_c_quits_at_once_while_a_call_is_in_flight() {
     });
     let base = library_server(route).await;
     let state = tempfile::tempdir().unwrap();
-    std::fs::write(state.path().join("ids.txt"), ids(3).join("\n")).unwrap();
-    let child = iktag(&base, state.path())
-        .args(["tags", "add", "new", "--ids-from"])
-        .arg(state.path().join("ids.txt"))
-        .args(["--yes", "--json"])
-        .spawn()
-        .unwrap();
+    let child = add_tags_job(&base, state.path());
     until("the call in flight", || hits.load(Ordering::SeqCst) >= 1).await;
-    sigint(&child);
+    proc::sigint(&child.0);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let t = Instant::now();
-    sigint(&child);
+    proc::sigint(&child.0);
     let out = exits_within(child, Duration::from_secs(5)).await;
     assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
     let stderr = String::from_utf8_lossy(&out.stderr);

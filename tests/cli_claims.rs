@@ -20,7 +20,7 @@ use common::*;
 
 #[path = "common/proc.rs"]
 mod proc;
-use proc::{Guard, Pty, finish};
+use proc::{Guard, Pty, finish, sigint};
 use serde_json::{Value, json};
 
 fn cmd(h: &Harness, state: &Path, args: &[&str]) -> Command {
@@ -156,14 +156,7 @@ async fn journal_jobs(h: &Harness, s: &Path, ids: &[String]) -> (String, String,
         assert!(Instant::now() < deadline, "the first call never landed");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let pid = child.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    sigint(&child.0);
     let out = tokio::task::spawn_blocking(move || finish(child, Duration::from_secs(30)))
         .await
         .unwrap();
@@ -555,14 +548,7 @@ fn demo_without_the_ui_serves_294_files_until_it_is_stopped() {
     assert_eq!(other.status(), 403, "only with the printed key");
 
     // Ctrl-C stops it: exit 0, and the port no longer answers.
-    let pid = g.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    sigint(&g.0);
     let out = finish(g, Duration::from_secs(15));
     assert_eq!(
         out.status.code(),

@@ -22,6 +22,16 @@ impl Drop for Guard {
     }
 }
 
+/// Sends SIGINT (what Ctrl-C sends) to the child.
+pub fn sigint(child: &Child) {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs")
+        .success();
+    assert!(sent, "SIGINT sent");
+}
+
 /// Waits at most `limit` for the child to end and collects its output; a child still
 /// running then is killed and the test fails (instead of hanging).
 pub fn finish(mut g: Guard, limit: Duration) -> Output {
