@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 use iktag::sandbox::faults::FaultConfig;
@@ -238,18 +238,14 @@ pub fn ai_tags_from(details: &Value, source: &str) -> usize {
 
 // ------------------------------------------------------------- the binary, as scripts run it
 
-/// `iktag` against the harness's sandbox, with its own config and state directory.
+#[path = "rogue.rs"]
+pub mod rogue;
+
+/// `iktag` against the harness's sandbox, with its own config and state directory, logging
+/// at debug level (so tests see that not even debug logs carry the key).
 pub fn iktag(h: &Harness, state: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_iktag"));
-    c.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", state)
-        .env("IKTAG_CONFIG_DIR", state)
-        .env("IKTAG_STATE_DIR", state)
-        .env("IMAGE_KIT_BASE_URL", &h.base)
-        .env("IMAGEKIT_PRIVATE_KEY", KEY)
-        .env("IKTAG_LOG", "debug")
-        .stdin(Stdio::null());
+    let mut c = rogue::iktag_at(Some(&h.base), KEY, state);
+    c.env("IKTAG_LOG", "debug");
     c
 }
 
