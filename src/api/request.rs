@@ -121,16 +121,18 @@ impl Client {
             if left.is_zero() {
                 return Err(self.too_long("no time is left for another attempt"));
             }
+            // Each attempt gets at most what is left of the call's time.
+            let timeout = self.opts.request_timeout.min(left);
             let mut req = self
                 .http
                 .request(method.clone(), url.clone())
-                .timeout(self.opts.request_timeout.min(left))
+                .timeout(timeout)
                 .header(reqwest::header::AUTHORIZATION, self.auth.clone())
                 .header(reqwest::header::ACCEPT, "application/json");
             if let Some(b) = body {
                 req = req.json(b);
             }
-            match self.attempt(req, &url, &mut call).await {
+            match self.attempt(req, &url, timeout, &mut call).await {
                 Next::Done(result) => return result,
                 Next::Gate => {}
                 Next::Retry { after, err } => {
@@ -158,10 +160,16 @@ impl Client {
 
     /// One attempt: sends, reads the answer (shown on the wait board while it is slow),
     /// and says what comes next.
-    async fn attempt(&self, req: reqwest::RequestBuilder, url: &url::Url, call: &mut Call) -> Next {
+    async fn attempt(
+        &self,
+        req: reqwest::RequestBuilder,
+        url: &url::Url,
+        timeout: Duration,
+        call: &mut Call,
+    ) -> Next {
         let answer = WaitKind::Answer {
             host: url.host_str().unwrap_or("?").to_owned(),
-            timeout: self.opts.request_timeout,
+            timeout,
         };
         let shown = self.waits.enter(answer, None);
         let resp = match req.send().await {
