@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use indicatif::ProgressBar;
 
-use crate::api::{CancelHandle, Client};
+use crate::api::{CancelHandle, Client, Waiting};
 
 /// How often the wait line looks at the client.
 const EVERY: Duration = Duration::from_millis(250);
@@ -39,12 +39,14 @@ impl WaitLine {
                 let now = client.waiting();
                 let attached = slot.lock().unwrap_or_else(PoisonError::into_inner).clone();
                 if let Some(b) = attached {
-                    let line = now.as_ref().map(|w| format!("\n⏳ {w} · Ctrl-C cancels"));
+                    let line = now
+                        .as_ref()
+                        .map(|w| format!("\n{}", fitted(w, "Ctrl-C cancels")));
                     b.set_prefix(line.unwrap_or_default());
                 } else if let Some(w) = &now
                     && last != Some(w.id)
                 {
-                    eprintln!("⏳ {w} · Ctrl-C stops");
+                    eprintln!("{}", fitted(w, "Ctrl-C stops"));
                 }
                 last = now.map(|w| w.id);
             }
@@ -66,6 +68,19 @@ impl WaitLine {
             t.abort();
         }
     }
+}
+
+/// The wait's line within the terminal's width (one column spare: a wrapped line would
+/// leave its tail behind when the progress bar redraws); the `hint` goes first when
+/// both do not fit.
+fn fitted(w: &Waiting, hint: &str) -> String {
+    let cols = ratatui::crossterm::terminal::size().map_or(80, |(c, _)| usize::from(c));
+    let room = cols.saturating_sub(1);
+    let full = format!("⏳ {w} · {hint}");
+    if crate::text::width(&full) <= room {
+        return full;
+    }
+    crate::text::fit(&format!("⏳ {w}"), room).into_owned()
 }
 
 /// Ctrl-C during a job: the first cancels it (no new call starts, every wait ends at once,
