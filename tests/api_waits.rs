@@ -98,9 +98,8 @@ async fn a_long_rate_limit_window_is_shown_and_a_stop_ends_it_at_once() {
     until("the wait to be shown", || c.waiting().is_some()).await;
     let shown = c.waiting().unwrap().to_string();
     assert!(
-        shown.starts_with(
-            "ImageKit is rate limiting this account (429): the next call goes out in "
-        ) && (shown.ends_with(" 59 s") || shown.ends_with("1 min 00 s")),
+        shown.starts_with("ImageKit rate limit (429): the next call goes out in ")
+            && (shown.ends_with(" 59 s") || shown.ends_with("1 min 00 s")),
         "{shown}"
     );
     let r = ends_at_once(&stop, call, "the stop ends the wait at once").await;
@@ -444,20 +443,34 @@ async fn on_a_terminal_the_cli_says_what_it_waits_for_after_two_seconds() {
         "--yes",
     ];
     let job = proc::Pty::start(&base, KEY, state.path(), &args, (24, 160));
-    let screen = tokio::task::spawn_blocking(move || {
-        job.wait_for("· Ctrl-C cancels");
-        job.screen()
-    })
-    .await
-    .unwrap();
+    let screen = tokio::task::spawn_blocking(move || job.wait_for("· Ctrl-C cancels"))
+        .await
+        .unwrap();
     assert!(
-        screen.contains(
-            "⏳ ImageKit is rate limiting this account (429): the next call goes out in "
-        ),
+        screen.contains("⏳ ImageKit rate limit (429): the next call goes out in "),
         "{screen}"
     );
     assert!(screen.contains("0/3"), "under the progress bar: {screen}");
     assert_eq!(hits.load(Ordering::SeqCst), 1);
+    // At 80 columns the line fits whole, countdown and unit, the hint left out.
+    let narrow = proc::Pty::start(&base, KEY, state.path(), &args, (24, 80));
+    let screen = tokio::task::spawn_blocking(move || narrow.wait_for("the next call goes out in"))
+        .await
+        .unwrap();
+    let line = screen
+        .lines()
+        .find(|l| l.contains("the next call goes out in"))
+        .unwrap();
+    let (_, left) = line.split_once("goes out in ").unwrap();
+    let left = left.trim_end();
+    // `59 s` or `1 min 00 s`: whole, never cut short with `…`.
+    assert!(
+        left.starts_with(|c: char| c.is_ascii_digit())
+            && left.ends_with(" s")
+            && !left.contains('…'),
+        "{line:?}\n{screen}"
+    );
+    assert!(!screen.contains("Ctrl-C"), "{screen}");
     // A listing from a server that never answers: one line once 2 s have passed.
     let silent = silent_server().await;
     let t = Instant::now();

@@ -347,7 +347,7 @@ fn an_unknown_size_reads_a_dash_and_sorts_last() {
 #[test]
 fn a_long_wait_shows_on_the_job_line_and_leaves_when_it_ends() {
     let mut s = demo(20);
-    let wait = "ImageKit is rate limiting this account (429): the next call goes out in 45 s";
+    let wait = "ImageKit rate limit (429): the next call goes out in 45 s";
     update(&mut s, Action::Waiting(Some(wait.into())));
     for (w, h) in SIZES {
         let t = draw(&s, w, h);

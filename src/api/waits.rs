@@ -126,7 +126,7 @@ impl fmt::Display for Waiting {
         match &self.kind {
             WaitKind::RateLimit => write!(
                 f,
-                "ImageKit is rate limiting this account (429): the next call goes out in {left}"
+                "ImageKit rate limit (429): the next call goes out in {left}"
             )?,
             WaitKind::Retry { attempt, of, after } => {
                 write!(f, "{after}: attempt {attempt} of {of} in {left}")?;
@@ -182,7 +182,7 @@ mod tests {
         let shown = board.worth_showing(now).expect("shown");
         assert_eq!(
             shown.to_string(),
-            "ImageKit is rate limiting this account (429): the next call goes out in 1 min 05 s · 2 calls waiting"
+            "ImageKit rate limit (429): the next call goes out in 1 min 05 s · 2 calls waiting"
         );
     }
 
