@@ -362,3 +362,27 @@ fn a_long_wait_shows_on_the_job_line_and_leaves_when_it_ends() {
     let t = draw(&s, 120, 40);
     assert!(!screen(&t).contains('⏳'), "{}", screen(&t));
 }
+
+#[test]
+fn skipped_listing_items_are_reported_on_the_status_line() {
+    let mut s = demo(5);
+    let one = "item 1 (fileId file000002) could not be read: size: invalid type".to_owned();
+    update(&mut s, Action::LoadSkipped(vec![one.clone()]));
+    assert_eq!(
+        s.status,
+        format!("1 listing item could not be read and was skipped (iktag.log lists them): {one}")
+    );
+    update(&mut s, Action::LoadSkipped(vec![one.clone(), one.clone()]));
+    assert!(
+        s.status
+            .starts_with("2 listing items could not be read and were skipped"),
+        "{}",
+        s.status
+    );
+    let t = draw(&s, 200, 50);
+    assert!(
+        row_text(&t, 48).contains("2 listing items could not be read"),
+        "{}",
+        screen(&t)
+    );
+}

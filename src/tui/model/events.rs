@@ -41,8 +41,9 @@ pub fn on_event(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Waiting(w) => s.waiting = w,
         Action::LoadSkipped(items) => {
             s.status = format!(
-                "{} could not be read and were skipped (iktag.log lists them): {}",
+                "{} could not be read and {} skipped (iktag.log lists them): {}",
                 count(items.len(), "listing item"),
+                if items.len() == 1 { "was" } else { "were" },
                 items.first().map_or("", String::as_str)
             );
         }
